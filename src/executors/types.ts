@@ -1,0 +1,79 @@
+// Executors run the graders that cannot be computed in-process: python graders, model graders
+// and embeddings. Each is an interface here, with one implementation per kind elsewhere.
+
+import type { PythonServerErrorType, TokenUsage } from "../result/response.js";
+
+export type Sample = Record<string, unknown>;
+export type Item = Record<string, unknown>;
+
+// ---- python -------------------------------------------------------------------------------
+
+export type PythonOutcome =
+  | { kind: "ok"; reward: number }
+  /** The grader raised, or returned a non-numeric / NaN value. details: trimmed traceback. */
+  | { kind: "runtime_error"; details: string }
+  /** The sandbox failed: timeout, memory, crash, or no interpreter. */
+  | { kind: "server_error"; type: PythonServerErrorType; details: string };
+
+export interface PythonExecutor {
+  /** Run `grade(sample, item)` from `source`. Never rejects: every failure is an outcome. */
+  grade(source: string, sample: Sample, item: Item): Promise<PythonOutcome>;
+  close(): Promise<void>;
+}
+
+// ---- chat models (score_model / label_model) ----------------------------------------------
+
+/** A chat message in OpenAI Chat Completions wire format, templates already resolved. */
+export interface ChatMessage {
+  role: "system" | "developer" | "user" | "assistant";
+  content: string | Array<Record<string, unknown>>;
+}
+
+export interface ChatRequest {
+  /** The grader's model name (an executor config may route it elsewhere). */
+  model: string;
+  messages: ChatMessage[];
+  /** Chat Completions sampling fields, already mapped (max_completion_tokens, ...). */
+  sampling: {
+    seed?: number;
+    temperature?: number;
+    top_p?: number;
+    max_completion_tokens?: number;
+    reasoning_effort?: string;
+  };
+  /** The strict json_schema response_format to request. */
+  responseFormat: { name: string; schema: Record<string, unknown> };
+}
+
+export type ChatOutcome =
+  | {
+      kind: "ok";
+      /** The assistant message text (JSON expected). */
+      content: string;
+      usage: TokenUsage | null;
+      /** The model that answered (response.model). */
+      model: string | null;
+    }
+  | { kind: "refusal"; refusal: string; usage: TokenUsage | null; model: string | null }
+  | { kind: "server_error"; details: string };
+
+export interface ChatExecutor {
+  /** Never rejects: transport and HTTP failures (after retries) are a server_error outcome. */
+  complete(request: ChatRequest): Promise<ChatOutcome>;
+  close?(): Promise<void>;
+}
+
+// ---- embeddings (cosine) ------------------------------------------------------------------
+
+export interface EmbeddingExecutor {
+  /** One vector per input text, in order. Rejects with an Error whose message says why. */
+  embed(texts: string[], model?: string): Promise<number[][]>;
+  close?(): Promise<void>;
+}
+
+/** What a grading needs from the outside world; any of these may be absent. */
+export interface Executors {
+  python?: PythonExecutor;
+  chat?: ChatExecutor;
+  embedding?: EmbeddingExecutor;
+}
