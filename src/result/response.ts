@@ -106,6 +106,13 @@ export function emptyResponse(name: string, type: string): RunResponse {
   };
 }
 
+export interface FailurePartial {
+  scores?: Record<string, unknown>;
+  token_usage?: TokenUsage | null;
+  sampled_model_name?: string | null;
+  usage_per_model?: Record<string, TokenUsage>;
+}
+
 /**
  * A failure that a grader reports instead of a reward. Graders throw it (or return it through
  * `failed`), and the grading mechanism turns it into reward 0 with the flag set.
@@ -117,6 +124,8 @@ export class GradingFailure extends Error {
     readonly path?: string,
     /** Extra error fields to set, e.g. python_grader_server_error_type. */
     readonly extra: Partial<GraderErrors> = {},
+    /** What was known despite the failure (token usage of a model call whose answer did not parse...). */
+    readonly partial: FailurePartial = {},
   ) {
     super(message);
     this.name = "GradingFailure";

@@ -1,0 +1,75 @@
+// Input rows of `graderkit run` and the sample a run-API `model_sample` string stands for.
+// Parsing a row never throws: a bad line becomes a sample_parse_error row naming the line.
+
+import type { Item, Sample } from "../executors/types.js";
+import { GradingFailure } from "../result/response.js";
+
+export interface RowInput {
+  id?: unknown;
+  sample: Sample;
+  item: Item;
+}
+
+/**
+ * A run-API model_sample string fills output_text, and output_json when the text parses as a
+ * JSON object or array (spec §2; primitives like "42" stay text only — decided).
+ */
+export function sampleFromModelSample(text: string): Sample {
+  const sample: Sample = { output_text: text };
+  const t = text.trimStart();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === "object" && parsed !== null) sample.output_json = parsed;
+    } catch {
+      // Not JSON: output_text only.
+    }
+  }
+  return sample;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Interpret an already-parsed row object; throws GradingFailure(sample_parse_error). */
+export function rowFromValue(value: unknown, where: string): RowInput {
+  if (!isObject(value)) throw new GradingFailure("sample_parse_error", `${where}: a row must be a JSON object`);
+  const item = value.item ?? {};
+  if (!isObject(item)) throw new GradingFailure("sample_parse_error", `${where}: 'item' must be an object`, "/item");
+  let sample: Sample;
+  if (value.sample !== undefined) {
+    if (!isObject(value.sample)) throw new GradingFailure("sample_parse_error", `${where}: 'sample' must be an object`, "/sample");
+    sample = value.sample;
+  } else if (value.model_sample !== undefined) {
+    if (typeof value.model_sample !== "string") {
+      throw new GradingFailure("sample_parse_error", `${where}: 'model_sample' must be a string`, "/model_sample");
+    }
+    sample = sampleFromModelSample(value.model_sample);
+  } else {
+    throw new GradingFailure("sample_parse_error", `${where}: the row has neither 'sample' nor 'model_sample'`);
+  }
+  return value.id === undefined ? { sample, item } : { id: value.id, sample, item };
+}
+
+/** Parse one JSONL line into a row; throws GradingFailure(sample_parse_error) with the line named. */
+export function parseRow(text: string, where: string): RowInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new GradingFailure("sample_parse_error", `${where}: not valid JSON (${reason})`);
+  }
+  return rowFromValue(value, where);
+}
+
+/** Best effort: the id of a row, even one that failed to parse as a row. */
+export function idOf(text: string): unknown {
+  try {
+    const v: unknown = JSON.parse(text);
+    return isObject(v) ? v.id : undefined;
+  } catch {
+    return undefined;
+  }
+}

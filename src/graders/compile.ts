@@ -1,0 +1,47 @@
+// Compile a grader JSON into a CompiledGrader, dispatching on `type`. A grader that cannot be
+// compiled (only possible when validation was skipped) becomes one that fails every sample
+// with the matching flag, never a crash.
+
+import { FormulaError } from "../formula/index.js";
+import { GradingFailure, type ErrorFlag } from "../result/response.js";
+import type { Grader } from "../schema/types.js";
+import { TemplateSyntaxError } from "../templates/template.js";
+import { compileLabelModel } from "./label-model.js";
+import { compileMulti } from "./multi.js";
+import { compilePython } from "./python.js";
+import { compileScoreModel } from "./score-model.js";
+import { compileStringCheck } from "./string-check.js";
+import { compileTextSimilarity } from "./text-similarity.js";
+import type { CompiledGrader, CompileOptions, GraderCompiler } from "./types.js";
+
+const COMPILERS: Record<Grader["type"], GraderCompiler<never>> = {
+  string_check: compileStringCheck,
+  text_similarity: compileTextSimilarity,
+  python: compilePython,
+  score_model: compileScoreModel,
+  label_model: compileLabelModel,
+  multi: compileMulti,
+};
+
+function failingGrader(grader: Grader, flag: ErrorFlag, message: string): CompiledGrader {
+  return {
+    name: String(grader.name ?? grader.type),
+    type: grader.type,
+    async: false,
+    grade() {
+      throw new GradingFailure(flag, message);
+    },
+  };
+}
+
+export function compileGrader(grader: Grader, options: CompileOptions = {}): CompiledGrader {
+  const compiler = COMPILERS[grader.type] as GraderCompiler<Grader> | undefined;
+  if (!compiler) return failingGrader(grader, "other_error", `unknown grader type '${grader.type}'`);
+  try {
+    return compiler(grader, options);
+  } catch (err) {
+    if (err instanceof FormulaError) return failingGrader(grader, "formula_parse_error", err.message);
+    if (err instanceof TemplateSyntaxError) return failingGrader(grader, "invalid_variable_error", err.message);
+    return failingGrader(grader, "other_error", err instanceof Error ? err.message : String(err));
+  }
+}

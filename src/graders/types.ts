@@ -1,0 +1,43 @@
+// The contract between the grading mechanism (graders/run.ts) and one grader type's module.
+// A module compiles a grader JSON once (templates, formula, tables) into a CompiledGrader;
+// grading a sample then only does per-sample work.
+
+import type { Executors, Item, Sample } from "../executors/types.js";
+import type { GraderErrors, RunError, TokenUsage } from "../result/response.js";
+import type { Grader, GraderType } from "../schema/types.js";
+
+export interface GradeContext {
+  sample: Sample;
+  item: Item;
+  executors: Executors;
+}
+
+/** What a grader returns on success (a failure is thrown as GradingFailure). */
+export interface GradeOutput {
+  reward: number;
+  /** Goes to metadata.scores: signatures, intermediate values, children's metadata. */
+  scores?: Record<string, unknown>;
+  token_usage?: TokenUsage | null;
+  sampled_model_name?: string | null;
+  usage_per_model?: Record<string, TokenUsage>;
+  sub_rewards?: Record<string, number>;
+  /** Flags raised although a reward was computed (multi: a child failed). */
+  errors?: Partial<GraderErrors>;
+  error?: RunError;
+}
+
+export interface CompiledGrader {
+  readonly name: string;
+  readonly type: GraderType;
+  /** True when grading waits on an executor (python, model, embeddings): run it concurrently. */
+  readonly async: boolean;
+  /** Synchronous graders return a value; executor-backed ones a promise. May throw GradingFailure. */
+  grade(ctx: GradeContext): GradeOutput | Promise<GradeOutput>;
+}
+
+export interface CompileOptions {
+  /** Library-level metric variants for text_similarity (tokenizer, smoothing, measure...). */
+  metricOptions?: Record<string, unknown>;
+}
+
+export type GraderCompiler<G extends Grader = Grader> = (grader: G, options: CompileOptions) => CompiledGrader;

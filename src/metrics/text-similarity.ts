@@ -1,0 +1,68 @@
+// The text_similarity metrics by their grader names (spec §4), with graderkit's defaults and
+// the library-level variants. Each result carries the signature of what produced it.
+
+import type { EvaluationMetric } from "../schema/types.js";
+import { fuzzyMatch, type FuzzyMatchOptions } from "./fuzzy-match.js";
+import { rouge, type RougeMeasure, type RougeType } from "./rouge.js";
+import { TOKENIZERS, type TokenizerName } from "./tokenize/index.js";
+import type { MetricResult } from "./types.js";
+
+/** The metrics computed in-process (cosine needs an embedding executor). */
+export type LocalMetric = Exclude<EvaluationMetric, "cosine">;
+
+export interface TextSimilarityOptions {
+  /** bleu / gleu / meteor tokenizer (default nltk_tokenize, as the hosted grader). */
+  tokenizer?: TokenizerName;
+  /** bleu smoothing method 0–7 (default 4). */
+  smoothing?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  /** rouge: Porter-stem tokens longer than 3 characters (default false). */
+  stemmer?: boolean;
+  /** rouge: which number is the score (default fmeasure). */
+  measure?: RougeMeasure;
+  /** fuzzy_match variant (default rapidfuzz ratio over code points). */
+  fuzzy?: FuzzyMatchOptions;
+  /** meteor parameters (default alpha 0.9, beta 3, gamma 0.5). */
+  meteor?: { alpha?: number; beta?: number; gamma?: number };
+}
+
+// Tokenize each text once per row even when several graders of a multi use it: a small memo
+// keyed by tokenizer and text, dropped wholesale when full (rows rarely share texts beyond that).
+const MEMO_LIMIT = 64;
+const memo: Record<TokenizerName, Map<string, string[]>> = { split: new Map(), treebank: new Map(), nltk_tokenize: new Map() };
+
+export function tokenizeOnce(tokenizer: TokenizerName, text: string): string[] {
+  const m = memo[tokenizer];
+  let tokens = m.get(text);
+  if (tokens === undefined) {
+    tokens = TOKENIZERS[tokenizer](text);
+    if (m.size >= MEMO_LIMIT) m.clear();
+    m.set(text, tokens);
+  }
+  return tokens;
+}
+
+const ROUGE_TYPE: Record<string, RougeType> = {
+  rouge_1: "rouge1",
+  rouge_2: "rouge2",
+  rouge_3: "rouge3",
+  rouge_4: "rouge4",
+  rouge_5: "rouge5",
+  rouge_l: "rougeL",
+};
+
+/** Score (input, reference) with one metric. Throws only for a metric-level impossibility (bleu method6 without bigram matches). */
+export function textSimilarity(metric: LocalMetric, input: string, reference: string, options: TextSimilarityOptions = {}): MetricResult {
+  switch (metric) {
+    case "fuzzy_match":
+      return fuzzyMatch(input, reference, options.fuzzy);
+    case "rouge_1":
+    case "rouge_2":
+    case "rouge_3":
+    case "rouge_4":
+    case "rouge_5":
+    case "rouge_l":
+      return rouge(input, reference, { type: ROUGE_TYPE[metric], stemmer: options.stemmer, measure: options.measure });
+    default:
+      throw new Error(`metric '${metric}' is not available yet`);
+  }
+}

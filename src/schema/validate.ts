@@ -1,0 +1,294 @@
+// Grader validation: normalize (fill names, multi single-grader form), check the JSON Schema
+// with ajv, then the rules that need code. Every problem carries a JSON pointer; all problems
+// are reported, not just the first.
+
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { compileFormula, FormulaError } from "../formula/index.js";
+import { parsePlaceholders, TemplateSyntaxError } from "../templates/template.js";
+import { fineTuningJobSchema, graderSchema } from "./grader-schema.js";
+import type { Grader, Target } from "./types.js";
+
+export interface Problem {
+  /** JSON pointer into the validated document, "" for the root. */
+  pointer: string;
+  message: string;
+  /** Machine-readable code, e.g. "missing_required_field", "invalid_template". */
+  code: string;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  /** The normalized grader (also returned when invalid, best effort, for display). */
+  grader: Grader | null;
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+export const PYTHON_SOURCE_LIMIT = 256 * 1024;
+
+let ajvInstance: Ajv | null = null;
+const compiled = new Map<object, ValidateFunction>();
+
+function ajvValidator(schema: object): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    ajvInstance ??= new Ajv({ allErrors: true, discriminator: true, strict: false });
+    fn = ajvInstance.compile(schema);
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+export const pointerJoin = (base: string, ...keys: Array<string | number>) =>
+  base + keys.map((k) => "/" + escapePointer(String(k))).join("");
+
+/** Turn ajv's errors into problems with pointers at the offending field. */
+export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, base = ""): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    let pointer = base + e.instancePath;
+    let message: string;
+    let code = "invalid_value";
+    const p = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+      case "required":
+        pointer = pointerJoin(pointer, String(p.missingProperty));
+        message = `missing required field '${p.missingProperty}'`;
+        code = "missing_required_field";
+        break;
+      case "additionalProperties":
+        pointer = pointerJoin(pointer, String(p.additionalProperty));
+        message = `unknown field '${p.additionalProperty}'`;
+        code = "unknown_field";
+        break;
+      case "enum":
+        message = `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+        code = "invalid_enum_value";
+        break;
+      case "const":
+        message = `must be ${JSON.stringify(p.allowedValue)}`;
+        code = "invalid_enum_value";
+        break;
+      case "discriminator":
+        if (p.error === "mapping") {
+          pointer = pointerJoin(pointer, String(p.tag));
+          message = `unknown ${p.tag} ${JSON.stringify(p.tagValue)}`;
+          code = "invalid_enum_value";
+        } else {
+          pointer = pointerJoin(pointer, String(p.tag));
+          message = `'${p.tag}' must be a string`;
+        }
+        break;
+      case "anyOf":
+      case "oneOf":
+        // The branches' own errors say more; keep this only if nothing else is reported here.
+        message = "does not match any allowed form";
+        code = "invalid_type";
+        break;
+      default:
+        message = e.message ?? e.keyword;
+        if (e.keyword === "type") code = "invalid_type";
+    }
+    const key = pointer + "\0" + message;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ pointer, message, code });
+    }
+  }
+  // An anyOf/oneOf (nullable fields, content forms) reports every branch's complaint. Keep the
+  // specific ones: a branch-level "must be <type>" or "does not match any allowed form" is dropped
+  // when a more specific problem sits at the same field or below it.
+  const vague = (pr: Problem) => pr.code === "invalid_type";
+  return out.filter(
+    (pr) => !vague(pr) || !out.some((o) => o !== pr && (o.pointer.startsWith(pr.pointer + "/") || (o.pointer === pr.pointer && !vague(o)))),
+  );
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Normalize before checking: fill a missing `name` (with a warning, spec §1 decided) and turn a
+ * multi's single-grader form into the map form keyed by the child's name.
+ */
+export function normalizeGrader(input: unknown, warnings: Problem[], pointer = "", fallbackName?: string): unknown {
+  if (!isObject(input)) return input;
+  const g: Record<string, unknown> = { ...input };
+  if (g.name === undefined && typeof g.type === "string") {
+    g.name = fallbackName ?? g.type;
+    warnings.push({ pointer: pointerJoin(pointer, "name"), message: `missing 'name'; using '${g.name}'`, code: "missing_name" });
+  }
+  if (g.type === "multi" && isObject(g.graders)) {
+    let children = g.graders;
+    if (typeof children.type === "string") {
+      const key = typeof children.name === "string" && children.name ? children.name : String(children.type);
+      warnings.push({ pointer: pointerJoin(pointer, "graders"), message: `single grader form; keyed as '${key}'`, code: "single_grader_form" });
+      children = { [key]: children };
+    }
+    g.graders = Object.fromEntries(
+      Object.entries(children).map(([k, v]) => [k, normalizeGrader(v, warnings, pointerJoin(pointer, "graders", k), k)]),
+    );
+  }
+  return g;
+}
+
+// ---- checks that need code ----------------------------------------------------------------
+
+function checkTemplate(text: unknown, pointer: string, problems: Problem[]): void {
+  if (typeof text !== "string") return;
+  try {
+    parsePlaceholders(text);
+  } catch (err) {
+    if (err instanceof TemplateSyntaxError) problems.push({ pointer, message: err.message, code: "invalid_template" });
+    else throw err;
+  }
+}
+
+/** Every template-bearing field of a grader: [pointer, text]. */
+export function templateFields(g: Record<string, unknown>, pointer: string): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  if (g.type === "string_check" || g.type === "text_similarity") {
+    out.push([pointerJoin(pointer, "input"), g.input], [pointerJoin(pointer, "reference"), g.reference]);
+  }
+  if ((g.type === "score_model" || g.type === "label_model") && Array.isArray(g.input)) {
+    g.input.forEach((m, i) => {
+      if (!isObject(m)) return;
+      const mp = pointerJoin(pointer, "input", i, "content");
+      const items = Array.isArray(m.content) ? m.content.map((c, j) => [pointerJoin(mp, j), c] as const) : [[mp, m.content] as const];
+      for (const [ip, c] of items) {
+        if (typeof c === "string") out.push([ip, c]);
+        else if (isObject(c)) {
+          if (typeof c.text === "string") out.push([pointerJoin(ip, "text"), c.text]);
+          if (typeof c.image_url === "string") out.push([pointerJoin(ip, "image_url"), c.image_url]);
+          if (isObject(c.input_audio)) out.push([pointerJoin(ip, "input_audio", "data"), c.input_audio.data]);
+        }
+      }
+    });
+  }
+  return out;
+}
+
+function checkLeaf(g: Record<string, unknown>, pointer: string, target: Target, problems: Problem[], warnings: Problem[]): void {
+  for (const [p, t] of templateFields(g, pointer)) checkTemplate(t, p, problems);
+  switch (g.type) {
+    case "text_similarity":
+      if (g.evaluation_metric === "cosine" && target === "rft") {
+        problems.push({
+          pointer: pointerJoin(pointer, "evaluation_metric"),
+          message: "'cosine' is evals-only: reinforcement fine-tuning does not accept it",
+          code: "not_allowed_for_target",
+        });
+      }
+      if (target === "evals" && g.pass_threshold === undefined) {
+        problems.push({ pointer: pointerJoin(pointer, "pass_threshold"), message: "evals require 'pass_threshold' on text_similarity", code: "missing_required_field" });
+      }
+      break;
+    case "python":
+      if (typeof g.source === "string") {
+        const size = Buffer.byteLength(g.source, "utf8");
+        if (size >= PYTHON_SOURCE_LIMIT) {
+          problems.push({ pointer: pointerJoin(pointer, "source"), message: `source is ${size} bytes; the limit is under ${PYTHON_SOURCE_LIMIT} (256 kB)`, code: "source_too_large" });
+        }
+        if (!/^(?:async\s+)?def\s+grade\s*\(/m.test(g.source)) {
+          problems.push({ pointer: pointerJoin(pointer, "source"), message: "source must define a top-level function grade(sample, item)", code: "missing_grade_function" });
+        }
+      }
+      if (g.image_tag !== undefined && g.image_tag !== "2025-05-08") {
+        warnings.push({ pointer: pointerJoin(pointer, "image_tag"), message: `image_tag '${g.image_tag}' is not a documented value ("2025-05-08")`, code: "unknown_image_tag" });
+      }
+      break;
+    case "score_model":
+      if (Array.isArray(g.range) && g.range.length === 2 && typeof g.range[0] === "number" && typeof g.range[1] === "number" && !(g.range[0] < g.range[1])) {
+        problems.push({ pointer: pointerJoin(pointer, "range"), message: `range [${g.range[0]}, ${g.range[1]}]: the first bound must be below the second`, code: "invalid_range" });
+      }
+      break;
+    case "label_model":
+      if (Array.isArray(g.labels) && Array.isArray(g.passing_labels)) {
+        const labels = new Set(g.labels);
+        g.passing_labels.forEach((l, i) => {
+          if (!labels.has(l)) {
+            problems.push({ pointer: pointerJoin(pointer, "passing_labels", i), message: `passing label ${JSON.stringify(l)} is not one of labels`, code: "invalid_passing_label" });
+          }
+        });
+      }
+      break;
+  }
+}
+
+function checkGrader(g: unknown, pointer: string, target: Target, problems: Problem[], warnings: Problem[]): void {
+  if (!isObject(g)) return;
+  if (g.type === "multi") {
+    if (!isObject(g.graders)) return;
+    for (const [key, child] of Object.entries(g.graders)) {
+      const cp = pointerJoin(pointer, "graders", key);
+      if (isObject(child) && child.type === "multi") {
+        problems.push({ pointer: pointerJoin(cp, "type"), message: "nested multi graders are not allowed", code: "nested_multi" });
+        continue;
+      }
+      if (isObject(child)) checkLeaf(child, cp, target, problems, warnings);
+    }
+    if (typeof g.calculate_output === "string" && g.calculate_output.trim() !== "") {
+      try {
+        compileFormula(g.calculate_output, Object.keys(g.graders));
+      } catch (err) {
+        if (!(err instanceof FormulaError)) throw err;
+        problems.push({ pointer: pointerJoin(pointer, "calculate_output"), message: err.message, code: "formula_parse_error" });
+      }
+    }
+    return;
+  }
+  if (pointer === "" && g.type === "label_model" && target === "rft") {
+    problems.push({ pointer: "/type", message: "label_model is only allowed inside a multi grader for reinforcement fine-tuning", code: "not_allowed_for_target" });
+  }
+  checkLeaf(g, pointer, target, problems, warnings);
+}
+
+/** Problems already reported by a code check make the schema's complaints at the same place redundant. */
+function mergeProblems(schema: Problem[], code: Problem[]): Problem[] {
+  const nested = code.filter((p) => p.code === "nested_multi").map((p) => p.pointer.replace(/\/type$/, ""));
+  const kept = schema.filter((p) => !nested.some((n) => p.pointer === n || p.pointer.startsWith(n + "/")));
+  return [...kept, ...code];
+}
+
+export interface ValidateOptions {
+  target?: Target;
+  /** Prefix for every pointer (when the grader sits inside a larger document). */
+  pointer?: string;
+}
+
+/** Validate one grader JSON value (already parsed). */
+export function validateGrader(input: unknown, options: ValidateOptions = {}): ValidationResult {
+  const target = options.target ?? "local";
+  const base = options.pointer ?? "";
+  const warnings: Problem[] = [];
+  if (!isObject(input)) {
+    return { ok: false, grader: null, problems: [{ pointer: base, message: "a grader must be a JSON object", code: "invalid_type" }], warnings };
+  }
+  const normalized = normalizeGrader(input, warnings, base);
+  const validate = ajvValidator(graderSchema);
+  const schemaOk = validate(normalized);
+  const codeProblems: Problem[] = [];
+  checkGrader(normalized, base, target, codeProblems, warnings);
+  const problems = mergeProblems(schemaOk ? [] : ajvProblems(validate.errors, base), codeProblems);
+  return { ok: problems.length === 0, grader: normalized as Grader, problems, warnings };
+}
+
+/** Validate a POST /v1/fine_tuning/jobs body against the schema (the grader with target rft). */
+export function validateFineTuningJob(body: unknown): Problem[] {
+  const validate = ajvValidator(fineTuningJobSchema);
+  const problems = validate(body) ? [] : ajvProblems(validate.errors);
+  const grader = isObject(body) && isObject(body.method) && isObject(body.method.reinforcement) ? body.method.reinforcement.grader : undefined;
+  if (grader !== undefined) {
+    const codeProblems: Problem[] = [];
+    checkGrader(grader, "/method/reinforcement/grader", "rft", codeProblems, []);
+    // The rft top-level rule is keyed on the grader being at the root of its own document.
+    if (isObject(grader) && grader.type === "label_model") {
+      codeProblems.push({ pointer: "/method/reinforcement/grader/type", message: "label_model is only allowed inside a multi grader for reinforcement fine-tuning", code: "not_allowed_for_target" });
+    }
+    return mergeProblems(problems, codeProblems);
+  }
+  return problems;
+}
