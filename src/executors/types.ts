@@ -66,6 +66,8 @@ export interface ChatExecutor {
 // ---- embeddings (cosine) ------------------------------------------------------------------
 
 export interface EmbeddingExecutor {
+  /** The model `embed` uses when none is given (named in metric signatures). */
+  readonly defaultModel?: string;
   /** One vector per input text, in order. Rejects with an Error whose message says why. */
   embed(texts: string[], model?: string): Promise<number[][]>;
   close?(): Promise<void>;

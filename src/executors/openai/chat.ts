@@ -1,0 +1,128 @@
+// ChatExecutor over an OpenAI-compatible `/chat/completions` endpoint, for score_model and
+// label_model. The grader's model name can be routed to another endpoint or model (e.g. run
+// "gpt-4o" graders against a local server), and answers go through the response cache.
+
+import type { ChatExecutor, ChatOutcome, ChatRequest } from "../types.js";
+import type { TokenUsage } from "../../result/response.js";
+import { cacheKey, type ResponseCache } from "./cache.js";
+import {
+  emptyExecutorCounts,
+  endpointUrl,
+  excerpt,
+  HttpClient,
+  recordPost,
+  type ExecutorStats,
+  type HttpClientOptions,
+} from "./http.js";
+
+export interface ChatRoute {
+  baseUrl?: string;
+  /** The model name sent instead of the grader's. */
+  model?: string;
+  /**
+   * Key for this route. A route with its own baseUrl does not inherit the executor's key
+   * (it would leak an OpenAI key to another host); a model-only route does.
+   */
+  apiKey?: string;
+}
+
+export interface ChatExecutorOptions extends HttpClientOptions {
+  /** e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8000/v1". */
+  baseUrl: string;
+  cache?: ResponseCache | null;
+  /** Grader model name → another endpoint and/or model. */
+  routes?: Record<string, ChatRoute>;
+  /** Share one HTTP client (and its concurrency bound) with the embedding executor. */
+  client?: HttpClient;
+}
+
+export interface OpenAIChatExecutor extends ChatExecutor {
+  stats(): ExecutorStats;
+}
+
+/** Chat Completions `usage` → TokenUsage; null when the server sent none. */
+export function mapUsage(raw: unknown): TokenUsage | null {
+  if (raw === null || typeof raw !== "object") return null;
+  const u = raw as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+  const prompt = num(u.prompt_tokens);
+  const completion = num(u.completion_tokens);
+  const details = u.prompt_tokens_details as Record<string, unknown> | null | undefined;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: typeof u.total_tokens === "number" ? u.total_tokens : prompt + completion,
+    cached_tokens: num(details?.cached_tokens),
+  };
+}
+
+/** Interpret a 2xx Chat Completions body. */
+export function parseChatCompletion(json: unknown): ChatOutcome {
+  const body = (json ?? {}) as Record<string, unknown>;
+  const choices = body.choices;
+  const message = Array.isArray(choices) ? (choices[0] as { message?: Record<string, unknown> } | undefined)?.message : undefined;
+  const usage = mapUsage(body.usage);
+  const model = typeof body.model === "string" ? body.model : null;
+  if (message && typeof message.refusal === "string" && message.refusal !== "") {
+    return { kind: "refusal", refusal: message.refusal, usage, model };
+  }
+  if (message && typeof message.content === "string") {
+    return { kind: "ok", content: message.content, usage, model };
+  }
+  return { kind: "server_error", details: `response has no choices[0].message.content: ${excerpt(JSON.stringify(json) ?? "")}` };
+}
+
+export function createChatExecutor(options: ChatExecutorOptions): OpenAIChatExecutor {
+  const client = options.client ?? new HttpClient(options);
+  const cache = options.cache ?? null;
+  const routes = options.routes ?? {};
+  const counts = emptyExecutorCounts();
+
+  function target(model: string): { url: string; model: string; apiKey: string | undefined } {
+    const route = routes[model];
+    const ownHost = route?.baseUrl !== undefined;
+    return {
+      url: endpointUrl(route?.baseUrl ?? options.baseUrl, "chat/completions"),
+      model: route?.model ?? model,
+      apiKey: route?.apiKey ?? (ownHost ? undefined : client.apiKey),
+    };
+  }
+
+  return {
+    async complete(request: ChatRequest): Promise<ChatOutcome> {
+      counts.calls++;
+      const t = target(request.model);
+      const response_format = {
+        type: "json_schema",
+        json_schema: { name: request.responseFormat.name, strict: true, schema: request.responseFormat.schema },
+      };
+      const body = { model: t.model, messages: request.messages, ...request.sampling, response_format };
+
+      const key = cache
+        ? cacheKey({ endpoint: t.url, model: t.model, messages: request.messages, sampling: request.sampling, response_format })
+        : null;
+      if (cache && key) {
+        const stored = await cache.get(key);
+        const hit = stored === undefined ? null : parseChatCompletion(stored);
+        if (hit && hit.kind !== "server_error") {
+          counts.cache_hits++;
+          return hit;
+        }
+        counts.cache_misses++;
+      }
+
+      const r = await client.postJson(t.url, body, { apiKey: t.apiKey });
+      recordPost(counts, r);
+      if (!r.ok) return { kind: "server_error", details: r.details };
+      const outcome = parseChatCompletion(r.json);
+      // The raw body is stored (not the outcome) so a cache entry reads like the wire answer.
+      // A refusal is an answer too; only server errors are left out.
+      if (cache && key && outcome.kind !== "server_error") await cache.set(key, r.json);
+      return outcome;
+    },
+
+    stats(): ExecutorStats {
+      return { ...counts, cache: cache ? cache.stats() : null };
+    },
+  };
+}
