@@ -1,40 +1,97 @@
-// Grade a batch of lines into serialized output rows plus the numbers the summary needs. Used
-// as-is by the pool workers and by the main thread (--workers 0), so both paths give the same
-// bytes.
+// Grade a block of input into serialized output rows plus the numbers the summary needs. A
+// block is raw UTF-8 bytes of whole lines: the pool workers decode and split it themselves, so
+// the main thread only reads, cuts at newlines and writes. The main thread (--workers 0) uses
+// the same functions, so both paths give the same bytes.
 
 import type { Executors } from "../executors/types.js";
 import type { CompiledGrader } from "../graders/types.js";
 import { ERROR_FLAGS, type ErrorFlag } from "../result/response.js";
-import { gradeLine, type LineInput, type OutputRow } from "./grade-row.js";
+import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
+import { serializeRow } from "./serialize.js";
+
+export interface Block {
+  /** Line number of the block's first line (1-based). */
+  startLine: number;
+  /** Whole lines, UTF-8, each ending in "\n" (the file's last line may lack it). */
+  bytes: Uint8Array;
+  /** Line numbers to skip (already in OUT, --resume), ascending. */
+  skip?: Int32Array;
+}
 
 export interface BatchResult {
-  /** Serialized rows, each ending in "\n", in the batch's order. */
+  /** Serialized rows, each ending in "\n", in input order. */
   text: string;
-  lines: number[];
-  rewards: number[];
+  rewards: Float64Array;
   /** Per flag, how many rows raised it. */
   flags: Partial<Record<ErrorFlag, number>>;
   /** Rows that raised at least one flag. */
   errorRows: number;
 }
 
-export function emptyBatchResult(): BatchResult {
-  return { text: "", lines: [], rewards: [], flags: {}, errorRows: 0 };
+const decoder = new TextDecoder("utf-8");
+
+/** The non-blank lines of a block, numbered, minus the skipped ones. */
+export function blockLines(block: Block): LineInput[] {
+  const text = decoder.decode(block.bytes);
+  const out: LineInput[] = [];
+  const skip = block.skip;
+  let k = 0;
+  let start = 0;
+  let line = block.startLine;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    // "\r\n" files: the "\r" is not part of the line.
+    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (skip) while (k < skip.length && skip[k] < line) k++;
+    if (!(skip && k < skip.length && skip[k] === line)) {
+      const l = text.slice(start, stop);
+      if (l.trim() !== "") out.push({ line, text: l });
+    }
+    start = end + 1;
+    line++;
+  }
+  return out;
 }
 
-export function addRow(acc: BatchResult, row: OutputRow): void {
-  acc.text += JSON.stringify(row) + "\n";
-  acc.lines.push(row.line);
-  acc.rewards.push(row.reward);
-  const errors = row.metadata.errors;
-  let any = false;
-  for (const flag of ERROR_FLAGS) {
-    if (errors[flag]) {
-      acc.flags[flag] = (acc.flags[flag] ?? 0) + 1;
-      any = true;
+function collect(rows: readonly GradedLine[]): BatchResult {
+  let text = "";
+  const rewards = new Float64Array(rows.length);
+  const flags: Partial<Record<ErrorFlag, number>> = {};
+  let errorRows = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const { line, id, response } = rows[i];
+    text += serializeRow(line, id, response) + "\n";
+    rewards[i] = response.reward;
+    const errors = response.metadata.errors;
+    let any = false;
+    for (const flag of ERROR_FLAGS) {
+      if (errors[flag]) {
+        flags[flag] = (flags[flag] ?? 0) + 1;
+        any = true;
+      }
     }
+    if (any) errorRows++;
   }
-  if (any) acc.errorRows++;
+  return { text, rewards, flags, errorRows };
+}
+
+/** Concatenate results in order (rescued blocks graded line by line). */
+export function concatResults(parts: readonly BatchResult[]): BatchResult {
+  const total = parts.reduce((n, p) => n + p.rewards.length, 0);
+  const rewards = new Float64Array(total);
+  const flags: Partial<Record<ErrorFlag, number>> = {};
+  let text = "";
+  let errorRows = 0;
+  let at = 0;
+  for (const p of parts) {
+    text += p.text;
+    rewards.set(p.rewards, at);
+    at += p.rewards.length;
+    errorRows += p.errorRows;
+    for (const [f, n] of Object.entries(p.flags) as Array<[ErrorFlag, number]>) flags[f] = (flags[f] ?? 0) + n;
+  }
+  return { text, rewards, flags, errorRows };
 }
 
 /** A counting semaphore: bounds how many executor-backed gradings are in flight. */
@@ -57,23 +114,14 @@ export class Semaphore {
   }
 }
 
-export function gradeBatch(
+export function gradeLines(
   grader: CompiledGrader,
   lines: readonly LineInput[],
   executors: Executors,
   file: string,
   limiter?: Semaphore,
 ): BatchResult | Promise<BatchResult> {
-  if (!grader.async) {
-    const acc = emptyBatchResult();
-    for (const l of lines) addRow(acc, gradeLine(grader, l, executors, file) as OutputRow);
-    return acc;
-  }
+  if (!grader.async) return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine));
   const run = (l: LineInput) => Promise.resolve(gradeLine(grader, l, executors, file));
-  const pending = lines.map((l) => (limiter ? limiter.use(() => run(l)) : run(l)));
-  return Promise.all(pending).then((rows) => {
-    const acc = emptyBatchResult();
-    for (const r of rows) addRow(acc, r);
-    return acc;
-  });
+  return Promise.all(lines.map((l) => (limiter ? limiter.use(() => run(l)) : run(l)))).then(collect);
 }

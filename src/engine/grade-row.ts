@@ -1,5 +1,5 @@
-// Grade one JSONL line into one output row `{line, id?, ...graders/run response}`. Whatever
-// happens (bad JSON, a missing sample, a grader bug), exactly one row comes out.
+// Grade one JSONL line into one serialized output row `{line, id?, ...graders/run response}`.
+// Whatever happens (bad JSON, a missing sample, a grader bug), exactly one row comes out.
 
 import type { Executors } from "../executors/types.js";
 import { failedResponse, runGrader } from "../graders/run.js";
@@ -7,31 +7,26 @@ import type { CompiledGrader } from "../graders/types.js";
 import type { RunResponse } from "../result/response.js";
 import { idOf, parseRow, type RowInput } from "./rows.js";
 
-export type OutputRow = { line: number; id?: unknown } & RunResponse;
-
 export interface LineInput {
   /** 1-based physical line number in the input file. */
   line: number;
   text: string;
 }
 
-function withLine(line: number, id: unknown, res: RunResponse): OutputRow {
-  return id === undefined ? { line, ...res } : { line, id, ...res };
+export interface GradedLine {
+  line: number;
+  id: unknown;
+  response: RunResponse;
 }
 
-export function gradeLine(
-  grader: CompiledGrader,
-  input: LineInput,
-  executors: Executors,
-  file = "input",
-): OutputRow | Promise<OutputRow> {
+export function gradeLine(grader: CompiledGrader, input: LineInput, executors: Executors, file = "input"): GradedLine | Promise<GradedLine> {
   let row: RowInput;
   try {
     row = parseRow(input.text, `${file}:${input.line}`);
   } catch (err) {
-    return withLine(input.line, idOf(input.text), failedResponse(grader.name, grader.type, err));
+    return { line: input.line, id: idOf(input.text), response: failedResponse(grader.name, grader.type, err) };
   }
   const res = runGrader(grader, { sample: row.sample, item: row.item, executors });
-  if (res instanceof Promise) return res.then((r) => withLine(input.line, row.id, r));
-  return withLine(input.line, row.id, res);
+  if (res instanceof Promise) return res.then((response) => ({ line: input.line, id: row.id, response }));
+  return { line: input.line, id: row.id, response: res };
 }

@@ -1,19 +1,18 @@
 // A piscina worker: compiles the grader once per run (templates, formula, metric tables) and
-// grades batches of lines. Runs only synchronous (CPU-bound) graders; executor-backed ones stay
-// on the main thread, where the executors live.
+// grades blocks of raw input lines. Runs only synchronous (CPU-bound) graders; executor-backed
+// ones stay on the main thread, where the executors live.
 
 import { compileGrader } from "../graders/compile.js";
 import type { CompiledGrader, CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
-import { gradeBatch, type BatchResult } from "./batch.js";
-import type { LineInput } from "./grade-row.js";
+import { blockLines, gradeLines, type BatchResult, type Block } from "./batch.js";
 
-export interface BatchTask {
+export interface BlockTask {
   graderKey: string;
   grader: Grader;
   compileOptions: CompileOptions;
   file: string;
-  lines: LineInput[];
+  block: Block;
 }
 
 let cached: { key: string; grader: CompiledGrader } | null = null;
@@ -22,10 +21,11 @@ let cached: { key: string; grader: CompiledGrader } | null = null;
 // marker kills the worker thread outright, as a native crash or an OOM kill would.
 const CRASH_MARKER = process.env.GRADERKIT_TEST_CRASH_MARKER;
 
-export default function gradeTask(task: BatchTask): BatchResult {
+export default function gradeTask(task: BlockTask): BatchResult {
   if (!cached || cached.key !== task.graderKey) {
     cached = { key: task.graderKey, grader: compileGrader(task.grader, task.compileOptions) };
   }
-  if (CRASH_MARKER && task.lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);
-  return gradeBatch(cached.grader, task.lines, {}, task.file) as BatchResult;
+  const lines = blockLines(task.block);
+  if (CRASH_MARKER && lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);
+  return gradeLines(cached.grader, lines, {}, task.file) as BatchResult;
 }

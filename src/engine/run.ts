@@ -1,10 +1,11 @@
-// The engine behind `graderkit run`: stream the JSONL input (backpressure, never the whole file
-// in memory), grade batches on a piscina pool (CPU-bound graders) or on the main thread with
-// bounded concurrency (executor-backed graders), re-order results and write them in input order.
+// The engine behind `graderkit run`: stream the JSONL input (fixed-size reads, never the whole
+// file in memory), grade blocks of lines on a piscina pool (CPU-bound graders) or on the main
+// thread with bounded concurrency (executor-backed graders), re-order the results and write
+// them in input order, whole lines only.
 
-import { createReadStream, createWriteStream, statSync } from "node:fs";
+import { createWriteStream, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { createInterface } from "node:readline";
 import { createHash } from "node:crypto";
 import type { Writable } from "node:stream";
 import { Piscina } from "piscina";
@@ -13,16 +14,19 @@ import { compileGrader } from "../graders/compile.js";
 import { failedResponse } from "../graders/run.js";
 import type { CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
-import { addRow, emptyBatchResult, gradeBatch, Semaphore, type BatchResult } from "./batch.js";
+import { blockLines, concatResults, gradeLines, Semaphore, type BatchResult, type Block } from "./batch.js";
 import type { LineInput } from "./grade-row.js";
-import { idOf } from "./rows.js";
-import type { BatchTask } from "./pool-worker.js";
+import type { BlockTask } from "./pool-worker.js";
+import { readBlocks } from "./read-blocks.js";
 import { prepareResume } from "./resume.js";
+import { idOf } from "./rows.js";
+import { serializeRow } from "./serialize.js";
 import { SummaryBuilder, type RunSummary } from "./summary.js";
 
 /** Inputs smaller than this are graded on the main thread unless --workers says otherwise. */
 export const AUTO_POOL_MIN_BYTES = 2 * 1024 * 1024;
-export const DEFAULT_BATCH_SIZE = 512;
+/** Lines per block: large enough that message passing costs little next to grading. */
+export const DEFAULT_BATCH_SIZE = 1024;
 export const DEFAULT_CONCURRENCY = 16;
 
 export interface Progress {
@@ -45,6 +49,7 @@ export interface RunFileOptions {
   workers?: number;
   /** Executor-backed gradings in flight at once. */
   concurrency?: number;
+  /** Lines per block sent to a worker. */
   batchSize?: number;
   executors?: Executors;
   compileOptions?: CompileOptions;
@@ -53,131 +58,136 @@ export interface RunFileOptions {
   cacheStats?: () => { hits: number; misses: number } | undefined;
 }
 
+// The compiled worker (from src/ under vitest, this still points at dist/, built by npm test).
 const POOL_WORKER = new URL("../../dist/engine/pool-worker.js", import.meta.url);
 
-function inputSize(path: string): number | null {
-  try {
-    return statSync(path).size;
-  } catch {
-    return null;
+/** Writes whole chunks in order, waiting for the stream to drain when it asks to. */
+class OrderedWriter {
+  private drained: Promise<void> | null = null;
+  constructor(private readonly stream: Writable) {}
+  write(text: string): void {
+    if (!this.stream.write(text) && !this.drained) {
+      this.drained = new Promise((resolve) => this.stream.once("drain", () => {
+        this.drained = null;
+        resolve();
+      }));
+    }
+  }
+  ready(): Promise<void> | null {
+    return this.drained;
   }
 }
 
-function write(stream: Writable, text: string): Promise<void> | null {
-  if (stream.write(text)) return null;
-  return new Promise((resolve, reject) => {
-    const onDrain = () => {
-      stream.off("error", onError);
-      resolve();
-    };
-    const onError = (err: Error) => {
-      stream.off("drain", onDrain);
-      reject(err);
-    };
-    stream.once("drain", onDrain);
-    stream.once("error", onError);
-  });
+function skipsWithin(done: Int32Array | null, start: number, count: number): Int32Array | undefined {
+  if (!done || done.length === 0) return undefined;
+  // done is sorted: binary-search the block's range.
+  let lo = 0;
+  let hi = done.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (done[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < done.length && done[end] < start + count) end++;
+  return end > lo ? done.slice(lo, end) : undefined;
 }
 
 export async function runFile(options: RunFileOptions): Promise<RunSummary> {
-  const started = process.hrtime.bigint();
-  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
   const compileOptions = options.compileOptions ?? {};
   const compiled = compileGrader(options.grader, compileOptions);
   const executors = options.executors ?? {};
   const file = options.input;
-  const totalBytes = inputSize(file);
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
 
-  // Executor-backed graders stay on the main thread, where the executors live.
-  const workers = compiled.async
-    ? 0
-    : options.workers ?? ((totalBytes ?? 0) < AUTO_POOL_MIN_BYTES ? 0 : availableParallelism());
+  // Open the input first: an unreadable input must not truncate an existing output.
+  const fh = await open(file, "r");
+  let totalBytes: number | null = null;
+  try {
+    totalBytes = statSync(file).size;
+  } catch {
+    totalBytes = null;
+  }
 
-  const passThreshold = "pass_threshold" in options.grader && typeof options.grader.pass_threshold === "number" ? options.grader.pass_threshold : null;
-  const summary = new SummaryBuilder(passThreshold);
+  // Executor-backed graders stay on the main thread, where the executors live.
+  const workers = compiled.async ? 0 : options.workers ?? ((totalBytes ?? 0) < AUTO_POOL_MIN_BYTES ? 0 : availableParallelism());
+
+  const threshold = (options.grader as { pass_threshold?: unknown }).pass_threshold;
+  const summary = new SummaryBuilder(typeof threshold === "number" ? threshold : null);
   let resumed = 0;
-  let done = new Set<number>();
+  let done: Int32Array | null = null;
   if (options.resume) {
     if (!options.output) throw new Error("--resume needs -o OUT.jsonl");
     const state = prepareResume(options.output);
-    done = state.done;
+    done = Int32Array.from(state.done).sort();
     resumed = state.rewards.length;
     for (const r of state.rewards) summary.addReward(r);
     summary.addFlags(state.flags, state.errorRows);
   }
 
-  // Open the input first: an unreadable input must not truncate an existing output.
-  const input = createReadStream(file);
-  await new Promise<void>((resolve, reject) => {
-    input.once("open", () => resolve());
-    input.once("error", reject);
-  });
   const out: Writable = options.output
     ? createWriteStream(options.output, { flags: options.resume ? "a" : "w" })
     : options.stdout ?? process.stdout;
+  const writer = new OrderedWriter(out);
 
   const pool =
     workers > 0
-      ? new Piscina<BatchTask, BatchResult>({ filename: POOL_WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 })
+      ? new Piscina<BlockTask, BatchResult>({ filename: POOL_WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 })
       : null;
   const graderKey = createHash("sha1").update(JSON.stringify(options.grader)).digest("hex");
   const limiter = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
-  const maxInFlight = pool ? workers * 4 : compiled.async ? Math.ceil((options.concurrency ?? DEFAULT_CONCURRENCY) / batchSize) + 1 : 1;
+  const maxInFlight = pool ? workers * 3 : compiled.async ? Math.ceil((options.concurrency ?? DEFAULT_CONCURRENCY) / batchSize) + 1 : 1;
 
-  // Re-ordering: batch results wait here until every earlier batch is written.
+  // Re-ordering: block results wait here until every earlier block is written.
   const finished = new Map<number, BatchResult>();
   let nextSeq = 0;
   let seq = 0;
   let inFlight = 0;
   let gradedNow = 0;
   let errorRowsNow = 0;
-  let pendingWrite: Promise<void> | null = null;
+  let bytesRead = 0;
   let wake: (() => void) | null = null;
   let failure: unknown = null;
 
   const flush = () => {
-    let batch: BatchResult | undefined;
-    while ((batch = finished.get(nextSeq)) !== undefined) {
+    let r: BatchResult | undefined;
+    while ((r = finished.get(nextSeq)) !== undefined) {
       finished.delete(nextSeq);
       nextSeq++;
-      if (batch.text) {
-        const w = write(out, batch.text);
-        if (w) pendingWrite = pendingWrite ? pendingWrite.then(() => w) : w;
-      }
-      for (const r of batch.rewards) summary.addReward(r);
-      summary.addFlags(batch.flags, batch.errorRows);
-      gradedNow += batch.rewards.length;
-      errorRowsNow += batch.errorRows;
+      if (r.text) writer.write(r.text);
+      for (let i = 0; i < r.rewards.length; i++) summary.addReward(r.rewards[i]);
+      summary.addFlags(r.flags, r.errorRows);
+      gradedNow += r.rewards.length;
+      errorRowsNow += r.errorRows;
     }
   };
 
-  // A worker that dies mid-batch (crash, OOM kill) loses only its batch: grade the lines one by
-  // one so the culprit row alone gets an other_error row, and piscina replaces the worker.
-  const rescue = async (lines: LineInput[], err: unknown): Promise<BatchResult> => {
-    if (lines.length === 1) {
-      const acc = emptyBatchResult();
-      const l = lines[0];
-      const id = idOf(l.text);
-      const res = failedResponse(compiled.name, compiled.type, new Error(`worker crashed while grading ${file}:${l.line}: ${err instanceof Error ? err.message : String(err)}`));
-      addRow(acc, id === undefined ? { line: l.line, ...res } : { line: l.line, id, ...res });
-      return acc;
-    }
-    const parts = await Promise.all(lines.map((l) => runOnPool([l])));
-    const acc = emptyBatchResult();
-    for (const p of parts) {
-      acc.text += p.text;
-      acc.lines.push(...p.lines);
-      acc.rewards.push(...p.rewards);
-      for (const [f, n] of Object.entries(p.flags)) acc.flags[f as keyof typeof acc.flags] = (acc.flags[f as keyof typeof acc.flags] ?? 0) + (n ?? 0);
-      acc.errorRows += p.errorRows;
-    }
-    return acc;
+  // A worker that dies mid-block (crash, OOM kill) loses only its block: grade its lines one
+  // by one so the culprit row alone gets an other_error row; piscina replaces the worker.
+  const crashedRow = (l: LineInput, err: unknown): BatchResult => {
+    const reason = err instanceof Error ? err.message : String(err);
+    const res = failedResponse(compiled.name, compiled.type, new Error(`worker crashed while grading ${file}:${l.line}: ${reason}`));
+    return { text: serializeRow(l.line, idOf(l.text), res) + "\n", rewards: Float64Array.of(0), flags: { other_error: 1 }, errorRows: 1 };
   };
-  const runOnPool = (lines: LineInput[]): Promise<BatchResult> =>
-    pool!.run({ graderKey, grader: options.grader, compileOptions, file, lines }).catch((err) => rescue(lines, err));
+  const encoder = new TextEncoder();
+  const runOnPool = (block: Block): Promise<BatchResult> =>
+    // Not transferred: the clone is one memcpy of an exactly-sized buffer, and the original
+    // stays here for the rescue path.
+    pool!.run({ graderKey, grader: options.grader, compileOptions, file, block }).catch(async (err) => {
+      const lines = blockLines(block);
+      if (lines.length <= 1) return lines.length ? crashedRow(lines[0], err) : concatResults([]);
+      const parts = await Promise.all(
+        lines.map((l) => {
+          const single: Block = { startLine: l.line, bytes: encoder.encode(l.text) };
+          return pool!.run({ graderKey, grader: options.grader, compileOptions, file, block: single }).catch((e) => crashedRow(l, e));
+        }),
+      );
+      return concatResults(parts);
+    });
 
-  const dispatch = (lines: LineInput[]) => {
+  const dispatch = (block: Block) => {
     const s = seq++;
     const settle = (r: BatchResult) => {
       finished.set(s, r);
@@ -192,11 +202,11 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     };
     inFlight++;
     if (pool) {
-      runOnPool(lines).then(settle, fail);
+      runOnPool(block).then(settle, fail);
       return;
     }
     try {
-      const r = gradeBatch(compiled, lines, executors, file, limiter);
+      const r = gradeLines(compiled, blockLines(block), executors, file, limiter);
       if (r instanceof Promise) r.then(settle, fail);
       else settle(r);
     } catch (err) {
@@ -215,40 +225,31 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     const t = elapsed();
     if (t - lastProgress < 0.1) return;
     lastProgress = t;
-    options.onProgress({ rows: gradedNow, errorRows: errorRowsNow, bytesRead: input.bytesRead, totalBytes, elapsedS: t });
+    options.onProgress({ rows: gradedNow, errorRows: errorRowsNow, bytesRead, totalBytes, elapsedS: t });
   };
 
   try {
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    let lineNo = 0;
-    let batch: LineInput[] = [];
-    for await (const text of lines) {
-      lineNo++;
-      if (text.trim() === "" || done.has(lineNo)) continue;
-      batch.push({ line: lineNo, text });
-      if (batch.length >= batchSize) {
-        dispatch(batch);
-        batch = [];
-        await waitForRoom(maxInFlight - 1);
-        if (pendingWrite) {
-          const w: Promise<void> = pendingWrite;
-          pendingWrite = null;
-          await w;
-        }
-        if (failure) throw failure;
-        progress();
-      }
+    for await (const raw of readBlocks(fh, batchSize)) {
+      bytesRead = raw.bytesRead;
+      const skip = skipsWithin(done, raw.startLine, raw.lineCount);
+      if (skip && skip.length === raw.lineCount) continue;
+      dispatch({ startLine: raw.startLine, bytes: raw.bytes, ...(skip ? { skip } : {}) });
+      await waitForRoom(maxInFlight - 1);
+      const drained = writer.ready();
+      if (drained) await drained;
+      if (failure) throw failure;
+      progress();
     }
-    if (batch.length) dispatch(batch);
     await waitForRoom(0);
     if (failure) throw failure;
     flush();
-    if (pendingWrite) await pendingWrite;
+    const drained = writer.ready();
+    if (drained) await drained;
   } finally {
-    input.destroy();
+    await fh.close();
     if (pool) await pool.destroy();
     if (options.output) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
   }
-  options.onProgress?.({ rows: gradedNow, errorRows: errorRowsNow, bytesRead: totalBytes ?? input.bytesRead, totalBytes, elapsedS: elapsed() });
+  options.onProgress?.({ rows: gradedNow, errorRows: errorRowsNow, bytesRead: totalBytes ?? bytesRead, totalBytes, elapsedS: elapsed() });
   return summary.build({ gradedNow, resumedRows: resumed, wallTimeS: elapsed(), workers, cache: options.cacheStats?.() });
 }

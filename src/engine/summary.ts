@@ -19,6 +19,8 @@ export interface RunSummary {
   rows_per_s: number;
   wall_time_s: number;
   workers: number;
+  /** Peak resident set size of the process so far (main thread and workers), in MB. */
+  peak_rss_mb: number;
   cache?: { hits: number; misses: number };
 }
 
@@ -87,6 +89,7 @@ export class SummaryBuilder {
       rows_per_s: extra.wallTimeS > 0 ? extra.gradedNow / extra.wallTimeS : 0,
       wall_time_s: extra.wallTimeS,
       workers: extra.workers,
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
     if (extra.cache) summary.cache = extra.cache;
     return summary;

@@ -1,0 +1,84 @@
+// Bench: end-to-end `graderkit run` rows/s (the real CLI in a child process, output to a file)
+// for a string_check and a text_similarity rouge_l grader, on generated inputs, at
+// --workers 0, 1 and 2. Also peak RSS, from the run's --summary-json.
+//
+//   node bench/engine.mjs [--sizes 100000,1000000] [--workers 0,1,2]
+//
+// Needs a build first (npm run bench does it).
+
+import { execFileSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const BIN = join(ROOT, "bin/graderkit.js");
+const WORDS = "the a of to and in is was for on that with as by at from it this be are an or which his her their model answer city river number report data".split(" ");
+
+export const GRADERS = {
+  string_check: { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" },
+  rouge_l: { type: "text_similarity", name: "rl", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "rouge_l" },
+};
+
+function sentence(rand, words) {
+  let s = "";
+  for (let i = 0; i < words; i++) s += (i ? " " : "") + WORDS[Math.floor(rand() * WORDS.length)];
+  return s;
+}
+
+/** A JSONL of `rows` rows (~30-word texts), written once and reused. */
+export async function makeInput(dir, rows) {
+  const path = join(dir, `rows-${rows}.jsonl`);
+  if (existsSync(path)) return path;
+  let seed = rows;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const out = createWriteStream(path);
+  for (let i = 0; i < rows; i++) {
+    const answer = sentence(rand, 30);
+    const sample = rand() < 0.3 ? answer : sentence(rand, 30);
+    const line = JSON.stringify({ id: i, item: { answer }, model_sample: sample }) + "\n";
+    if (!out.write(line)) await new Promise((r) => out.once("drain", r));
+  }
+  await new Promise((r) => out.end(r));
+  return path;
+}
+
+export function runOnce(graderPath, input, workers, dir) {
+  const summaryPath = join(dir, "summary.json");
+  const outPath = join(dir, "out.jsonl");
+  const started = process.hrtime.bigint();
+  execFileSync(process.execPath, [BIN, "run", graderPath, input, "-o", outPath, "--quiet", "--workers", String(workers), "--summary-json", summaryPath], { stdio: "inherit" });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const summary = JSON.parse(readFileSync(summaryPath, "utf8"));
+  rmSync(outPath);
+  return { rows: summary.rows, rows_per_s: Math.round(summary.rows / wall), engine_rows_per_s: Math.round(summary.rows_per_s), wall_s: Math.round(wall * 100) / 100, peak_rss_mb: summary.peak_rss_mb };
+}
+
+export async function run({ sizes = [100_000, 1_000_000], workers = [0, 1, 2] } = {}) {
+  const dir = join(tmpdir(), "graderkit-bench");
+  mkdirSync(dir, { recursive: true });
+  const results = [];
+  for (const [name, grader] of Object.entries(GRADERS)) {
+    const graderPath = join(dir, `${name}.json`);
+    execFileSync("sh", ["-c", `cat > '${graderPath}'`], { input: JSON.stringify(grader) });
+    for (const size of sizes) {
+      const input = await makeInput(dir, size);
+      for (const w of workers) {
+        const r = runOnce(graderPath, input, w, dir);
+        results.push({ name: `engine_${name}_${size}_w${w}`, grader: name, input_rows: size, input_mb: Math.round(statSync(input).size / 1e6), workers: w, ...r });
+        console.error(`  ${name.padEnd(12)} ${String(size).padStart(8)} rows  --workers ${w}: ${r.rows_per_s.toLocaleString("en-US")} rows/s (${r.wall_s} s, peak RSS ${r.peak_rss_mb} MB)`);
+      }
+    }
+  }
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const arg = (flag, fallback) => {
+    const i = process.argv.indexOf(flag);
+    return i > 0 ? process.argv[i + 1].split(",").map(Number) : fallback;
+  };
+  const results = await run({ sizes: arg("--sizes", undefined), workers: arg("--workers", undefined) });
+  console.log(JSON.stringify(results, null, 2));
+}

@@ -1,0 +1,45 @@
+// Output rows are the hot path of `graderkit run`: a response has ~25 fields, most of them
+// constant (all-false error flags, empty maps). This writes the same bytes as
+// JSON.stringify({line, id, ...response}) without walking the constant parts each time.
+// test/serialize.test.ts checks the equality on many shapes of rows.
+
+import { emptyErrors, type GraderErrors, type RunResponse } from "../result/response.js";
+
+const CLEAN_ERRORS: GraderErrors = emptyErrors();
+const CLEAN_ERRORS_JSON = JSON.stringify(CLEAN_ERRORS);
+const ERROR_KEYS = Object.keys(CLEAN_ERRORS) as Array<keyof GraderErrors>;
+
+function number(x: number): string {
+  return Number.isFinite(x) ? String(x) : "null";
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+function errorsJson(e: GraderErrors): string {
+  for (const k of ERROR_KEYS) if (e[k] !== CLEAN_ERRORS[k]) return JSON.stringify(e);
+  return CLEAN_ERRORS_JSON;
+}
+
+const mapJson = (o: object) => (isEmpty(o) ? "{}" : JSON.stringify(o));
+
+export function serializeRow(line: number, id: unknown, res: RunResponse): string {
+  const md = res.metadata;
+  let s = '{"line":' + line;
+  if (id !== undefined) s += ',"id":' + JSON.stringify(id);
+  s +=
+    ',"reward":' + number(res.reward) +
+    ',"metadata":{"name":' + JSON.stringify(md.name) +
+    ',"type":' + JSON.stringify(md.type) +
+    ',"errors":' + errorsJson(md.errors) +
+    ',"execution_time":' + number(md.execution_time) +
+    ',"scores":' + mapJson(md.scores) +
+    ',"token_usage":' + (md.token_usage === null ? "null" : JSON.stringify(md.token_usage)) +
+    ',"sampled_model_name":' + (md.sampled_model_name === null ? "null" : JSON.stringify(md.sampled_model_name)) +
+    '},"sub_rewards":' + mapJson(res.sub_rewards) +
+    ',"model_grader_token_usage_per_model":' + mapJson(res.model_grader_token_usage_per_model);
+  if (res.error !== undefined) s += ',"error":' + JSON.stringify(res.error);
+  return s + "}";
+}

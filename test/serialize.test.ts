@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { serializeRow } from "../src/engine/serialize.js";
+import { emptyResponse, type RunResponse } from "../src/result/response.js";
+
+function variants(): Array<[number, unknown, RunResponse]> {
+  const out: Array<[number, unknown, RunResponse]> = [];
+  const base = emptyResponse("exact", "string_check");
+  out.push([1, undefined, base]);
+  out.push([2, "row-2", { ...base, reward: 0.123456789012345 }]);
+  out.push([3, 42, { ...base, reward: NaN }]);
+  out.push([4, { nested: ["id", 1] }, { ...base, reward: -0 }]);
+  const flagged = emptyResponse("n\"ame\n", "python");
+  flagged.metadata.errors.python_grader_runtime_error = true;
+  flagged.metadata.errors.python_grader_runtime_error_details = "Traceback\n  line 2";
+  flagged.error = { flag: "python_grader_runtime_error", message: "boom", path: "a/b" };
+  out.push([5, null, flagged]);
+  const rich = emptyResponse("combo", "multi");
+  rich.reward = 1e21;
+  rich.metadata.scores = { a: { signature: "x|y", score: 0.5 }, "ü": [1, 2] };
+  rich.metadata.token_usage = { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cached_tokens: 0 };
+  rich.metadata.sampled_model_name = "gpt-4o-mini";
+  rich.metadata.execution_time = 1.5e-7;
+  rich.sub_rewards = { a: 0.5, b: Infinity };
+  rich.model_grader_token_usage_per_model = { "gpt-4o-mini": { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cached_tokens: 0 } };
+  out.push([6, "🙂", rich]);
+  return out;
+}
+
+describe("serializeRow", () => {
+  it("writes exactly what JSON.stringify({line, id, ...response}) writes", () => {
+    for (const [line, id, res] of variants()) {
+      const expected = JSON.stringify(id === undefined ? { line, ...res } : { line, id, ...res });
+      expect(serializeRow(line, id, res)).toBe(expected);
+    }
+  });
+  it("agrees on random rewards and execution times", () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    for (let i = 0; i < 2000; i++) {
+      const res = emptyResponse("g", "text_similarity");
+      res.reward = rand() < 0.1 ? Math.round(rand()) : rand() ** 7;
+      res.metadata.execution_time = rand() * 1e-3;
+      expect(serializeRow(i, i, res)).toBe(JSON.stringify({ line: i, id: i, ...res }));
+    }
+  });
+});
