@@ -8,6 +8,7 @@ import type { CompiledGrader } from "../graders/types.js";
 import { ERROR_FLAGS, type ErrorFlag } from "../result/response.js";
 import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
 import { serializeRow } from "./serialize.js";
+import type { Semaphore } from "../util/semaphore.js";
 
 export interface Block {
   /** Line number of the block's first line (1-based). */
@@ -94,26 +95,6 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
   return { text, rewards, flags, errorRows };
 }
 
-/** A counting semaphore: bounds how many executor-backed gradings are in flight. */
-export class Semaphore {
-  private waiting: Array<() => void> = [];
-  private free: number;
-  constructor(size: number) {
-    this.free = Math.max(1, size);
-  }
-  async use<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
-}
-
 export function gradeLines(
   grader: CompiledGrader,
   lines: readonly LineInput[],
@@ -123,5 +104,5 @@ export function gradeLines(
 ): BatchResult | Promise<BatchResult> {
   if (!grader.async) return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine));
   const run = (l: LineInput) => Promise.resolve(gradeLine(grader, l, executors, file));
-  return Promise.all(lines.map((l) => (limiter ? limiter.use(() => run(l)) : run(l)))).then(collect);
+  return Promise.all(lines.map((l) => (limiter ? limiter.run(() => run(l)) : run(l)))).then(collect);
 }

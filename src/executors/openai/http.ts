@@ -8,6 +8,9 @@
 // [0, cap]), which spreads many concurrent graders best when a rate limit hits them all at once.
 
 import type { CacheStats } from "./cache.js";
+import { Semaphore } from "../../util/semaphore.js";
+
+export { Semaphore };
 
 export const HTTP_DEFAULTS = {
   /** Per attempt. Reasoning models used as graders can think for a minute or more. */
@@ -75,28 +78,6 @@ export function resolveApiKey(explicit: string | undefined): string | undefined 
 /** `https://host/v1/` + `chat/completions` → `https://host/v1/chat/completions`. */
 export function endpointUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, "")}/${path}`;
-}
-
-/** A counting semaphore: at most `limit` holders; a released slot goes straight to the next waiter. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiters: Array<() => void> = [];
-
-  constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be an integer ≥ 1, got ${limit}`);
-  }
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active < this.limit) this.active++;
-    else await new Promise<void>((resolve) => this.waiters.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
 }
 
 /**
