@@ -74,11 +74,31 @@ export async function run({ sizes = [100_000, 1_000_000], workers = [0, 1, 2] } 
   return results;
 }
 
+/**
+ * Flat memory: peak RSS of `graderkit run` (string_check, 2 workers) on a ~10 MB and a ~1 GB
+ * input. The engine streams, so the two should be within a few tens of MB.
+ */
+export async function memory() {
+  const dir = join(tmpdir(), "graderkit-bench");
+  mkdirSync(dir, { recursive: true });
+  const graderPath = join(dir, "string_check.json");
+  execFileSync("sh", ["-c", `cat > '${graderPath}'`], { input: JSON.stringify(GRADERS.string_check) });
+  const out = [];
+  for (const rows of [40_000, 4_000_000]) {
+    const input = await makeInput(dir, rows);
+    const r = runOnce(graderPath, input, 2, dir);
+    const mb = Math.round(statSync(input).size / 1e6);
+    out.push({ name: `engine_memory_${mb}MB`, input_mb: mb, ...r });
+    console.error(`  memory: ${mb} MB input -> peak RSS ${r.peak_rss_mb} MB (${r.rows_per_s.toLocaleString("en-US")} rows/s)`);
+  }
+  return out;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const arg = (flag, fallback) => {
     const i = process.argv.indexOf(flag);
     return i > 0 ? process.argv[i + 1].split(",").map(Number) : fallback;
   };
-  const results = await run({ sizes: arg("--sizes", undefined), workers: arg("--workers", undefined) });
+  const results = process.argv.includes("--memory") ? await memory() : await run({ sizes: arg("--sizes", undefined), workers: arg("--workers", undefined) });
   console.log(JSON.stringify(results, null, 2));
 }
