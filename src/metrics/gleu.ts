@@ -1,0 +1,88 @@
+// Sentence GLEU (Google-BLEU) exactly as nltk 3.9 `sentence_gleu` computes it
+// (nltk/translate/gleu_score.py): all n-grams of orders minLen..maxLen on both sides, matches
+// clipped by count, score = matches / max(hypothesis n-grams, reference n-grams), i.e.
+// min(precision, recall), taking the reference with the best ratio.
+
+import { NgramMatcher } from "./ngram-matcher.js";
+import type { MetricResult } from "./types.js";
+
+export interface GleuOptions {
+  /** Smallest n-gram order, default 1. */
+  minLen?: number;
+  /** Largest n-gram order, default 4. */
+  maxLen?: number;
+}
+
+interface GleuCounts {
+  matches: number;
+  total: number;
+}
+
+const matcher = new NgramMatcher();
+
+/** Per reference: (true positives, max(tp+fp, tp+fn)), as nltk's corpus_gleu collects them. */
+function referenceCounts(
+  references: readonly (readonly string[])[],
+  hypothesis: readonly string[],
+  minLen: number,
+  maxLen: number,
+): GleuCounts[] {
+  matcher.load([hypothesis, ...references]);
+  const counts = references.map(() => ({ matches: 0, refTotal: 0 }));
+  let hypTotal = 0;
+  // n-grams of different orders are different tuples, so orders can be counted one at a time.
+  for (let n = 1; n <= maxLen; n++) {
+    matcher.nextOrder();
+    if (n < minLen) continue;
+    matcher.countHypothesis();
+    hypTotal += matcher.count(0);
+    counts.forEach((c, r) => {
+      c.matches += matcher.matchReference(r + 1);
+      c.refTotal += matcher.count(r + 1);
+    });
+  }
+  return counts.map((c) => ({ matches: c.matches, total: Math.max(hypTotal, c.refTotal) }));
+}
+
+/** nltk `sentence_gleu(references, hypothesis, min_len, max_len)`. */
+export function sentenceGleu(
+  references: readonly (readonly string[])[],
+  hypothesis: readonly string[],
+  options: GleuOptions = {},
+): number {
+  const minLen = options.minLen ?? 1;
+  const maxLen = options.maxLen ?? 4;
+  if (!Number.isInteger(minLen) || !Number.isInteger(maxLen) || minLen < 1) {
+    throw new Error(`sentenceGleu: minLen and maxLen must be integers, minLen ≥ 1 (got ${minLen}, ${maxLen})`);
+  }
+  let best: GleuCounts | null = null;
+  for (const counts of referenceCounts(references, hypothesis, minLen, maxLen)) {
+    // nltk skips references where both sides have no n-grams, and keeps the first best ratio.
+    if (counts.total === 0) continue;
+    if (best === null || counts.matches / counts.total > best.matches / best.total) best = counts;
+  }
+  return best === null ? 0 : best.matches / best.total;
+}
+
+export interface GleuMetricOptions extends GleuOptions {
+  /** Name of the tokenizer that produced the tokens, for the signature (e.g. "nltk_tokenize"). */
+  tokenizer?: string;
+}
+
+export function gleuSignature(options: GleuMetricOptions = {}): string {
+  const minLen = options.minLen ?? 1;
+  const maxLen = options.maxLen ?? 4;
+  return `gleu|nltk-3.9|tok:${options.tokenizer ?? "nltk_tokenize"}|min_len:${minLen}|max_len:${maxLen}`;
+}
+
+/** The text_similarity gleu metric on pre-tokenized texts: nltk `sentence_gleu([reference], candidate)`. */
+export function gleu(
+  candidateTokens: readonly string[],
+  referenceTokens: readonly string[],
+  options: GleuMetricOptions = {},
+): MetricResult {
+  return {
+    score: sentenceGleu([referenceTokens], candidateTokens, options),
+    signature: gleuSignature(options),
+  };
+}

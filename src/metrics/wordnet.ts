@@ -1,0 +1,200 @@
+// The slice of WordNet 3.0 that nltk's METEOR uses: `wordnet.synsets(word)` over all parts of
+// speech, with nltk's `_morphy` (suffix rules, exception lists, index checks), reduced to the
+// lemma names that contain no "_". The data file is built by scripts/build-wordnet.mjs (its
+// header describes the format) and is read lazily, once per process, on the first lookup.
+
+import { readFileSync } from "node:fs";
+
+export type WordNetPos = "n" | "v" | "a" | "r";
+
+/** nltk's POS_LIST order. */
+const POS_LIST: readonly WordNetPos[] = ["n", "v", "a", "r"];
+
+/** nltk WordNetCorpusReader.MORPHOLOGICAL_SUBSTITUTIONS, in nltk's order. */
+const SUBSTITUTIONS: Record<WordNetPos, readonly (readonly [string, string])[]> = {
+  n: [
+    ["s", ""],
+    ["ses", "s"],
+    ["ves", "f"],
+    ["xes", "x"],
+    ["zes", "z"],
+    ["ches", "ch"],
+    ["shes", "sh"],
+    ["men", "man"],
+    ["ies", "y"],
+  ],
+  v: [
+    ["s", ""],
+    ["ies", "y"],
+    ["es", "e"],
+    ["es", ""],
+    ["ed", "e"],
+    ["ed", ""],
+    ["ing", "e"],
+    ["ing", ""],
+  ],
+  a: [
+    ["er", ""],
+    ["est", ""],
+    ["er", "e"],
+    ["est", "e"],
+  ],
+  r: [],
+};
+
+interface WordNetData {
+  /** Synonym groups, still encoded ("id,id,..." in base 36), decoded on use. */
+  groups: string[];
+  words: string[];
+  /** lemma → its synonym groups ("g,g,..." in base 36; "" for none), per POS. */
+  index: Record<WordNetPos, Map<string, string>>;
+  /** inflected form → base forms, per POS. */
+  exceptions: Record<WordNetPos, Map<string, string[]>>;
+}
+
+interface WordNetFile {
+  format: string;
+  words: string;
+  synsets: string;
+  index: Record<WordNetPos, string>;
+  exc: Record<WordNetPos, string>;
+}
+
+const DATA_URL = new URL("../../data/wordnet-3.0-synonyms.json", import.meta.url);
+const FORMAT = "graderkit-wordnet-synonyms/1";
+
+function decodeWords(frontCoded: string): string[] {
+  const entries = frontCoded.split(" ");
+  const words = new Array<string>(entries.length);
+  let previous = "";
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    previous = previous.slice(0, parseInt(entry[0]!, 36)) + entry.slice(1);
+    words[i] = previous;
+  }
+  return words;
+}
+
+/** Decodes "<delta>:<list> ..." entries into a word → list-string map. */
+function decodeEntries(encoded: string, words: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  if (encoded === "") return map;
+  let id = 0;
+  for (const entry of encoded.split(" ")) {
+    const colon = entry.indexOf(":");
+    id += parseInt(entry.slice(0, colon), 36);
+    map.set(words[id]!, entry.slice(colon + 1));
+  }
+  return map;
+}
+
+function load(): WordNetData {
+  const file = JSON.parse(readFileSync(DATA_URL, "utf8")) as WordNetFile;
+  if (file.format !== FORMAT) throw new Error(`${DATA_URL.pathname}: expected format ${FORMAT}`);
+  const words = decodeWords(file.words);
+  const index = {} as Record<WordNetPos, Map<string, string>>;
+  const exceptions = {} as Record<WordNetPos, Map<string, string[]>>;
+  for (const pos of POS_LIST) {
+    index[pos] = decodeEntries(file.index[pos], words);
+    const exc = new Map<string, string[]>();
+    for (const [form, list] of decodeEntries(file.exc[pos], words)) {
+      exc.set(form, list === "" ? [] : list.split(",").map((id) => words[parseInt(id, 36)]!));
+    }
+    exceptions[pos] = exc;
+  }
+  return { groups: file.synsets.split(" "), words, index, exceptions };
+}
+
+let data: WordNetData | null = null;
+
+function wordnet(): WordNetData {
+  data ??= load();
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** nltk _morphy's filter_forms: the forms in the POS's index, first occurrences only. */
+function filterForms(forms: readonly string[], index: Map<string, string>): string[] {
+  const result: string[] = [];
+  for (const form of forms) if (index.has(form) && !result.includes(form)) result.push(form);
+  return result;
+}
+
+function applyRules(forms: readonly string[], pos: WordNetPos): string[] {
+  const out: string[] = [];
+  for (const form of forms) {
+    for (const [suffix, replacement] of SUBSTITUTIONS[pos]) {
+      if (form.endsWith(suffix)) out.push(form.slice(0, form.length - suffix.length) + replacement);
+    }
+  }
+  return out;
+}
+
+/** Distinct values in first-occurrence order. */
+function unique(forms: string[]): string[] {
+  return forms.length < 2 ? forms : [...new Set(forms)];
+}
+
+/**
+ * nltk `WordNetCorpusReader._morphy(form, pos)`: the base forms of `form` that WordNet lists
+ * under `pos`. Exception-list words return only their listed forms; otherwise the suffix rules
+ * are applied once (keeping the word itself too), and then repeatedly until something is found.
+ */
+export function morphy(form: string, pos: WordNetPos): string[] {
+  const { index, exceptions } = wordnet();
+  const posIndex = index[pos];
+  const exception = exceptions[pos].get(form);
+  if (exception !== undefined) return filterForms([form, ...exception], posIndex);
+
+  // Deduplicating each round changes no result (rules act on each form alone) but keeps
+  // pathological inputs from growing the candidate list exponentially.
+  let forms = unique(applyRules([form], pos));
+  const results = filterForms([form, ...forms], posIndex);
+  if (results.length > 0) return results;
+  while (forms.length > 0) {
+    forms = unique(applyRules(forms, pos));
+    const found = filterForms(forms, posIndex);
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+function synonymsUncached(word: string): Set<string> {
+  const { index, groups, words } = wordnet();
+  const lemma = word.toLowerCase(); // nltk synsets() lower-cases its argument
+  const names = new Set<string>();
+  const seenGroups = new Set<number>();
+  for (const pos of POS_LIST) {
+    for (const form of morphy(lemma, pos)) {
+      const list = index[pos].get(form)!;
+      if (list === "") continue;
+      for (const g of list.split(",")) {
+        const group = parseInt(g, 36);
+        if (seenGroups.has(group)) continue;
+        seenGroups.add(group);
+        for (const id of groups[group]!.split(",")) names.add(words[parseInt(id, 36)]!);
+      }
+    }
+  }
+  return names;
+}
+
+// Bounded memo: vocabularies repeat heavily across METEOR calls.
+const CACHE_LIMIT = 50_000;
+const cache = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The lemma names without "_" of every synset nltk's `wordnet.synsets(word)` returns (all parts
+ * of speech, after morphy), as nltk's METEOR collects them. The word itself is included only when
+ * WordNet lists it. Names keep WordNet's case (e.g. "Einstein").
+ */
+export function synonyms(word: string): ReadonlySet<string> {
+  let result = cache.get(word);
+  if (result === undefined) {
+    result = synonymsUncached(word);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(word, result);
+  }
+  return result;
+}

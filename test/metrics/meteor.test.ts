@@ -1,0 +1,129 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { meteor, meteorScore } from "../../src/metrics/meteor.js";
+import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
+import { pythonSplit } from "../../src/metrics/tokenize/whitespace.js";
+import { morphy, synonyms } from "../../src/metrics/wordnet.js";
+
+interface Row {
+  id: string;
+  input: string;
+  reference: string;
+  default_meteor: number;
+  tokens_pf_input: string[];
+  tokens_pf_reference: string[];
+  scores: Record<string, number | null>;
+}
+
+const rows: Row[] = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => JSON.parse(line) as Row);
+
+function expectClose(actual: number, expected: unknown, what: string): void {
+  expect(typeof expected, `${what} missing from fixture`).toBe("number");
+  expect(Math.abs(actual - (expected as number)), `${what}: got ${actual}, want ${String(expected)}`).toBeLessThanOrEqual(
+    1e-9,
+  );
+}
+
+const words = (text: string): string[] => text.split(" ");
+
+describe("meteorScore against the conformance fixture", () => {
+  it("has all 342 rows", () => {
+    expect(rows).toHaveLength(342);
+  });
+
+  it.each(rows.map((r) => [r.id, r] as const))("%s", (_id, row) => {
+    const split = [pythonSplit(row.input), pythonSplit(row.reference)] as const;
+    expectClose(meteorScore([split[1]], split[0]), row.scores.meteor_nltk, "meteor_nltk");
+    const tb = [row.input, row.reference].map((t) => treebankWordTokenize(t, { preserveLine: true }));
+    expectClose(meteorScore([tb[1]!], tb[0]!), row.scores.meteor_nltk_tb, "meteor_nltk_tb");
+    expectClose(
+      meteorScore([row.tokens_pf_reference], row.tokens_pf_input),
+      row.scores.meteor_nltk_pf,
+      "meteor_nltk_pf",
+    );
+    expectClose(meteor(row.tokens_pf_input, row.tokens_pf_reference).score, row.default_meteor, "default_meteor");
+  });
+});
+
+describe("nltk's documented meteor_score examples", () => {
+  const hypothesis1 = words("It is a guide to action which ensures that the military always obeys the commands of the party");
+  const reference1 = words("It is a guide to action that ensures that the military will forever heed Party commands");
+  const reference2 = words(
+    "It is the guiding principle which guarantees the military forces always being under the command of the Party",
+  );
+  const reference3 = words("It is the practical guide for the army always to heed the directions of the party");
+
+  it("rounds to nltk's printed values", () => {
+    expect(Math.round(meteorScore([reference1], hypothesis1) * 1e4) / 1e4).toBe(0.6944);
+    expect(Math.round(meteorScore([reference1, reference2, reference3], hypothesis1) * 1e4) / 1e4).toBe(0.6944);
+    expect(meteorScore([words("this is a cat")], words("non matching hypothesis"))).toBe(0);
+  });
+});
+
+describe("meteorScore behaviours", () => {
+  it("scores identical texts 1 - 0.5 * (1/n)^3, not 1", () => {
+    for (const n of [1, 2, 5, 8, 13]) {
+      const tokens = Array.from({ length: n }, (_, i) => `w${i}`);
+      expect(meteorScore([tokens], [...tokens])).toBeCloseTo(1 - 0.5 * (1 / n) ** 3, 15);
+    }
+  });
+
+  it("is case-insensitive", () => {
+    expect(meteorScore([words("the cat sat")], words("The CAT Sat"))).toBeCloseTo(1 - 0.5 / 27, 15);
+  });
+
+  it("matches WordNet synonyms of the stemmed words: car/auto, big/great", () => {
+    // One synonym match in a one-word sentence: P = R = 1, one chunk.
+    expect(meteorScore([["auto"]], ["car"])).toBeCloseTo(0.5, 15);
+    expect(meteorScore([["great"]], ["big"])).toBeCloseTo(0.5, 15);
+  });
+
+  it("does not match big/large: the synonym stage sees the stem 'larg'", () => {
+    expect(meteorScore([["large"]], ["big"])).toBe(0);
+  });
+
+  it("matches Porter stems", () => {
+    expect(meteorScore([["running"]], ["runs"])).toBeCloseTo(0.5, 15);
+  });
+
+  it("is 0 without any match, and for empty sides", () => {
+    expect(meteorScore([words("alpha beta")], words("gamma delta"))).toBe(0);
+    expect(meteorScore([[]], words("gamma"))).toBe(0);
+    expect(meteorScore([words("gamma")], [])).toBe(0);
+  });
+
+  it("counts chunks over the alignment", () => {
+    // 3 matches in 2 chunks ("a b" | "c"), P = R = 1: 1 - 0.5 * (2/3)^3.
+    expect(meteorScore([words("a b x c")], words("a b c"))).toBeCloseTo(
+      ((3 / 3) * (3 / 4)) / (0.9 * 1 + 0.1 * 0.75) * (1 - 0.5 * (2 / 3) ** 3),
+      15,
+    );
+  });
+
+  it("names the variant in its signature", () => {
+    expect(meteor(["a"], ["a"]).signature).toBe("meteor|nltk-3.9|tok:nltk_tokenize|wordnet-3.0|alpha:0.9|beta:3|gamma:0.5");
+  });
+});
+
+describe("wordnet", () => {
+  it("runs nltk's morphy: rules, exceptions and index checks", () => {
+    expect(morphy("dogs", "n")).toEqual(["dog"]);
+    expect(morphy("geese", "n")).toEqual(["goose"]);
+    expect(morphy("saw", "v")).toEqual(["saw", "see"]);
+    expect(morphy("running", "v")).toEqual(["run"]);
+    expect(morphy("qwertyuiop", "n")).toEqual([]);
+  });
+
+  it("collects '_'-free lemma names over all parts of speech", () => {
+    const car = synonyms("car");
+    expect(car.has("auto")).toBe(true);
+    expect(car.has("automobile")).toBe(true);
+    expect([...car].some((name) => name.includes("_"))).toBe(false);
+    expect(synonyms("big").has("great")).toBe(true);
+    expect(synonyms("big").has("large")).toBe(true);
+    expect(synonyms("larg").size).toBe(0);
+  });
+});
