@@ -2,7 +2,10 @@
 // the library-level variants. Each result carries the signature of what produced it.
 
 import type { EvaluationMetric } from "../schema/types.js";
+import { bleu, type BleuSmoothing } from "./bleu.js";
 import { fuzzyMatch, type FuzzyMatchOptions } from "./fuzzy-match.js";
+import { gleu } from "./gleu.js";
+import { meteor } from "./meteor.js";
 import { rouge, type RougeMeasure, type RougeType } from "./rouge.js";
 import { TOKENIZERS, type TokenizerName } from "./tokenize/index.js";
 import type { MetricResult } from "./types.js";
@@ -13,8 +16,8 @@ export type LocalMetric = Exclude<EvaluationMetric, "cosine">;
 export interface TextSimilarityOptions {
   /** bleu / gleu / meteor tokenizer (default nltk_tokenize, as the hosted grader). */
   tokenizer?: TokenizerName;
-  /** bleu smoothing method 0–7 (default 4). */
-  smoothing?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  /** bleu smoothing method 0–7 (default 4); null = nltk's default (no smoothing). */
+  smoothing?: BleuSmoothing | null;
   /** rouge: Porter-stem tokens longer than 3 characters (default false). */
   stemmer?: boolean;
   /** rouge: which number is the score (default fmeasure). */
@@ -62,7 +65,17 @@ export function textSimilarity(metric: LocalMetric, input: string, reference: st
     case "rouge_5":
     case "rouge_l":
       return rouge(input, reference, { type: ROUGE_TYPE[metric], stemmer: options.stemmer, measure: options.measure });
+    case "bleu":
+    case "gleu":
+    case "meteor": {
+      const tokenizer = options.tokenizer ?? "nltk_tokenize";
+      const candidate = tokenizeOnce(tokenizer, input);
+      const ref = tokenizeOnce(tokenizer, reference);
+      if (metric === "bleu") return bleu(candidate, ref, { tokenizer, smoothing: options.smoothing });
+      if (metric === "gleu") return gleu(candidate, ref, { tokenizer });
+      return meteor(candidate, ref, { tokenizer, ...options.meteor });
+    }
     default:
-      throw new Error(`metric '${metric}' is not available yet`);
+      throw new RangeError(`unknown text_similarity metric '${String(metric)}'`);
   }
 }
