@@ -20,8 +20,8 @@ export interface Block {
 }
 
 export interface BatchResult {
-  /** Serialized rows, each ending in "\n", in input order. */
-  text: string;
+  /** Serialized rows, each ending in "\n", in input order (UTF-8 bytes when they come from a worker). */
+  text: string | Uint8Array;
   rewards: Float64Array;
   /** Per flag, how many rows raised it. */
   flags: Partial<Record<ErrorFlag, number>>;
@@ -82,16 +82,19 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
   const total = parts.reduce((n, p) => n + p.rewards.length, 0);
   const rewards = new Float64Array(total);
   const flags: Partial<Record<ErrorFlag, number>> = {};
-  let text = "";
+  const texts: Array<string | Uint8Array> = [];
   let errorRows = 0;
   let at = 0;
   for (const p of parts) {
-    text += p.text;
+    texts.push(p.text);
     rewards.set(p.rewards, at);
     at += p.rewards.length;
     errorRows += p.errorRows;
     for (const [f, n] of Object.entries(p.flags) as Array<[ErrorFlag, number]>) flags[f] = (flags[f] ?? 0) + n;
   }
+  const text = texts.every((t) => typeof t === "string")
+    ? texts.join("")
+    : Buffer.concat(texts.map((t) => (typeof t === "string" ? Buffer.from(t, "utf8") : t)));
   return { text, rewards, flags, errorRows };
 }
 

@@ -15,6 +15,7 @@ export interface BlockTask {
   block: Block;
 }
 
+const encoder = new TextEncoder();
 let cached: { key: string; grader: CompiledGrader } | null = null;
 
 // Test seam for the "a worker crash is contained to its row" guarantee: a line containing this
@@ -27,5 +28,8 @@ export default function gradeTask(task: BlockTask): BatchResult {
   }
   const lines = blockLines(task.block);
   if (CRASH_MARKER && lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);
-  return gradeLines(cached.grader, lines, {}, task.file) as BatchResult;
+  const result = gradeLines(cached.grader, lines, {}, task.file) as BatchResult;
+  // Encode here, not on the main thread: the main thread only writes bytes.
+  result.text = encoder.encode(result.text as string);
+  return result;
 }

@@ -66,7 +66,7 @@ const POOL_WORKER = new URL("../../dist/engine/pool-worker.js", import.meta.url)
 class OrderedWriter {
   private drained: Promise<void> | null = null;
   constructor(private readonly stream: Writable) {}
-  write(text: string): void {
+  write(text: string | Uint8Array): void {
     if (!this.stream.write(text) && !this.drained) {
       this.drained = new Promise((resolve) => this.stream.once("drain", () => {
         this.drained = null;
@@ -157,7 +157,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     while ((r = finished.get(nextSeq)) !== undefined) {
       finished.delete(nextSeq);
       nextSeq++;
-      if (r.text) writer.write(r.text);
+      if (r.text.length > 0) writer.write(r.text);
       for (let i = 0; i < r.rewards.length; i++) summary.addReward(r.rewards[i]);
       summary.addFlags(r.flags, r.errorRows);
       gradedNow += r.rewards.length;

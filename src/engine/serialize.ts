@@ -7,7 +7,6 @@ import { emptyErrors, type GraderErrors, type RunResponse } from "../result/resp
 
 const CLEAN_ERRORS: GraderErrors = emptyErrors();
 const CLEAN_ERRORS_JSON = JSON.stringify(CLEAN_ERRORS);
-const ERROR_KEYS = Object.keys(CLEAN_ERRORS) as Array<keyof GraderErrors>;
 
 function number(x: number): string {
   return Number.isFinite(x) ? String(x) : "null";
@@ -18,9 +17,17 @@ function isEmpty(o: object): boolean {
   return true;
 }
 
+// Unrolled on purpose: this runs once per output row. Responses always carry exactly the keys
+// of emptyErrors(), in that order (graders only set known flags).
 function errorsJson(e: GraderErrors): string {
-  for (const k of ERROR_KEYS) if (e[k] !== CLEAN_ERRORS[k]) return JSON.stringify(e);
-  return CLEAN_ERRORS_JSON;
+  return !e.formula_parse_error && !e.sample_parse_error && !e.truncated_observation_error &&
+    !e.unresponsive_reward_error && !e.invalid_variable_error && !e.other_error &&
+    !e.python_grader_server_error && e.python_grader_server_error_type === null &&
+    !e.python_grader_runtime_error && e.python_grader_runtime_error_details === null &&
+    !e.model_grader_server_error && !e.model_grader_refusal_error && !e.model_grader_parse_error &&
+    e.model_grader_server_error_details === null
+    ? CLEAN_ERRORS_JSON
+    : JSON.stringify(e);
 }
 
 const mapJson = (o: object) => (isEmpty(o) ? "{}" : JSON.stringify(o));
