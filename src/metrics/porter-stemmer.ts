@@ -1,0 +1,328 @@
+// Porter stemmer, exactly as nltk 3.9.1 `PorterStemmer()` (mode NLTK_EXTENSIONS) `.stem(word)`.
+// rouge-score and nltk's METEOR both use this mode, which differs from the original 1980 algorithm
+// (and from npm `natural`): an irregular-forms pool, 'ies'/'ied' on 4-letter words, the y -> i
+// rule, 'alli' handled first, 'bli' -> 'ble', 'fulli', 'logi', and a 2-letter *o condition.
+//
+// Every helper below looks at a word through (word, len): the prefix word[0, len). A letter's
+// consonant status depends only on the letters before it, so a prefix is analysed exactly as
+// the sliced stem would be, without allocating the slice.
+
+const A = 97, E = 101, I = 105, O = 111, U = 117, Y = 121;
+
+// nltk keys the pool by the word as given (before lower-casing): "Sky" is stemmed normally.
+const IRREGULAR_POOL: ReadonlyMap<string, string> = new Map([
+  ["sky", "sky"], ["skies", "sky"],
+  ["dying", "die"], ["lying", "lie"], ["tying", "tie"],
+  ["news", "news"],
+  ["innings", "inning"], ["inning", "inning"],
+  ["outings", "outing"], ["outing", "outing"],
+  ["cannings", "canning"], ["canning", "canning"],
+  ["howe", "howe"],
+  ["proceed", "proceed"], ["exceed", "exceed"], ["succeed", "succeed"],
+]);
+
+function isVowelLetter(c: number): boolean {
+  return c === A || c === E || c === I || c === O || c === U;
+}
+
+/** Porter's consonant: not a/e/i/o/u, and 'y' only when not preceded by a consonant. */
+function isConsonant(word: string, i: number): boolean {
+  // A y is a consonant at the start of the word or after a vowel, else a vowel; so a run of y's
+  // alternates, starting from whatever precedes the run.
+  let j = i;
+  while (j >= 0 && word.charCodeAt(j) === Y) j--;
+  const runLength = i - j; // y's ending at i
+  if (runLength === 0) return !isVowelLetter(word.charCodeAt(i));
+  const firstYConsonant = j < 0 || isVowelLetter(word.charCodeAt(j));
+  return runLength % 2 === 1 ? firstYConsonant : !firstYConsonant;
+}
+
+/** m in [C](VC){m}[V] for word[0, len): the number of vowel→consonant transitions. */
+function measure(word: string, len: number): number {
+  let m = 0;
+  let previousIsVowel = false;
+  for (let i = 0; i < len; i++) {
+    const consonant = isConsonant(word, i);
+    if (consonant && previousIsVowel) m++;
+    previousIsVowel = !consonant;
+  }
+  return m;
+}
+
+function containsVowel(word: string, len: number): boolean {
+  for (let i = 0; i < len; i++) if (!isConsonant(word, i)) return true;
+  return false;
+}
+
+/** *d: ends with a double consonant. */
+function endsDoubleConsonant(word: string, len: number): boolean {
+  return (
+    len >= 2 &&
+    word.charCodeAt(len - 1) === word.charCodeAt(len - 2) &&
+    isConsonant(word, len - 1)
+  );
+}
+
+/** *o: ends consonant-vowel-consonant, last not w/x/y; NLTK also accepts a 2-letter vowel-consonant. */
+function endsCvc(word: string, len: number): boolean {
+  if (len >= 3) {
+    const last = word.charCodeAt(len - 1);
+    if (
+      isConsonant(word, len - 3) &&
+      !isConsonant(word, len - 2) &&
+      isConsonant(word, len - 1) &&
+      last !== 119 && last !== 120 && last !== Y
+    ) {
+      return true;
+    }
+  }
+  return len === 2 && !isConsonant(word, 0) && isConsonant(word, 1);
+}
+
+/** A rule's condition, evaluated on the stem that is left once the suffix is removed. */
+type Condition = (word: string, stemLength: number) => boolean;
+type Rule = readonly [suffix: string, replacement: string, condition: Condition | null];
+
+const mGt0: Condition = (w, n) => measure(w, n) > 0;
+const mGt1: Condition = (w, n) => measure(w, n) > 1;
+
+/**
+ * nltk's _apply_rule_list: the first rule whose suffix matches decides. If its condition fails
+ * the word is returned unchanged; later rules are not tried.
+ */
+function applyRules(word: string, rules: readonly Rule[]): string {
+  for (const [suffix, replacement, condition] of rules) {
+    if (word.endsWith(suffix)) {
+      const stemLength = word.length - suffix.length;
+      if (condition === null || condition(word, stemLength)) {
+        return word.slice(0, stemLength) + replacement;
+      }
+      return word;
+    }
+  }
+  return word;
+}
+
+const STEP1A_RULES: readonly Rule[] = [
+  ["sses", "ss", null],
+  ["ies", "i", null],
+  ["ss", "ss", null],
+  ["s", "", null],
+];
+
+function step1a(word: string): string {
+  // NLTK: 'dies' -> 'die' while 'flies' -> 'fli'.
+  if (word.length === 4 && word.endsWith("ies")) return word.slice(0, 1) + "ie";
+  return applyRules(word, STEP1A_RULES);
+}
+
+function step1b(word: string): string {
+  // NLTK: 'died' -> 'die', 'spied' -> 'spi'; nothing else of step 1b runs.
+  if (word.endsWith("ied")) return word.slice(0, -3) + (word.length === 4 ? "ie" : "i");
+
+  // (m>0) EED -> EE; a failing condition still stops 'feed' reaching the ED rule.
+  if (word.endsWith("eed")) {
+    return measure(word, word.length - 3) > 0 ? word.slice(0, -1) : word;
+  }
+
+  let stem: string;
+  if (word.endsWith("ed") && containsVowel(word, word.length - 2)) {
+    stem = word.slice(0, -2);
+  } else if (word.endsWith("ing") && containsVowel(word, word.length - 3)) {
+    stem = word.slice(0, -3);
+  } else {
+    return word;
+  }
+
+  // Tidy-up after ED/ING removal: AT/BL/IZ get their E back, doubles are undoubled (except l/s/z),
+  // and a short cvc stem gets an E.
+  if (stem.endsWith("at") || stem.endsWith("bl") || stem.endsWith("iz")) return stem + "e";
+  const n = stem.length;
+  if (endsDoubleConsonant(stem, n)) {
+    const last = stem.charCodeAt(n - 1);
+    return last === 108 || last === 115 || last === 122 ? stem : stem.slice(0, -1);
+  }
+  return measure(stem, n) === 1 && endsCvc(stem, n) ? stem + "e" : stem;
+}
+
+function step1c(word: string): string {
+  // NLTK: y -> i only after a consonant that is not the whole stem ('happy' -> 'happi',
+  // 'enjoy' and 'by' unchanged, 'fly' -> 'fli').
+  const n = word.length - 1;
+  if (word.charCodeAt(n) !== Y) return word;
+  return n > 1 && isConsonant(word, n - 1) ? word.slice(0, n) + "i" : word;
+}
+
+const STEP2_RULES: readonly Rule[] = [
+  ["ational", "ate", mGt0],
+  ["tional", "tion", mGt0],
+  ["enci", "ence", mGt0],
+  ["anci", "ance", mGt0],
+  ["izer", "ize", mGt0],
+  ["bli", "ble", mGt0], // NLTK/Martin variant of the paper's ABLI -> ABLE
+  ["alli", "al", mGt0],
+  ["entli", "ent", mGt0],
+  ["eli", "e", mGt0],
+  ["ousli", "ous", mGt0],
+  ["ization", "ize", mGt0],
+  ["ation", "ate", mGt0],
+  ["ator", "ate", mGt0],
+  ["alism", "al", mGt0],
+  ["iveness", "ive", mGt0],
+  ["fulness", "ful", mGt0],
+  ["ousness", "ous", mGt0],
+  ["aliti", "al", mGt0],
+  ["iviti", "ive", mGt0],
+  ["biliti", "ble", mGt0],
+  ["fulli", "ful", mGt0],
+  // The 'l' stays with the stem for the measure, so 'geologi' and 'theologi' work alike.
+  ["logi", "log", (w, n) => measure(w, n + 1) > 0],
+];
+
+function step2(word: string): string {
+  // NLTK applies ALLI -> AL first and, if it fires, runs step 2 again on the result.
+  if (word.endsWith("alli") && measure(word, word.length - 4) > 0) {
+    return step2(word.slice(0, -2));
+  }
+  return applyRules(word, STEP2_RULES);
+}
+
+const STEP3_RULES: readonly Rule[] = [
+  ["icate", "ic", mGt0],
+  ["ative", "", mGt0],
+  ["alize", "al", mGt0],
+  ["iciti", "ic", mGt0],
+  ["ical", "ic", mGt0],
+  ["ful", "", mGt0],
+  ["ness", "", mGt0],
+];
+
+const STEP4_RULES: readonly Rule[] = [
+  ["al", "", mGt1],
+  ["ance", "", mGt1],
+  ["ence", "", mGt1],
+  ["er", "", mGt1],
+  ["ic", "", mGt1],
+  ["able", "", mGt1],
+  ["ible", "", mGt1],
+  ["ant", "", mGt1],
+  ["ement", "", mGt1],
+  ["ment", "", mGt1],
+  ["ent", "", mGt1],
+  // (m>1 and (*S or *T)) ION
+  ["ion", "", (w, n) => {
+    if (measure(w, n) <= 1) return false;
+    const c = w.charCodeAt(n - 1);
+    return c === 115 || c === 116;
+  }],
+  ["ou", "", mGt1],
+  ["ism", "", mGt1],
+  ["ate", "", mGt1],
+  ["iti", "", mGt1],
+  ["ous", "", mGt1],
+  ["ive", "", mGt1],
+  ["ize", "", mGt1],
+];
+
+function step5a(word: string): string {
+  // Both E rules are tried (unlike _apply_rule_list): (m>1) E, then (m=1 and not *o) E.
+  if (!word.endsWith("e")) return word;
+  const n = word.length - 1;
+  const m = measure(word, n);
+  return m > 1 || (m === 1 && !endsCvc(word, n)) ? word.slice(0, n) : word;
+}
+
+function step5b(word: string): string {
+  // (m>1 and *d and *L) -> single letter; nltk measures the word minus one 'l'.
+  const n = word.length;
+  if (n >= 2 && word.endsWith("ll") && measure(word, n - 1) > 1) return word.slice(0, n - 1);
+  return word;
+}
+
+function runSteps(word: string): string {
+  let w = step1a(word);
+  w = step1b(w);
+  w = step1c(w);
+  w = step2(w);
+  w = applyRules(w, STEP3_RULES);
+  w = applyRules(w, STEP4_RULES);
+  w = step5a(w);
+  return step5b(w);
+}
+
+/** Python's len(): code points, not UTF-16 units. */
+function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+function hasSurrogatePair(s: string): boolean {
+  return codePointLength(s) !== s.length;
+}
+
+/**
+ * nltk indexes by code point. For the rare word holding astral characters, stand each distinct
+ * one in for a BMP private-use character not otherwise in the word (all of them are consonants
+ * and never part of a suffix), stem, and swap back.
+ */
+function stemAstral(word: string): string {
+  const toPlaceholder = new Map<string, string>();
+  const fromPlaceholder = new Map<string, string>();
+  let next = 0xe000;
+  let mapped = "";
+  for (const ch of word) {
+    if (ch.length === 1) {
+      mapped += ch;
+      continue;
+    }
+    let p = toPlaceholder.get(ch);
+    if (p === undefined) {
+      while (word.includes(String.fromCharCode(next))) next++;
+      p = String.fromCharCode(next++);
+      toPlaceholder.set(ch, p);
+      fromPlaceholder.set(p, ch);
+    }
+    mapped += p;
+  }
+  let out = "";
+  for (const ch of runSteps(mapped)) out += fromPlaceholder.get(ch) ?? ch;
+  return out;
+}
+
+function computeStem(word: string): string {
+  const lower = word.toLowerCase();
+  const pooled = IRREGULAR_POOL.get(word);
+  if (pooled !== undefined) return pooled;
+  // Words of one or two letters (of the original word) are returned lower-cased, unstemmed.
+  if (codePointLength(word) <= 2) return lower;
+  return hasSurrogatePair(lower) ? stemAstral(lower) : runSteps(lower);
+}
+
+// Bounded memo: stemming dominates stemmed ROUGE/METEOR, and vocabularies repeat heavily.
+const CACHE_LIMIT = 50_000;
+const cache = new Map<string, string>();
+
+/** nltk `PorterStemmer().stem(word)` (NLTK_EXTENSIONS, to_lowercase=True). */
+export function porterStem(word: string): string {
+  let stem = cache.get(word);
+  if (stem === undefined) {
+    stem = computeStem(word);
+    if (cache.size >= CACHE_LIMIT) {
+      // Evict the oldest entry (Map keeps insertion order).
+      const oldest = cache.keys().next().value as string;
+      cache.delete(oldest);
+    }
+    cache.set(word, stem);
+  }
+  return stem;
+}
