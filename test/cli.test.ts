@@ -149,6 +149,25 @@ describe("graderkit run", () => {
     expect(s).toMatchObject({ rows: 6, error_rows: 3, errors: { sample_parse_error: 3 }, reward: { min: 0, max: 1 } });
     expect(s.reward.mean).toBeCloseTo(2 / 6, 12);
   });
+  it("--progress reports progress on a non-TTY stderr; without it, only the summary", async () => {
+    const input = writeLines(dir, "progress.jsonl", rows);
+    const withProgress = await cli(["run", exactPath, input, "--progress"]);
+    expect(withProgress.stderr).toMatch(/^6 rows {2}\d+ rows\/s {2}3 with errors$/m);
+    const plain = await cli(["run", exactPath, input]);
+    expect(plain.stderr).not.toMatch(/rows\/s {2}\d+ with errors/);
+    const quiet = await cli(["run", exactPath, input, "--progress", "--quiet"]);
+    expect(quiet.stderr).toBe("");
+  });
+  it("--workers: automatic main thread for small inputs, a pool when asked", async () => {
+    const input = writeLines(dir, "workers.jsonl", rows);
+    const auto = join(dir, "auto.json");
+    await cli(["run", exactPath, input, "--quiet", "--summary-json", auto]);
+    expect(JSON.parse(readFileSync(auto, "utf8")).workers).toBe(0);
+    const two = join(dir, "two.json");
+    const r = await cli(["run", exactPath, input, "--quiet", "--workers", "2", "--summary-json", two]);
+    expect(JSON.parse(readFileSync(two, "utf8")).workers).toBe(2);
+    expect(parseRows(r.stdout).map((o) => o.line)).toEqual([1, 2, 4, 5, 7, 8]);
+  });
   it("exit 2 for an invalid grader or an unreadable file", async () => {
     const input = writeLines(dir, "one.jsonl", [rows[0]]);
     expect((await cli(["run", join(dir, "nope.json"), input])).code).toBe(2);

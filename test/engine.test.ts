@@ -28,7 +28,8 @@ function unevenRows(n: number): string[] {
   return out;
 }
 
-const strip = (rows: Array<Record<string, any>>) => rows.map(({ metadata: { execution_time: _t, ...md }, ...rest }) => ({ ...rest, metadata: md }));
+const strip = (rows: Array<Record<string, any>>): Array<Record<string, any>> =>
+  rows.map(({ metadata: { execution_time: _t, ...md }, ...rest }) => ({ ...rest, metadata: md }));
 
 describe("engine", () => {
   it("the pool keeps input order with uneven row costs and malformed lines, same bytes as the main thread", async () => {

@@ -11,7 +11,7 @@ import { pythonDoctor } from "../../src/executors/python/doctor.js";
 import type { PythonExecutor, PythonOutcome } from "../../src/executors/types.js";
 import { compilePython } from "../../src/graders/python.js";
 import { runGrader } from "../../src/graders/run.js";
-import { ERROR_FLAGS } from "../../src/result/response.js";
+import { ERROR_FLAGS, type GraderErrors } from "../../src/result/response.js";
 import type { PythonGrader } from "../../src/schema/types.js";
 
 const LIMITS = { timeoutSeconds: 2, memoryMb: 256, workers: 2 };
@@ -272,7 +272,7 @@ describe("compilePython through runGrader", () => {
       executors: withExecutor ? { python: py } : {},
     });
 
-  function onlyFlags(errors: Record<string, unknown>): string[] {
+  function onlyFlags(errors: GraderErrors): string[] {
     return ERROR_FLAGS.filter((f) => errors[f] === true);
   }
 
