@@ -28,9 +28,22 @@ function vocabulary() {
 function makePairs(vocab, count, chars, seed) {
   let s = seed;
   const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const pick = () => vocab[Math.floor(rand() * vocab.length)];
+  // Prose-like text: sentences of 6–16 words, capitalized, ending in ". ", "? " or "! ", with
+  // the fixture's words (their own commas, quotes, numbers and contractions kept).
   const text = () => {
     let t = "";
-    while (t.length < chars) t += (t ? " " : "") + vocab[Math.floor(rand() * vocab.length)];
+    let left = 0;
+    while (t.length < chars) {
+      if (left === 0) left = 6 + Math.floor(rand() * 11);
+      let w = pick().replace(/[.!?]+$/, "");
+      if (!w) continue;
+      const starts = t === "" || /[.!?]$/.test(t);
+      if (starts) w = w[0].toUpperCase() + w.slice(1);
+      left--;
+      if (left === 0) w += rand() < 0.8 ? "." : rand() < 0.5 ? "?" : "!";
+      t += (t ? " " : "") + w;
+    }
     return t;
   };
   const pairs = [];
@@ -38,14 +51,14 @@ function makePairs(vocab, count, chars, seed) {
     const reference = text();
     // Candidates share part of the reference, as model outputs do.
     const words = reference.split(" ");
-    const candidate = words.map((w) => (rand() < 0.35 ? vocab[Math.floor(rand() * vocab.length)] : w)).join(" ");
+    const candidate = words.map((w) => (rand() < 0.35 ? pick() : w)).join(" ");
     pairs.push([candidate, reference]);
   }
   return pairs;
 }
 
 export const SETS = {
-  sentences: { count: 2000, chars: 170 }, // ~30 words
+  sentences: { count: 2000, chars: 190 }, // ~30 words
   short: { count: 2000, chars: 20 },
   long: { count: 200, chars: 2000 },
 };
