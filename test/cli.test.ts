@@ -178,6 +178,15 @@ describe("graderkit run", () => {
     expect((await cli(["run", bad, input])).code).toBe(2);
     expect((await cli(["run", exactPath, input, "--workers", "two"])).code).toBe(2);
     expect((await cli(["run", exactPath, input, "--resume"])).code).toBe(2);
+    const noDir = await cli(["run", exactPath, input, "-o", join(dir, "no/such/dir/out.jsonl")]);
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toContain("ENOENT");
+  });
+  it("a full disk is an I/O error (exit 2) naming the output, not a crash", async () => {
+    const big = writeLines(dir, "many.jsonl", Array.from({ length: 2000 }, (_, i) => ({ id: i, item: { answer: "x" }, model_sample: "x" })));
+    const r = await cli(["run", exactPath, big, "-o", "/dev/full", "--quiet"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("/dev/full: cannot write (ENOSPC)");
   });
 });
 

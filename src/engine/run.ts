@@ -68,10 +68,17 @@ class OrderedWriter {
   constructor(private readonly stream: Writable) {}
   write(text: string | Uint8Array): void {
     if (!this.stream.write(text) && !this.drained) {
-      this.drained = new Promise((resolve) => this.stream.once("drain", () => {
-        this.drained = null;
-        resolve();
-      }));
+      this.drained = new Promise((resolve) => {
+        // An error ends the wait too: the run then stops with that error.
+        const done = () => {
+          this.stream.off("drain", done);
+          this.stream.off("error", done);
+          this.drained = null;
+          resolve();
+        };
+        this.stream.once("drain", done);
+        this.stream.once("error", done);
+      });
     }
   }
   ready(): Promise<void> | null {
@@ -151,6 +158,11 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   let bytesRead = 0;
   let wake: (() => void) | null = null;
   let failure: unknown = null;
+  // A write error (disk full, closed pipe) ends the run with that error instead of crashing.
+  out.on("error", (err) => {
+    failure ??= err;
+    wake?.();
+  });
 
   const flush = () => {
     let r: BatchResult | undefined;
@@ -246,6 +258,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     flush();
     const drained = writer.ready();
     if (drained) await drained;
+    if (failure) throw failure;
   } finally {
     await fh.close();
     if (pool) await pool.destroy();

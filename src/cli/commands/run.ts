@@ -78,9 +78,12 @@ Exit status: 0 the run completed (row errors are in the rows), 2 invalid grader,
       if (!values.quiet) io.stderr(formatSummary(summary));
       if (values["summary-json"]) writeFileSync(String(values["summary-json"]), JSON.stringify(summary, null, 2) + "\n");
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
-        throw new UsageError(`${(err as NodeJS.ErrnoException).path ?? input}: cannot read (${code})`);
+      // File-system errors (unreadable input, a full disk, a missing output folder) are I/O
+      // errors: exit 2 with the file and the reason, not a stack trace.
+      const e = err as NodeJS.ErrnoException;
+      if (typeof e.code === "string" && typeof e.syscall === "string") {
+        const file = e.path ?? (e.syscall === "write" ? (values.output as string | undefined) ?? "stdout" : input);
+        throw new UsageError(`${file}: cannot ${e.syscall === "write" ? "write" : e.syscall === "open" ? "open" : "read"} (${e.code})`);
       }
       throw err;
     } finally {
