@@ -21,6 +21,12 @@ export const GRADERS = {
   rouge_l: { type: "text_similarity", name: "rl", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "rouge_l" },
 };
 
+export const PYTHON_TRIVIAL = {
+  type: "python",
+  name: "trivial",
+  source: 'def grade(sample, item):\n    return 1.0 if sample["output_text"] == item["answer"] else 0.0\n',
+};
+
 function sentence(rand, words) {
   let s = "";
   for (let i = 0; i < words; i++) s += (i ? " " : "") + WORDS[Math.floor(rand() * WORDS.length)];
@@ -71,6 +77,14 @@ export async function run({ sizes = [100_000, 1_000_000], workers = [0, 1, 2] } 
       }
     }
   }
+  // A trivial python grader through the python executor (always on the main thread, with
+  // --concurrency gradings in flight); target >= 3,000 rows/s.
+  const pyPath = join(dir, "python_trivial.json");
+  execFileSync("sh", ["-c", `cat > '${pyPath}'`], { input: JSON.stringify(PYTHON_TRIVIAL) });
+  const pyInput = await makeInput(dir, 20_000);
+  const py = runOnce(pyPath, pyInput, 0, dir);
+  results.push({ name: "engine_python_trivial_20000", grader: "python", input_rows: 20_000, workers: 0, ...py });
+  console.error(`  python       ${String(20_000).padStart(8)} rows  (executor pool): ${py.rows_per_s.toLocaleString("en-US")} rows/s (${py.wall_s} s, peak RSS ${py.peak_rss_mb} MB)`);
   return results;
 }
 
