@@ -1,6 +1,7 @@
 // graderkit's public library API.
 
 export { gradeSample, type GradeOptions, type SampleInput } from "./api.js";
+export { createGradersServer, type GradersServer, type GradersServerOptions } from "./server/graders-api.js";
 export { compileGrader } from "./graders/compile.js";
 export { runGrader } from "./graders/run.js";
 export type { CompiledGrader, CompileOptions, GradeContext, GradeOutput } from "./graders/types.js";

@@ -5,9 +5,10 @@ import { doctorCommand } from "./commands/doctor.js";
 import { exportCommand } from "./commands/export.js";
 import { gradeCommand } from "./commands/grade.js";
 import { runCommand } from "./commands/run.js";
+import { serveCommand } from "./commands/serve.js";
 import { validateCommand } from "./commands/validate.js";
 
-export const COMMANDS: Command[] = [validateCommand, gradeCommand, runCommand, exportCommand, doctorCommand];
+export const COMMANDS: Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, exportCommand, doctorCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

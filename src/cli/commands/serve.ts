@@ -1,0 +1,57 @@
+import { createGradersServer } from "../../server/graders-api.js";
+import { EXIT, numberFlag, UsageError, type Command } from "../args.js";
+import { buildExecutors, EXECUTOR_HELP, EXECUTOR_OPTIONS } from "../executor-options.js";
+
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+/** Resolves with the first SIGINT/SIGTERM; the handlers are removed again so nothing leaks. */
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      for (const s of SIGNALS) process.off(s, onSignal);
+      resolve(signal);
+    };
+    for (const s of SIGNALS) process.on(s, onSignal);
+  });
+}
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "Serve the graders API (POST /v1/fine_tuning/alpha/graders/run and /validate) locally.",
+  usage: "graderkit serve [--host HOST] [--port PORT]",
+  help: `Options:
+  --host HOST               Address to listen on (default 127.0.0.1)
+  --port PORT               Port to listen on (default 8787; 0 picks a free one, printed on stderr)
+
+${EXECUTOR_HELP}
+
+Point an OpenAI client at the printed URL: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1", apiKey: "any" }).
+Stops on SIGINT/SIGTERM once in-flight requests are answered.
+Exit status: 0 stopped by a signal, 2 invalid arguments or the address cannot be used.`,
+  options: { host: { type: "string" }, port: { type: "string" }, ...EXECUTOR_OPTIONS },
+  allowPositionals: false,
+  async run({ values }, io) {
+    const port = numberFlag(values.port, "port", { integer: true, min: 0 }) ?? 8787;
+    if (port > 65535) throw new UsageError(`--port expects a port number <= 65535, got '${String(values.port)}'`);
+    const host = (values.host as string | undefined) ?? "127.0.0.1";
+    const setup = buildExecutors(values, io);
+    const server = createGradersServer({ executors: setup.executors, host, port });
+    try {
+      let url: string;
+      try {
+        ({ url } = await server.listen());
+      } catch (err) {
+        io.stderr(`graderkit serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
+        return EXIT.usage;
+      }
+      // Handle signals before announcing the URL: whoever reads the line may stop us at once.
+      const signal = nextSignal();
+      io.stderr(`graderkit serve: listening on ${url}\n`);
+      io.stderr(`graderkit serve: ${await signal}, stopping\n`);
+      await server.close();
+      return EXIT.ok;
+    } finally {
+      await setup.close();
+    }
+  },
+};

@@ -1,0 +1,230 @@
+// `graderkit serve` against the official `openai` client: code written for OpenAI's graders API
+// must work unchanged against the local server. Plain fetch covers what the client hides
+// (404/405/413, bad JSON), and one test drives the real CLI process.
+
+import { spawn } from "node:child_process";
+import OpenAI, { BadRequestError } from "openai";
+import type { GraderRunParams } from "openai/resources/fine-tuning/alpha/graders";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gradeSample } from "../src/api.js";
+import { createPythonExecutor } from "../src/executors/python/executor.js";
+import type { PythonExecutor } from "../src/executors/types.js";
+import type { RunResponse } from "../src/result/response.js";
+import { createGradersServer, type GradersServer } from "../src/server/graders-api.js";
+import { Lru } from "../src/server/lru.js";
+import { BIN, tempDir } from "./helpers/cli.js";
+
+// The 14 keys of spec §8, spelled out rather than taken from the implementation.
+const ERROR_KEYS = [
+  "formula_parse_error", "sample_parse_error", "truncated_observation_error", "unresponsive_reward_error",
+  "invalid_variable_error", "other_error", "python_grader_server_error", "python_grader_server_error_type",
+  "python_grader_runtime_error", "python_grader_runtime_error_details", "model_grader_server_error",
+  "model_grader_refusal_error", "model_grader_parse_error", "model_grader_server_error_details",
+].sort();
+
+const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" } as const;
+const fuzzy = { type: "text_similarity", name: "fuzzy", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "fuzzy_match" } as const;
+const multi = { type: "multi", name: "both", graders: { exact, fuzzy }, calculate_output: "0.25 * exact + 0.75 * fuzzy" } as const;
+const slowPython = { type: "python", name: "slow", source: "import time\ndef grade(sample, item):\n    time.sleep(1)\n    return 0.5\n" } as const;
+
+let python: PythonExecutor;
+let server: GradersServer;
+let url: string;
+let client: OpenAI;
+
+beforeAll(async () => {
+  python = createPythonExecutor({ timeoutSeconds: 5, memoryMb: 256, workers: 1 });
+  server = createGradersServer({ executors: { python }, host: "127.0.0.1", port: 0 });
+  ({ url } = await server.listen());
+  client = new OpenAI({ apiKey: "test", baseURL: url });
+});
+afterAll(async () => {
+  await server?.close();
+  await python?.close();
+});
+
+function expectAllErrorKeys(res: { metadata: { errors: object } }): void {
+  expect(Object.keys(res.metadata.errors).sort()).toEqual(ERROR_KEYS);
+}
+
+/** The execution time is the only field two gradings of the same sample may disagree on. */
+function untimed(res: object): unknown {
+  return JSON.parse(JSON.stringify(res), (k, v: unknown) => (k === "execution_time" ? 0 : v));
+}
+
+async function post(path: string, body: string | Buffer, init: RequestInit = {}): Promise<{ status: number; headers: Headers; json: any }> {
+  const res = await fetch(`${url}${path}`, { method: "POST", body, ...init });
+  return { status: res.status, headers: res.headers, json: await res.json() };
+}
+
+describe("graders/run through the openai client", () => {
+  it("string_check, text_similarity and multi rewards, exactly as gradeSample computes them", async () => {
+    const sample = { model_sample: "abc", item: { answer: "abd" } };
+    const s = await client.fineTuning.alpha.graders.run({ grader: exact, ...sample });
+    expect(s.reward).toBe(0);
+    const ok = await client.fineTuning.alpha.graders.run({ grader: exact, model_sample: "abd", item: { answer: "abd" } });
+    expect(ok.reward).toBe(1);
+    // rapidfuzz ratio: InDel distance 2 over 6 characters.
+    const f = await client.fineTuning.alpha.graders.run({ grader: fuzzy, ...sample });
+    expect(f.reward).toBeCloseTo(2 / 3, 12);
+    const m = await client.fineTuning.alpha.graders.run({ grader: multi as unknown as GraderRunParams["grader"], ...sample });
+    expect(m.reward).toBeCloseTo(0.75 * (2 / 3), 12);
+    expect(m.sub_rewards).toEqual({ exact: 0, fuzzy: f.reward });
+    for (const res of [s, ok, f, m]) expectAllErrorKeys(res);
+    expect(untimed(m)).toEqual(untimed(await gradeSample(multi, sample)));
+  });
+
+  it("a missing template variable is reward 0 with invalid_variable_error, not an HTTP error", async () => {
+    const res = (await client.fineTuning.alpha.graders.run({ grader: exact, model_sample: "abc", item: {} })) as unknown as RunResponse;
+    expect(res.reward).toBe(0);
+    expect(res.metadata.errors.invalid_variable_error).toBe(true);
+    expect(res.error).toMatchObject({ flag: "invalid_variable_error", path: "/reference" });
+    expectAllErrorKeys(res);
+  });
+
+  it("an invalid grader is a BadRequestError whose param points into the request body", async () => {
+    const grader = { ...exact, operation: "equals" } as unknown as GraderRunParams["grader"];
+    const err = await client.fineTuning.alpha.graders.run({ grader, model_sample: "abc" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    const bad = err as BadRequestError;
+    expect(bad.status).toBe(400);
+    expect(bad.error).toEqual({
+      message: 'must be one of "eq", "ne", "like", "ilike"',
+      type: "invalid_request_error",
+      param: "/grader/operation",
+      code: "invalid_enum_value",
+    });
+    // Inside a multi, the pointer goes through the children's keys.
+    const nested = { ...multi, graders: { exact, fuzzy: { ...fuzzy, evaluation_metric: "bleuu" } } } as unknown as GraderRunParams["grader"];
+    const err2 = (await client.fineTuning.alpha.graders.run({ grader: nested, model_sample: "abc" }).catch((e: unknown) => e)) as BadRequestError;
+    expect(err2.param).toBe("/grader/graders/fuzzy/evaluation_metric");
+  });
+
+  it("a missing or non-string model_sample, a non-object item or an unknown argument is a 400", async () => {
+    const cases: Array<[object, string, string]> = [
+      [{ grader: exact }, "/model_sample", "missing_required_field"],
+      [{ grader: exact, model_sample: 42 }, "/model_sample", "invalid_type"],
+      [{ grader: exact, model_sample: "x", item: [1] }, "/item", "invalid_type"],
+      [{ grader: exact, model_sample: "x", sample: {} }, "/sample", "unknown_parameter"],
+      [{ model_sample: "x" }, "/grader", "missing_required_field"],
+    ];
+    for (const [body, param, code] of cases) {
+      const err = (await client.fineTuning.alpha.graders.run(body as GraderRunParams).catch((e: unknown) => e)) as BadRequestError;
+      expect(err, JSON.stringify(body)).toBeInstanceOf(BadRequestError);
+      expect(err.error, JSON.stringify(body)).toMatchObject({ type: "invalid_request_error", param, code });
+    }
+  });
+});
+
+describe("graders/validate through the openai client", () => {
+  it("returns the normalized grader", async () => {
+    const { name: _name, ...unnamed } = exact;
+    const res = await client.fineTuning.alpha.graders.validate({ grader: unnamed as unknown as GraderRunParams["grader"] });
+    expect(res.grader).toEqual({ ...unnamed, name: "string_check" });
+  });
+
+  it("rejects an invalid grader with the same error body as run", async () => {
+    const { reference: _reference, ...noReference } = exact;
+    const err = (await client.fineTuning.alpha.graders.validate({ grader: noReference as unknown as GraderRunParams["grader"] }).catch((e: unknown) => e)) as BadRequestError;
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(err.error).toEqual({
+      message: "missing required field 'reference'",
+      type: "invalid_request_error",
+      param: "/grader/reference",
+      code: "missing_required_field",
+    });
+  });
+});
+
+describe("HTTP edges (plain fetch)", () => {
+  it("unknown path → 404 and wrong method → 405, both in OpenAI's error shape", async () => {
+    const notFound = await post("/fine_tuning/alpha/graders/nope", "{}");
+    expect(notFound.status).toBe(404);
+    expect(notFound.json).toEqual({
+      error: { message: "Invalid URL (POST /v1/fine_tuning/alpha/graders/nope)", type: "invalid_request_error", param: null, code: null },
+    });
+    const get = await fetch(`${url}/fine_tuning/alpha/graders/run`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    expect(await get.json()).toMatchObject({ error: { type: "invalid_request_error", code: "method_not_allowed" } });
+  });
+
+  it("a body that is not JSON, or not an object, is a 400", async () => {
+    const bad = await post("/fine_tuning/alpha/graders/run", '{"grader": ');
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ type: "invalid_request_error", param: null, code: "invalid_json" });
+    const array = await post("/fine_tuning/alpha/graders/validate", "[]");
+    expect(array.status).toBe(400);
+    expect(array.json.error.code).toBe("invalid_type");
+  });
+
+  it("a body over 10 MB is a 413, with or without a Content-Length", async () => {
+    const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0x20);
+    const declared = await post("/fine_tuning/alpha/graders/run", big);
+    expect(declared.status).toBe(413);
+    expect(declared.json.error).toMatchObject({ type: "invalid_request_error", code: "request_too_large" });
+    // Chunked: the limit is counted while reading.
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 11; i++) controller.enqueue(new Uint8Array(1024 * 1024).fill(0x20));
+        controller.close();
+      },
+    });
+    const chunked = await post("/fine_tuning/alpha/graders/run", stream as unknown as Buffer, { duplex: "half" } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
+  it("a slow python grading does not hold up a concurrent string_check", async () => {
+    const run = (body: object) => post("/fine_tuning/alpha/graders/run", JSON.stringify(body));
+    const t0 = performance.now();
+    const slow = run({ grader: slowPython, model_sample: "x" }).then((r) => ({ r, ms: performance.now() - t0 }));
+    const fast = await run({ grader: exact, model_sample: "a", item: { answer: "a" } });
+    const fastMs = performance.now() - t0;
+    expect(fast.json.reward).toBe(1);
+    const { r, ms } = await slow;
+    expect(r.json.reward).toBe(0.5);
+    expect(ms).toBeGreaterThanOrEqual(1000);
+    expect(fastMs).toBeLessThan(ms - 500);
+  });
+});
+
+describe("compile cache", () => {
+  it("evicts the least recently used grader", () => {
+    const lru = new Lru<string, number>(2);
+    lru.set("a", 1);
+    lru.set("b", 2);
+    expect(lru.get("a")).toBe(1); // a is now the most recent
+    lru.set("c", 3);
+    expect([lru.get("a"), lru.get("b"), lru.get("c")]).toEqual([1, undefined, 3]);
+    const off = new Lru<string, number>(0);
+    off.set("a", 1);
+    expect(off.get("a")).toBeUndefined();
+  });
+});
+
+describe("graderkit serve (CLI)", () => {
+  it("prints the real port for --port 0, answers run requests and exits 0 on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd: tempDir("graderkit-serve-"), env: { ...process.env } });
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stderr.on("data", (d: string) => {
+        stderr += d;
+        const m = /listening on (http:\/\/127\.0\.0\.1:(\d+)\/v1)\n/.exec(stderr);
+        if (m && m[2] !== "0") resolve(m[1]);
+      });
+      child.on("close", () => reject(new Error(`serve exited early: ${stderr}`)));
+    });
+    const res = await fetch(`${base}/fine_tuning/alpha/graders/run`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer ignored" },
+      body: JSON.stringify({ grader: exact, model_sample: "144", item: { answer: "144" } }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as RunResponse).reward).toBe(1);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stderr).toContain("SIGTERM, stopping");
+  });
+});
