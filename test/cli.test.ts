@@ -17,10 +17,10 @@ describe("graderkit (top level)", () => {
   it("--help lists the commands", async () => {
     const r = await cli(["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["validate", "grade", "run", "export", "doctor"]) expect(r.stdout).toContain(c);
+    for (const c of ["validate", "grade", "run", "serve", "export", "doctor"]) expect(r.stdout).toContain(c);
   });
   it("every command has --help", async () => {
-    for (const c of ["validate", "grade", "run", "export", "doctor"]) {
+    for (const c of ["validate", "grade", "run", "serve", "export", "doctor"]) {
       const r = await cli([c, "--help"]);
       expect(r.code, c).toBe(0);
       expect(r.stdout, c).toContain(`Usage: graderkit ${c}`);
@@ -28,7 +28,7 @@ describe("graderkit (top level)", () => {
   });
   it("unknown commands and unknown flags exit 2", async () => {
     expect((await cli(["grades"])).code).toBe(2);
-    for (const c of ["validate", "grade", "run", "export", "doctor"]) {
+    for (const c of ["validate", "grade", "run", "serve", "export", "doctor"]) {
       const r = await cli([c, "--definitely-not-a-flag"]);
       expect(r.code, c).toBe(2);
       expect(r.stderr).toContain("--definitely-not-a-flag");
