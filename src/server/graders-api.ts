@@ -11,7 +11,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gradeSample } from "../api.js";
-import { canonicalJson } from "../executors/openai/cache.js";
+import { canonicalJson } from "../util/canonical-json.js";
 import type { Executors } from "../executors/types.js";
 import { compileGrader } from "../graders/compile.js";
 import type { CompiledGrader } from "../graders/types.js";

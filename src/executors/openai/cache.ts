@@ -6,22 +6,16 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { canonicalJson } from "../../util/canonical-json.js";
+
+export { canonicalJson };
 
 export const DEFAULT_CACHE_DIR = ".graderkit-cache";
 
 /** Bump when the stored shape or the key parts change: old entries then simply miss. */
 const FORMAT = 1;
 
-/** JSON with object keys sorted at every level, so equal values give equal keys. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
-}
-
+/** The cache key of everything that decides an answer. */
 export function cacheKey(parts: unknown): string {
   return createHash("sha256").update(canonicalJson({ graderkit_cache: FORMAT, parts })).digest("hex");
 }
