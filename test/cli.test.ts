@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateFineTuningJob } from "../src/schema/validate.js";
-import { cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
+import { BIN, cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 
 const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" };
 let dir: string;
@@ -157,6 +158,16 @@ describe("graderkit run", () => {
     expect(plain.stderr).not.toMatch(/rows\/s {2}\d+ with errors/);
     const quiet = await cli(["run", exactPath, input, "--progress", "--quiet"]);
     expect(quiet.stderr).toBe("");
+  });
+  // util-linux `script` gives the command a real terminal; Debian images always have it.
+  it.skipIf(!existsSync("/usr/bin/script"))("on a terminal, a progress line is redrawn in place", async () => {
+    const input = writeLines(dir, "tty.jsonl", rows);
+    const out = join(dir, "tty-out.jsonl");
+    const command = [process.execPath, BIN, "run", exactPath, input, "-o", out].map((a) => `'${a}'`).join(" ");
+    const r = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\r\x1b\[2K6 rows {2}\d+ rows\/s {2}3 with errors/);
+    expect(r.stdout).toContain("rows: 6");
   });
   it("--workers: automatic main thread for small inputs, a pool when asked", async () => {
     const input = writeLines(dir, "workers.jsonl", rows);
