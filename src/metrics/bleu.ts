@@ -10,7 +10,7 @@
 // - the orders are combined as `bp * exp(math.fsum(w_i * log(p_i)))`, with a correctly rounded
 //   `fsum`.
 
-import { NgramMatcher } from "./ngram-matcher.js";
+import { NgramMatcher, PairMatcher } from "./ngram-matcher.js";
 import type { MetricResult } from "./types.js";
 
 export type BleuSmoothing = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -87,6 +87,8 @@ interface RawPrecision {
 }
 
 const matcher = new NgramMatcher();
+const pairMatcher = new PairMatcher();
+const pairMatches: number[] = [];
 
 /** nltk modified_precision for orders 1..maxN. */
 function modifiedPrecisions(
@@ -94,8 +96,16 @@ function modifiedPrecisions(
   hypothesis: readonly string[],
   maxN: number,
 ): RawPrecision[] {
-  matcher.load([hypothesis, ...references]);
   const out: RawPrecision[] = [];
+  if (references.length === 1) {
+    // With one reference the clipped count is the size of the n-gram multiset intersection.
+    pairMatcher.match(hypothesis, references[0]!, maxN, pairMatches);
+    for (let n = 1; n <= maxN; n++) {
+      out.push({ numerator: pairMatches[n - 1]!, denominator: Math.max(1, hypothesis.length - n + 1) });
+    }
+    return out;
+  }
+  matcher.load([hypothesis, ...references]);
   for (let n = 1; n <= maxN; n++) {
     matcher.nextOrder();
     matcher.countHypothesis();

@@ -3,7 +3,7 @@
 // clipped by count, score = matches / max(hypothesis n-grams, reference n-grams), i.e.
 // min(precision, recall), taking the reference with the best ratio.
 
-import { NgramMatcher } from "./ngram-matcher.js";
+import { NgramMatcher, PairMatcher } from "./ngram-matcher.js";
 import type { MetricResult } from "./types.js";
 
 export interface GleuOptions {
@@ -19,6 +19,22 @@ interface GleuCounts {
 }
 
 const matcher = new NgramMatcher();
+const pairMatcher = new PairMatcher();
+const pairMatches: number[] = [];
+
+/** referenceCounts for a single reference. */
+function pairCounts(reference: readonly string[], hypothesis: readonly string[], minLen: number, maxLen: number): GleuCounts {
+  pairMatcher.match(hypothesis, reference, maxLen, pairMatches);
+  let matches = 0;
+  let hypTotal = 0;
+  let refTotal = 0;
+  for (let n = minLen; n <= maxLen; n++) {
+    matches += pairMatches[n - 1]!;
+    hypTotal += Math.max(0, hypothesis.length - n + 1);
+    refTotal += Math.max(0, reference.length - n + 1);
+  }
+  return { matches, total: Math.max(hypTotal, refTotal) };
+}
 
 /** Per reference: (true positives, max(tp+fp, tp+fn)), as nltk's corpus_gleu collects them. */
 function referenceCounts(
@@ -54,6 +70,10 @@ export function sentenceGleu(
   const maxLen = options.maxLen ?? 4;
   if (!Number.isInteger(minLen) || !Number.isInteger(maxLen) || minLen < 1) {
     throw new Error(`sentenceGleu: minLen and maxLen must be integers, minLen ≥ 1 (got ${minLen}, ${maxLen})`);
+  }
+  if (references.length === 1) {
+    const counts = pairCounts(references[0]!, hypothesis, minLen, maxLen);
+    return counts.total === 0 ? 0 : counts.matches / counts.total;
   }
   let best: GleuCounts | null = null;
   for (const counts of referenceCounts(references, hypothesis, minLen, maxLen)) {

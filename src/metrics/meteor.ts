@@ -89,8 +89,11 @@ function compact(side: Side, keep: readonly boolean[]): void {
   side.word.length = at;
 }
 
-/** nltk _enum_align_words: exact, then stem, then WordNet-synonym matches, sorted by hypothesis index. */
-function alignWords(hypothesis: readonly string[], reference: readonly string[]): Match[] {
+/**
+ * nltk _enum_align_words: exact, then stem, then WordNet-synonym matches, sorted by hypothesis
+ * index, on lower-cased words. The plain port, exported for tests only (see FastAligner).
+ */
+export function alignWordsReference(hypothesis: readonly string[], reference: readonly string[]): Match[] {
   const hyp: Side = { index: hypothesis.map((_, i) => i), word: [...hypothesis] };
   const ref: Side = { index: reference.map((_, i) => i), word: [...reference] };
   const matches: Match[] = [];
@@ -116,6 +119,286 @@ function countChunks(matches: readonly Match[]): number {
   return chunks;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Speed: the same alignment on integer ids.
+//
+// Every distinct token is looked up once: its lower-cased form, the Porter stem of that, and
+// (when first needed) the synonym names of the stem, all as ids of one string registry, so equal
+// ids are equal strings. The stages then run on ids with per-id stacks of reference positions;
+// matches are recorded per hypothesis position, which is already nltk's sorted order.
+// After the stem stage no leftover reference stem equals a leftover hypothesis stem (an unmatched
+// hypothesis word found its word's stack empty), so a word without synonyms matches nothing.
+
+interface WordInfo {
+  lowerId: number;
+  stemId: number;
+}
+
+/** The synonym names of a stem as registry ids: a set, and the same ids as a list. */
+interface SynonymIds {
+  set: ReadonlySet<number>;
+  list: Int32Array;
+}
+
+const NO_SYNONYMS: SynonymIds = { set: new Set<number>(), list: new Int32Array(0) };
+const REGISTRY_LIMIT = 1 << 20;
+
+class FastAligner {
+  private registry: Record<string, number> = Object.create(null) as Record<string, number>;
+  private registered = 0;
+  private strings: string[] = [];
+  /** leftover counts after a stage */
+  private nh = 0;
+  private nr = 0;
+  private words: Record<string, WordInfo> = Object.create(null) as Record<string, WordInfo>;
+  private synonymIds: (SynonymIds | undefined)[] = [];
+
+  // Per-id stacks (head of a list of reference slots), valid where stamp === epoch.
+  private head = new Int32Array(1024);
+  private stamp = new Int32Array(1024);
+  private epoch = 0;
+
+  // Per position / slot buffers.
+  private hypLower = new Int32Array(64);
+  private hypStem = new Int32Array(64);
+  private refLower = new Int32Array(64);
+  private refStem = new Int32Array(64);
+  private hypLeft = new Int32Array(64);
+  private refLeft = new Int32Array(64);
+  private nextSlot = new Int32Array(64);
+  private refTaken = new Uint8Array(64);
+  /** reference position matched to each hypothesis position, or -1 */
+  private matchBuffer = new Int32Array(64);
+
+  private id(s: string): number {
+    let id = this.registry[s];
+    if (id === undefined) {
+      this.registry[s] = id = this.registered++;
+      this.strings.push(s);
+    }
+    return id;
+  }
+
+  private info(token: string): WordInfo {
+    let info = this.words[token];
+    if (info === undefined) {
+      // Python's str.lower; JS toLowerCase applies the same full Unicode mappings.
+      const lower = token.toLowerCase();
+      info = { lowerId: this.id(lower), stemId: this.id(porterStem(lower)) };
+      this.words[token] = info;
+    }
+    return info;
+  }
+
+  private synonymsOf(stemId: number): SynonymIds {
+    let ids = this.synonymIds[stemId];
+    if (ids === undefined) {
+      const names = synonyms(this.strings[stemId]!);
+      if (names.size === 0) {
+        ids = NO_SYNONYMS;
+      } else {
+        const set = new Set<number>();
+        for (const name of names) set.add(this.id(name));
+        ids = { set, list: Int32Array.from(set) };
+      }
+      this.synonymIds[stemId] = ids;
+    }
+    return ids;
+  }
+
+  private reserve(h: number, r: number): void {
+    if (this.hypLower.length < h) {
+      this.hypLower = new Int32Array(h * 2);
+      this.hypStem = new Int32Array(h * 2);
+      this.hypLeft = new Int32Array(h * 2);
+      this.matchBuffer = new Int32Array(h * 2);
+    }
+    if (this.refLower.length < r) {
+      this.refLower = new Int32Array(r * 2);
+      this.refStem = new Int32Array(r * 2);
+      this.refLeft = new Int32Array(r * 2);
+      this.nextSlot = new Int32Array(r * 2);
+      this.refTaken = new Uint8Array(r * 2);
+    }
+  }
+
+  /**
+   * Aligns the two token lists (not lower-cased yet); returns hypMatch, where entry i is the
+   * reference position matched to hypothesis position i, or -1 (only the first h entries).
+   */
+  align(hypothesis: readonly string[], reference: readonly string[]): Int32Array {
+    if (this.registered > REGISTRY_LIMIT) {
+      this.registry = Object.create(null) as Record<string, number>;
+      this.registered = 0;
+      this.strings = [];
+      this.words = Object.create(null) as Record<string, WordInfo>;
+      this.synonymIds = [];
+    }
+    const h = hypothesis.length;
+    const r = reference.length;
+    this.reserve(h, r);
+    const hypLower = this.hypLower;
+    const hypStem = this.hypStem;
+    const refLower = this.refLower;
+    const refStem = this.refStem;
+    const hypLeft = this.hypLeft;
+    const refLeft = this.refLeft;
+    const hypMatch = this.matchBuffer;
+    for (let i = 0; i < h; i++) {
+      const info = this.info(hypothesis[i]!);
+      hypLower[i] = info.lowerId;
+      hypStem[i] = info.stemId;
+      hypLeft[i] = i;
+      hypMatch[i] = -1;
+    }
+    for (let j = 0; j < r; j++) {
+      const info = this.info(reference[j]!);
+      refLower[j] = info.lowerId;
+      refStem[j] = info.stemId;
+      refLeft[j] = j;
+    }
+    if (this.head.length < this.registered) {
+      const size = Math.max(this.registered, this.head.length * 2);
+      const stamp = new Int32Array(size);
+      stamp.set(this.stamp);
+      this.stamp = stamp;
+      this.head = new Int32Array(size);
+    }
+    this.exactStage(hypLower, refLower, h, r, hypMatch);
+    if (this.nh > 0 && this.nr > 0) {
+      this.exactStage(hypStem, refStem, this.nh, this.nr, hypMatch);
+      if (this.nh > 0 && this.nr > 0) this.synonymStage(this.nh, this.nr, hypMatch);
+    }
+    return hypMatch;
+  }
+
+  /** exactStage on ids: each leftover hypothesis word, from the last, takes the last equal reference word. */
+  private exactStage(hypKey: Int32Array, refKey: Int32Array, nh: number, nr: number, hypMatch: Int32Array): void {
+    if (++this.epoch >= EPOCH_LIMIT) {
+      this.stamp.fill(0);
+      this.epoch = 1;
+    }
+    const epoch = this.epoch;
+    const head = this.head;
+    const stamp = this.stamp;
+    const nextSlot = this.nextSlot;
+    const refTaken = this.refTaken;
+    const hypLeft = this.hypLeft;
+    const refLeft = this.refLeft;
+    for (let k = 0; k < nr; k++) {
+      const key = refKey[refLeft[k]!]!;
+      if (stamp[key] !== epoch) {
+        stamp[key] = epoch;
+        head[key] = -1;
+      }
+      nextSlot[k] = head[key]!;
+      head[key] = k;
+      refTaken[k] = 0;
+    }
+    let keptHyp = nh;
+    for (let a = nh - 1; a >= 0; a--) {
+      const i = hypLeft[a]!;
+      const key = hypKey[i]!;
+      if (stamp[key] !== epoch) continue;
+      const k = head[key]!;
+      if (k < 0) continue;
+      head[key] = nextSlot[k]!;
+      hypMatch[i] = refLeft[k]!;
+      refTaken[k] = 1;
+      hypLeft[a] = -1;
+      keptHyp--;
+    }
+    if (keptHyp === nh) {
+      this.nh = nh;
+      this.nr = nr;
+    } else {
+      this.nh = compactLeft(hypLeft, nh);
+      this.nr = compactTaken(refLeft, refTaken, nr);
+    }
+  }
+
+  /**
+   * Synonym stage: each leftover hypothesis word, from the last, takes the last untaken leftover
+   * reference word whose stem is one of its synonym names. That word is found either by scanning
+   * the reference leftovers, or, when the word has fewer names than there are leftovers, as the
+   * largest untaken slot on the per-stem stacks of its names.
+   */
+  private synonymStage(nh: number, nr: number, hypMatch: Int32Array): void {
+    const hypLeft = this.hypLeft;
+    const refLeft = this.refLeft;
+    const refTaken = this.refTaken;
+    const hypStem = this.hypStem;
+    const refStem = this.refStem;
+    if (++this.epoch >= EPOCH_LIMIT) {
+      this.stamp.fill(0);
+      this.epoch = 1;
+    }
+    const epoch = this.epoch;
+    const head = this.head;
+    const stamp = this.stamp;
+    const nextSlot = this.nextSlot;
+    for (let k = 0; k < nr; k++) {
+      const key = refStem[refLeft[k]!]!;
+      if (stamp[key] !== epoch) {
+        stamp[key] = epoch;
+        head[key] = -1;
+      }
+      nextSlot[k] = head[key]!;
+      head[key] = k;
+      refTaken[k] = 0;
+    }
+    let left = nr;
+    for (let a = nh - 1; a >= 0 && left > 0; a--) {
+      const i = hypLeft[a]!;
+      const names = this.synonymsOf(hypStem[i]!);
+      if (names.list.length === 0) continue;
+      let best = -1;
+      if (names.list.length < nr) {
+        const list = names.list;
+        for (let n = 0; n < list.length; n++) {
+          const id = list[n]!;
+          if (id >= stamp.length || stamp[id] !== epoch) continue;
+          // Drop taken slots from the top of the stack, then its top is the largest untaken one.
+          let k = head[id]!;
+          while (k >= 0 && refTaken[k] !== 0) k = nextSlot[k]!;
+          head[id] = k;
+          if (k > best) best = k;
+        }
+      } else {
+        const set = names.set;
+        for (let k = nr - 1; k >= 0; k--) {
+          if (refTaken[k] === 0 && set.has(refStem[refLeft[k]!]!)) {
+            best = k;
+            break;
+          }
+        }
+      }
+      if (best >= 0) {
+        hypMatch[i] = refLeft[best]!;
+        refTaken[best] = 1;
+        left--;
+      }
+    }
+  }
+}
+
+/** Drops the -1 entries of list[0, n); returns the new length. */
+function compactLeft(list: Int32Array, n: number): number {
+  let at = 0;
+  for (let a = 0; a < n; a++) if (list[a]! >= 0) list[at++] = list[a]!;
+  return at;
+}
+
+/** Drops the taken slots of list[0, n); returns the new length. */
+function compactTaken(list: Int32Array, taken: Uint8Array, n: number): number {
+  let at = 0;
+  for (let k = 0; k < n; k++) if (taken[k] === 0) list[at++] = list[k]!;
+  return at;
+}
+
+const EPOCH_LIMIT = 2 ** 30;
+const aligner = new FastAligner();
+
 interface MeteorParts {
   score: number;
   matches: number;
@@ -129,22 +412,45 @@ function singleMeteor(
   beta: number,
   gamma: number,
 ): MeteorParts {
-  // Python's str.lower; JS toLowerCase applies the same full Unicode mappings (final sigma too).
-  const hyp = hypothesis.map((w) => w.toLowerCase());
-  const ref = reference.map((w) => w.toLowerCase());
-  const matches = alignWords(hyp, ref);
-  const m = matches.length;
-  const chunks = countChunks(matches);
+  const hypMatch = aligner.align(hypothesis, reference);
+  // Matches in hypothesis order, and nltk's chunk count over them.
+  let m = 0;
+  let chunks = 1;
+  let prevH = -2;
+  let prevR = -2;
+  for (let i = 0; i < hypothesis.length; i++) {
+    const j = hypMatch[i]!;
+    if (j < 0) continue;
+    if (m > 0 && !(i === prevH + 1 && j === prevR + 1)) chunks++;
+    m++;
+    prevH = i;
+    prevR = j;
+  }
   // Where nltk divides by zero it returns 0.
-  if (hyp.length === 0 || ref.length === 0) return { score: 0, matches: m, chunks };
-  const precision = m / hyp.length;
-  const recall = m / ref.length;
+  if (hypothesis.length === 0 || reference.length === 0) return { score: 0, matches: m, chunks };
+  const precision = m / hypothesis.length;
+  const recall = m / reference.length;
   const denominator = alpha * precision + (1 - alpha) * recall;
   if (denominator === 0 || m === 0) return { score: 0, matches: m, chunks };
   const fmean = (precision * recall) / denominator;
   const fragFrac = chunks / m;
   const penalty = gamma * Math.pow(fragFrac, beta);
   return { score: (1 - penalty) * fmean, matches: m, chunks };
+}
+
+/** singleMeteor's (matches, chunks) from the plain port's alignment. Exported for tests only. */
+export function meteorCountsReference(reference: readonly string[], hypothesis: readonly string[]): [number, number] {
+  const matches = alignWordsReference(
+    hypothesis.map((w) => w.toLowerCase()),
+    reference.map((w) => w.toLowerCase()),
+  );
+  return [matches.length, countChunks(matches)];
+}
+
+/** singleMeteor's (matches, chunks). Exported for tests only. */
+export function meteorCounts(reference: readonly string[], hypothesis: readonly string[]): [number, number] {
+  const parts = singleMeteor(reference, hypothesis, 0.9, 3, 0.5);
+  return [parts.matches, parts.chunks];
 }
 
 function bestOver(

@@ -228,3 +228,224 @@ export class NgramMatcher {
     return total;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// One hypothesis against one reference (the text_similarity case), faster.
+//
+// Only n-grams present on both sides can count, so each order keeps, per position, the dense id
+// of its n-gram or -1 when that n-gram cannot occur on the other side. An n-gram is made of the
+// (n-1)-grams at i and at i+1, so it is dead when either of them is; live ones get dense ids from
+// the pair (id of the (n-1)-gram at i, id of the last token), so keys stay below
+// (hypothesis length + 1) · vocabulary. Reference tokens that are not hypothesis tokens are never
+// interned: they are dead from the start.
+
+export class PairMatcher {
+  private globalIds: Record<string, number> = Object.create(null) as Record<string, number>;
+  private globalCount = 0;
+  private localId = new Int32Array(1024);
+  private localStamp = new Int32Array(1024);
+  private internEpoch = 0;
+
+  /** Per position: unigram local id (or -1), then the current order's dense id (or -1). */
+  private hypTok = new Int32Array(64);
+  private refTok = new Int32Array(64);
+  private hypGram = new Int32Array(64);
+  private refGram = new Int32Array(64);
+  /** Per dense id of the current order. */
+  private hypCount = new Int32Array(64);
+  private refCount = new Int32Array(64);
+
+  private slotKey = new Float64Array(128);
+  private slotId = new Int32Array(128);
+  private slotStamp = new Int32Array(128);
+  private tableEpoch = 0;
+
+  /**
+   * matches[n-1] = size of the multiset intersection (Counter & Counter) of the hypothesis' and
+   * the reference's n-grams, for n = 1..maxN.
+   */
+  match(hypothesis: readonly string[], reference: readonly string[], maxN: number, matches: number[]): void {
+    const h = hypothesis.length;
+    const r = reference.length;
+    for (let n = 0; n < maxN; n++) matches[n] = 0;
+    if (h === 0 || r === 0 || maxN < 1) return;
+    if (this.hypTok.length < h) {
+      this.hypTok = new Int32Array(h * 2);
+      this.hypGram = new Int32Array(h * 2);
+      this.hypCount = new Int32Array(h * 2);
+      this.refCount = new Int32Array(h * 2);
+    }
+    if (this.refTok.length < r) {
+      this.refTok = new Int32Array(r * 2);
+      this.refGram = new Int32Array(r * 2);
+    }
+    if (++this.internEpoch >= EPOCH_LIMIT) {
+      this.localStamp.fill(0);
+      this.internEpoch = 1;
+    }
+    if (this.globalCount > VOCABULARY_LIMIT) {
+      this.globalIds = Object.create(null) as Record<string, number>;
+      this.globalCount = 0;
+    }
+    const globalIds = this.globalIds;
+    const epoch = this.internEpoch;
+    const hypTok = this.hypTok;
+    const refTok = this.refTok;
+    const hypGram = this.hypGram;
+    const refGram = this.refGram;
+    const hypCount = this.hypCount;
+    const refCount = this.refCount;
+
+    // Unigrams: local ids for the hypothesis' words.
+    let v = 0;
+    for (let i = 0; i < h; i++) {
+      const token = hypothesis[i]!;
+      let global = globalIds[token];
+      if (global === undefined) globalIds[token] = global = this.globalCount++;
+      if (global >= this.localId.length) this.growLocal(global + 1);
+      let id: number;
+      if (this.localStamp[global] !== epoch) {
+        this.localStamp[global] = epoch;
+        this.localId[global] = id = v++;
+        hypCount[id] = 0;
+        refCount[id] = 0;
+      } else {
+        id = this.localId[global]!;
+      }
+      hypTok[i] = id;
+      hypCount[id]++;
+    }
+    const localStamp = this.localStamp;
+    const localId = this.localId;
+    let m = 0;
+    for (let j = 0; j < r; j++) {
+      const global = globalIds[reference[j]!];
+      if (global === undefined || global >= localStamp.length || localStamp[global] !== epoch) {
+        refTok[j] = -1;
+        refGram[j] = -1;
+        continue;
+      }
+      const id = localId[global]!;
+      refTok[j] = id;
+      refGram[j] = id;
+      if (refCount[id]! < hypCount[id]!) m++;
+      refCount[id]++;
+    }
+    matches[0] = m;
+    if (m === 0) return;
+    let live = 0;
+    for (let i = 0; i < h; i++) {
+      const id = hypTok[i]!;
+      if (refCount[id] === 0) {
+        hypTok[i] = -1;
+        hypGram[i] = -1;
+      } else {
+        hypGram[i] = id;
+        live++;
+      }
+    }
+
+    for (let n = 2; n <= maxN; n++) {
+      const hn = h - n + 1;
+      const rn = r - n + 1;
+      if (hn <= 0 || rn <= 0) return;
+      this.ensureTable(live);
+      if (++this.tableEpoch >= EPOCH_LIMIT) {
+        this.slotStamp.fill(0);
+        this.tableEpoch = 1;
+      }
+      const tableEpoch = this.tableEpoch;
+      const slotKey = this.slotKey;
+      const slotId = this.slotId;
+      const slotStamp = this.slotStamp;
+      const mask = slotKey.length - 1;
+      let dense = 0;
+      for (let i = 0; i < hn; i++) {
+        const p = hypGram[i]!;
+        if (p < 0 || hypGram[i + 1]! < 0) {
+          hypGram[i] = -1;
+          continue;
+        }
+        const key = p * v + hypTok[i + n - 1]!;
+        let slot = hashKey(key) & mask;
+        let id = -1;
+        while (slotStamp[slot] === tableEpoch) {
+          if (slotKey[slot] === key) {
+            id = slotId[slot]!;
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
+        if (id < 0) {
+          slotStamp[slot] = tableEpoch;
+          slotKey[slot] = key;
+          slotId[slot] = id = dense++;
+          hypCount[id] = 0;
+          refCount[id] = 0;
+        }
+        hypGram[i] = id;
+        hypCount[id]++;
+      }
+      if (dense === 0) return;
+      m = 0;
+      for (let j = 0; j < rn; j++) {
+        const p = refGram[j]!;
+        if (p < 0 || refGram[j + 1]! < 0) {
+          refGram[j] = -1;
+          continue;
+        }
+        const key = p * v + refTok[j + n - 1]!;
+        let slot = hashKey(key) & mask;
+        let id = -1;
+        while (slotStamp[slot] === tableEpoch) {
+          if (slotKey[slot] === key) {
+            id = slotId[slot]!;
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
+        refGram[j] = id;
+        if (id < 0) continue;
+        if (refCount[id]! < hypCount[id]!) m++;
+        refCount[id]++;
+      }
+      matches[n - 1] = m;
+      if (m === 0) return;
+      live = 0;
+      for (let i = 0; i < hn; i++) {
+        const id = hypGram[i]!;
+        if (id < 0) continue;
+        if (refCount[id] === 0) hypGram[i] = -1;
+        else live++;
+      }
+    }
+  }
+
+  private growLocal(size: number): void {
+    size = Math.max(size, this.localId.length * 2);
+    const ids = new Int32Array(size);
+    ids.set(this.localId);
+    const stamps = new Int32Array(size);
+    stamps.set(this.localStamp);
+    this.localId = ids;
+    this.localStamp = stamps;
+  }
+
+  private ensureTable(entries: number): void {
+    let size = this.slotKey.length;
+    if (size >= entries * 2) return;
+    while (size < entries * 2) size *= 2;
+    this.slotKey = new Float64Array(size);
+    this.slotId = new Int32Array(size);
+    this.slotStamp = new Int32Array(size);
+    this.tableEpoch = 0;
+  }
+}
+
+/** A 32-bit hash of a non-negative integer key below 2^53. */
+function hashKey(key: number): number {
+  const lo = key >>> 0;
+  const hi = (key / 4294967296) >>> 0;
+  const h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
+  return h ^ (h >>> 15);
+}

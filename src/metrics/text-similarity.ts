@@ -28,19 +28,37 @@ export interface TextSimilarityOptions {
   meteor?: { alpha?: number; beta?: number; gamma?: number };
 }
 
-// Tokenize each text once per row even when several graders of a multi use it: a small memo
-// keyed by tokenizer and text, dropped wholesale when full (rows rarely share texts beyond that).
-const MEMO_LIMIT = 64;
-const memo: Record<TokenizerName, Map<string, string[]>> = { split: new Map(), treebank: new Map(), nltk_tokenize: new Map() };
+// Tokenize each text once per row even when several graders of a multi use it: a small memo of
+// the most recent texts per tokenizer, scanned newest first. Texts are compared with ===, which
+// settles different lengths at once, so a miss costs no hashing of the text; rows rarely share
+// texts beyond the last few. The token arrays are shared between callers, which only read them.
+const MEMO_SIZE = 8;
+
+interface Memo {
+  /** NO_TEXT in unused slots, which no argument can be */
+  texts: unknown[];
+  tokens: string[][];
+  /** slot of the newest entry */
+  newest: number;
+}
+
+const NO_TEXT = Symbol("no text");
+
+function newMemo(): Memo {
+  return { texts: new Array<unknown>(MEMO_SIZE).fill(NO_TEXT), tokens: new Array<string[]>(MEMO_SIZE).fill([]), newest: 0 };
+}
+
+const memo: Record<TokenizerName, Memo> = { split: newMemo(), treebank: newMemo(), nltk_tokenize: newMemo() };
 
 export function tokenizeOnce(tokenizer: TokenizerName, text: string): string[] {
   const m = memo[tokenizer];
-  let tokens = m.get(text);
-  if (tokens === undefined) {
-    tokens = TOKENIZERS[tokenizer](text);
-    if (m.size >= MEMO_LIMIT) m.clear();
-    m.set(text, tokens);
+  for (let k = 0, slot = m.newest; k < MEMO_SIZE; k++, slot = (slot + MEMO_SIZE - 1) % MEMO_SIZE) {
+    if (m.texts[slot] === text) return m.tokens[slot]!;
   }
+  const tokens = TOKENIZERS[tokenizer](text);
+  m.newest = (m.newest + 1) % MEMO_SIZE;
+  m.texts[m.newest] = text;
+  m.tokens[m.newest] = tokens;
   return tokens;
 }
 

@@ -3,7 +3,8 @@
 // international tokenizer. One newline, tab, curly quote or emoji switches the whole text.
 
 import { nistInternationalTokenize } from "./nist.js";
-import { treebankWordTokenize } from "./treebank.js";
+import { textUnits } from "./chunk-memo.js";
+import { tokenizeUnits } from "./treebank.js";
 
 /** Every char in U+0020–U+007E or U+00A0–U+00FF (the empty string qualifies). */
 export function isPrintableLatin1(text: string): boolean {
@@ -17,5 +18,11 @@ export function isPrintableLatin1(text: string): boolean {
 
 /** The `nltk_tokenize` of promptflow-evals / graderkit's default for bleu, gleu and meteor. */
 export function nltkTokenize(text: string): string[] {
-  return isPrintableLatin1(text) ? treebankWordTokenize(text) : nistInternationalTokenize(text);
+  // isPrintableLatin1 on the units that the word tokenizer then reads.
+  const u = textUnits(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = u[i]!;
+    if (c < 0x20 || c > 0xff || (c >= 0x7f && c < 0xa0)) return nistInternationalTokenize(text);
+  }
+  return tokenizeUnits(text, u, false);
 }

@@ -4,7 +4,8 @@
 // Python's code-point offsets wherever it matters.
 
 import { readFileSync } from "node:fs";
-import { PY_DIGIT, PY_SPACE, pyHasNonSpace, pyRstripLength } from "./pyregex.js";
+import { ChunkMemo, MAX_KEY, hashUnits, textUnits } from "./chunk-memo.js";
+import { PY_DIGIT, PY_SPACE, isPySpace, pyHasNonSpace, pyRstripLength } from "./pyregex.js";
 
 // ---------------------------------------------------------------------------------------------
 // Parameters (loaded once, on first use)
@@ -15,6 +16,8 @@ interface PunktParams {
   collocations: Set<string>;
   sentStarters: Set<string>;
   orthoContext: Map<string, number>;
+  /** type1 → the type2s it forms a collocation with (the same pairs as `collocations`) */
+  collocates: Map<string, Set<string>>;
 }
 
 interface PunktFile {
@@ -31,11 +34,20 @@ function loadParams(): PunktParams {
   const raw = JSON.parse(
     readFileSync(new URL("../../../data/punkt-english.json", import.meta.url), "utf8"),
   ) as PunktFile;
+  const collocates = new Map<string, Set<string>>();
+  for (const [a, b] of raw.collocations) {
+    // Pairs and "a\0b" keys agree as long as no parameter string holds a NUL.
+    if (a.includes("\0") || b.includes("\0")) throw new Error("punkt: NUL in a collocation");
+    let set = collocates.get(a);
+    if (set === undefined) collocates.set(a, (set = new Set()));
+    set.add(b);
+  }
   params = {
     abbrevTypes: new Set(raw.abbrev_types),
     collocations: new Set(raw.collocations.map(([a, b]) => collocationKey(a, b))),
     sentStarters: new Set(raw.sent_starters),
     orthoContext: new Map(Object.entries(raw.ortho_context)),
+    collocates,
   };
   return params;
 }
@@ -288,6 +300,242 @@ function slicesFromText(text: string, p: PunktParams): [number, number][] {
   return slices;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Speed: the same decisions without regex scans of the whole text or per-call token objects.
+//
+// - Candidates are found with a char loop that does what PERIOD_CONTEXT_RE does: a mark, then
+//   either one NON_WORD char, or a whitespace run and the maximal non-space run after it.
+// - A candidate's context is a substring of the text (word before, mark, what follows). Punkt's
+//   word regex never matches across whitespace, except for the spaced ellipsis `. . .`, and its
+//   look-aheads see whitespace and end of line alike; so unless the context holds a `.`, one
+//   whitespace char and another `.` (then the plain path above decides), its tokens are those of
+//   each whitespace-free chunk on its own, memoised per chunk.
+// - A token's first-pass annotation depends on the token alone and the second pass on two
+//   first-pass tokens, so everything either pass reads is computed once per distinct token.
+
+/** What the two passes read of one token, in its first-pass state (immutable, shared). */
+interface TokenInfo {
+  periodFinal: boolean;
+  /** first-pass sentbreak */
+  sentbreak: boolean;
+  /** first-pass abbr or ellipsis */
+  abbrOrEllipsis: boolean;
+  isInitial: boolean;
+  /** type without its final period */
+  typeNoPeriod: string;
+  /** collocation partners of typeNoPeriod (when this token is the first of a pair) */
+  collocates: Set<string> | undefined;
+  /** type without a sentence-final period (when this token is the second of a pair) */
+  nextTyp: string;
+  ortho: Ortho;
+  upper: boolean;
+  sentStarter: boolean;
+  orthoLc: boolean;
+}
+
+const INFO_LIMIT = 50_000;
+const tokenInfos = new Map<string, TokenInfo>();
+const chunkInfos = new ChunkMemo<readonly TokenInfo[]>(15);
+
+function tokenInfo(tok: string, p: PunktParams): TokenInfo {
+  let info = tokenInfos.get(tok);
+  if (info !== undefined) return info;
+  const t = makeToken(tok);
+  annotateFirstPass(t, p);
+  const typeNP = typeNoPeriod(t);
+  const nextTyp = typeNoSentPeriod(t);
+  info = {
+    periodFinal: t.periodFinal,
+    sentbreak: t.sentbreak,
+    abbrOrEllipsis: t.abbr || t.ellipsis,
+    isInitial: INITIAL_RE.test(tok),
+    typeNoPeriod: typeNP,
+    collocates: p.collocates.get(typeNP),
+    nextTyp,
+    ortho: orthoHeuristic(t, p),
+    upper: FIRST_UPPER_RE.test(tok),
+    sentStarter: p.sentStarters.has(nextTyp),
+    orthoLc: ((p.orthoContext.get(nextTyp) ?? 0) & ORTHO_LC) !== 0,
+  };
+  if (tokenInfos.size >= INFO_LIMIT) tokenInfos.clear();
+  tokenInfos.set(tok, info);
+  return info;
+}
+
+/** Punkt tokens of one whitespace-free chunk, annotated. */
+function chunkTokenInfos(chunk: string, p: PunktParams): TokenInfo[] {
+  const list: TokenInfo[] = [];
+  PUNKT_WORD_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PUNKT_WORD_RE.exec(chunk)) !== null) list.push(tokenInfo(m[0], p));
+  return list;
+}
+
+/** chunkTokenInfos of text[from, to), memoised. */
+function chunkTokensAt(text: string, u: Uint16Array, from: number, to: number, p: PunktParams): readonly TokenInfo[] {
+  if (to - from > MAX_KEY) return chunkTokenInfos(text.slice(from, to), p);
+  const hash = hashUnits(u, from, to);
+  let infos = chunkInfos.get(u, from, to, hash);
+  if (infos === undefined) {
+    infos = chunkTokenInfos(text.slice(from, to), p);
+    chunkInfos.set(u, from, to, hash, infos);
+  }
+  return infos;
+}
+
+/** annotateSecondPass's verdict on t1's sentbreak, given the first-pass t1 and t2. */
+function breaksBefore(t1: TokenInfo, t2: TokenInfo): boolean {
+  if (!t1.periodFinal) return t1.sentbreak;
+  if (t1.collocates !== undefined && t1.collocates.has(t2.nextTyp)) return false;
+  if (t1.abbrOrEllipsis && !t1.isInitial) {
+    if (t2.ortho === true) return true;
+    if (t2.upper && t2.sentStarter) return true;
+  }
+  if (t1.isInitial || t1.typeNoPeriod === "##number##") {
+    if (t2.ortho === false) return false;
+    if (t2.ortho === "unknown" && t1.isInitial && t2.upper && !t2.orthoLc) return false;
+  }
+  return t1.sentbreak;
+}
+
+/** containsSentBreak(text.slice(start, end)); u holds text's units. */
+function containsSentBreakAt(text: string, u: Uint16Array, start: number, end: number, p: PunktParams): boolean {
+  for (let i = start; i + 2 < end; i++) {
+    if (u[i] === 0x2e && u[i + 2] === 0x2e && isPySpace(u[i + 1]!)) {
+      return containsSentBreak(text.slice(start, end), p);
+    }
+  }
+  let prev: TokenInfo | undefined;
+  let i = start;
+  while (i < end) {
+    while (i < end && isPySpace(u[i]!)) i++;
+    if (i >= end) break;
+    let j = i + 1;
+    while (j < end && !isPySpace(u[j]!)) j++;
+    const infos = chunkTokensAt(text, u, i, j, p);
+    for (let k = 0; k < infos.length; k++) {
+      const t = infos[k]!;
+      if (prev !== undefined && breaksBefore(prev, t)) return true;
+      prev = t;
+    }
+    i = j;
+  }
+  return false;
+}
+
+/** NON_WORD: `) " ; } ] * : @ ' ( { [ ? !` */
+function isNonWord(c: number): boolean {
+  switch (c) {
+    case 0x29: case 0x22: case 0x3b: case 0x7d: case 0x5d: case 0x2a: case 0x3a:
+    case 0x40: case 0x27: case 0x28: case 0x7b: case 0x5b: case 0x3f: case 0x21:
+      return true;
+  }
+  return false;
+}
+
+/** lastAsciiSpaceIndex on units. */
+function lastAsciiSpaceIndexU(u: Uint16Array, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) {
+    const c = u[i]!;
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return i - from;
+  }
+  return 0;
+}
+
+/** slicesFromText, the same candidates and decisions (see potentialEndContexts), flat. */
+function slicesFast(text: string, u: Uint16Array, p: PunktParams): number[] {
+  // Flat [start, end, start, end, ...].
+  const slices: number[] = [];
+  let lastBreak = 0;
+  let havePrev = false;
+  let prevStart = 0;
+  let prevStop = 0;
+  let prevCtxEnd = 0;
+  let prevNextTokStart = -1;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = u[i]!;
+    if (c !== 0x2e && c !== 0x3f && c !== 0x21) continue;
+    if (i + 1 >= n) break;
+    const a = u[i + 1]!;
+    let ctxEnd: number;
+    let nextTokStart = -1;
+    if (isNonWord(a)) {
+      ctxEnd = i + 2;
+    } else if (isPySpace(a)) {
+      let j = i + 2;
+      while (j < n && isPySpace(u[j]!)) j++;
+      if (j >= n) break; // only whitespace follows: no later mark either
+      let k = j + 1;
+      while (k < n && !isPySpace(u[k]!)) k++;
+      ctxEnd = k;
+      nextTokStart = j;
+    } else {
+      continue;
+    }
+    const ws = lastAsciiSpaceIndexU(u, prevStop, i);
+    const start = ws ? ws + prevStop + 1 : prevStart;
+    if (havePrev && prevStop <= start && containsSentBreakAt(text, u, prevStart, prevCtxEnd, p)) {
+      slices.push(lastBreak, prevStop + 1);
+      lastBreak = prevNextTokStart >= 0 ? prevNextTokStart : prevStop + 1;
+    }
+    havePrev = true;
+    prevStart = start;
+    prevStop = i;
+    prevCtxEnd = ctxEnd;
+    prevNextTokStart = nextTokStart;
+  }
+  if (havePrev && containsSentBreakAt(text, u, prevStart, prevCtxEnd, p)) {
+    slices.push(lastBreak, prevStop + 1);
+    lastBreak = prevNextTokStart >= 0 ? prevNextTokStart : prevStop + 1;
+  }
+  let end = n;
+  while (end > 0 && isPySpace(u[end - 1]!)) end--;
+  slices.push(lastBreak, end);
+  return slices;
+}
+
+function isRealignStart(c: number): boolean {
+  return c === 0x22 || c === 0x27 || c === 0x29 || c === 0x5d || c === 0x7d;
+}
+
+/** realignBoundaries on flat slices: the sentences' [start, end) offsets, flat. */
+function realignFlat(text: string, u: Uint16Array, slices: readonly number[]): number[] {
+  const out: number[] = [];
+  let realign = 0;
+  for (let i = 0; i < slices.length; i += 2) {
+    const start1 = slices[i]! + realign;
+    const stop1 = slices[i + 1]!;
+    if (i + 2 >= slices.length) {
+      if (start1 < stop1) out.push(start1, stop1);
+      continue;
+    }
+    const nextStart = slices[i + 2]!;
+    const nextStop = slices[i + 3]!;
+    const m =
+      nextStart < nextStop && isRealignStart(u[nextStart]!)
+        ? BOUNDARY_REALIGN_RE.exec(text.slice(nextStart, nextStop))
+        : null;
+    if (m) {
+      out.push(start1, nextStart + pyRstripLength(m[0]));
+      realign = m[0].length;
+    } else {
+      realign = 0;
+      if (start1 < stop1) out.push(start1, stop1);
+    }
+  }
+  return out;
+}
+
+/**
+ * The sentences of `text` as flat [start, end) offsets; `u` holds the text's units (textUnits).
+ * For the word tokenizer, which then needs no sentence strings.
+ */
+export function punktSpans(text: string, u: Uint16Array): number[] {
+  const p = loadParams();
+  return realignFlat(text, u, slicesFast(text, u, p));
+}
+
 /** Stretch each sentence over closing quotes/brackets that follow its break. */
 function realignBoundaries(text: string, slices: [number, number][]): [number, number][] {
   const out: [number, number][] = [];
@@ -312,9 +560,17 @@ function realignBoundaries(text: string, slices: [number, number][]): [number, n
   return out;
 }
 
-/** `nltk.sent_tokenize(text)` (English Punkt model). */
-export function punktSentences(text: string): string[] {
+/** The plain port, candidate contexts tokenized one by one. Exported for tests only. */
+export function punktSentencesReference(text: string): string[] {
   const p = loadParams();
   const slices = realignBoundaries(text, slicesFromText(text, p));
   return slices.map(([s, e]) => text.slice(s, e));
+}
+
+/** `nltk.sent_tokenize(text)` (English Punkt model). */
+export function punktSentences(text: string): string[] {
+  const spans = punktSpans(text, textUnits(text));
+  const out: string[] = [];
+  for (let i = 0; i < spans.length; i += 2) out.push(text.slice(spans[i]!, spans[i + 1]!));
+  return out;
 }

@@ -5,7 +5,8 @@
 // Python `\b` next to a known word char becomes a one-sided look-around, `$` (end, or before a
 // final "\n") becomes `(?=\n?$)` where the difference can show.
 
-import { punktSentences } from "./punkt.js";
+import { ChunkMemo, HASH_START, MAX_KEY, hashFinish, hashStep, hashUnits, textUnits } from "./chunk-memo.js";
+import { punktSpans } from "./punkt.js";
 import { PY_DIGIT, PY_SPACE, PY_WORD, isPySpace } from "./pyregex.js";
 import { pythonSplit } from "./whitespace.js";
 
@@ -176,60 +177,85 @@ function isCloserOrSpace(c: number): boolean {
   return isPySpace(c);
 }
 
-const CACHE_LIMIT = 50_000;
-const midCache = new Map<string, readonly string[]>();
-const startCache = new Map<string, readonly string[]>();
-const tailCache = new Map<string, readonly string[]>();
-
-function remember(cache: Map<string, readonly string[]>, key: string, toks: readonly string[]): void {
-  if (cache.size >= CACHE_LIMIT) cache.clear(); // crude bound; refilling is cheap
-  cache.set(key, toks);
-}
+// Memos looked up by range (no substring per lookup); see chunk-memo.ts.
+const midMemo = new ChunkMemo<readonly string[]>(16);
+const startMemo = new ChunkMemo<readonly string[]>(14);
+const tailMemo = new ChunkMemo<readonly string[]>(15);
+const sentenceMemo = new ChunkMemo<readonly string[]>(14);
 
 // A chunk is tokenized with a sentinel chunk after it, so that the end-anchored rules cannot fire.
 const SENTINEL = " x";
 
-function chunkTokens(chunk: string, atStart: boolean): readonly string[] {
-  const cache = atStart ? startCache : midCache;
-  let toks = cache.get(chunk);
+function chunkTokensUncached(chunk: string, atStart: boolean): string[] {
+  const all = rewriteAndSplit((atStart ? "" : " ") + chunk + SENTINEL);
+  all.pop(); // the sentinel's own token
+  return all;
+}
+
+/**
+ * Tokens of the chunk text[from, to) (no U+0020 in it), at the start of its sentence or not;
+ * `hash` is its hashUnits.
+ */
+function chunkTokens(text: string, u: Uint16Array, from: number, to: number, atStart: boolean, hash: number): readonly string[] {
+  if (to - from > MAX_KEY) return chunkTokensUncached(text.slice(from, to), atStart);
+  const memo = atStart ? startMemo : midMemo;
+  let toks = memo.get(u, from, to, hash);
   if (toks === undefined) {
-    const all = rewriteAndSplit((atStart ? "" : " ") + chunk + SENTINEL);
-    all.pop(); // the sentinel's own token
-    toks = all;
-    remember(cache, chunk, toks);
+    toks = chunkTokensUncached(text.slice(from, to), atStart);
+    memo.set(u, from, to, hash, toks);
   }
   return toks;
 }
 
-function tailTokens(tail: string): readonly string[] {
-  let toks = tailCache.get(tail);
+/** rewriteAndSplit(text.slice(from, to)), memoised. */
+function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Array, from: number, to: number): readonly string[] {
+  if (to - from > MAX_KEY) return rewriteAndSplit(text.slice(from, to));
+  const hash = hashUnits(u, from, to);
+  let toks = memo.get(u, from, to, hash);
   if (toks === undefined) {
-    toks = rewriteAndSplit(tail);
-    remember(tailCache, tail, toks);
+    toks = rewriteAndSplit(text.slice(from, to));
+    memo.set(u, from, to, hash, toks);
   }
   return toks;
 }
 
-function tokenizeSentence(sentence: string): string[] {
+function pushAll(out: string[], toks: readonly string[]): void {
+  for (let k = 0; k < toks.length; k++) out.push(toks[k]!);
+}
+
+/** Tokens of the sentence text[s, e) (u: the text's units), appended to out. */
+function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number, out: string[]): void {
   // Last char that is neither a closer nor whitespace; the final-period rule can only start at
-  // the char before it.
-  let q = sentence.length - 1;
-  while (q >= 0 && isCloserOrSpace(sentence.charCodeAt(q))) q--;
-  const tailStart = q >= 2 ? sentence.lastIndexOf(" ", q - 2) : -1;
-  if (tailStart <= 0) return rewriteAndSplit(sentence);
-
-  const out: string[] = [];
-  let pos = 0;
-  while (pos < tailStart) {
-    let end = sentence.indexOf(" ", pos);
-    if (end < 0 || end > tailStart) end = tailStart;
-    if (end > pos) {
-      for (const tok of chunkTokens(sentence.slice(pos, end), pos === 0)) out.push(tok);
+  // the char before it. The tail starts at the last space before that char's predecessor.
+  let q = e - 1;
+  while (q >= s && isCloserOrSpace(u[q]!)) q--;
+  let tailStart = -1;
+  if (q - s >= 2) {
+    for (let i = q - 2; i >= s; i--) {
+      if (u[i] === 0x20) {
+        tailStart = i;
+        break;
+      }
     }
+  }
+  if (tailStart <= s) {
+    pushAll(out, rulesAt(sentenceMemo, text, u, s, e));
+    return;
+  }
+
+  let pos = s;
+  while (pos < tailStart) {
+    let end = pos;
+    let h = HASH_START;
+    for (; end < tailStart; end++) {
+      const c = u[end]!;
+      if (c === 0x20) break;
+      h = hashStep(h, c);
+    }
+    if (end > pos) pushAll(out, chunkTokens(text, u, pos, end, pos === s, hashFinish(h)));
     pos = end + 1;
   }
-  for (const tok of tailTokens(sentence.slice(tailStart))) out.push(tok);
-  return out;
+  pushAll(out, rulesAt(tailMemo, text, u, tailStart, e));
 }
 
 export interface TreebankOptions {
@@ -239,10 +265,17 @@ export interface TreebankOptions {
 
 /** `nltk.word_tokenize(text, preserve_line=...)` with the English Punkt model. */
 export function treebankWordTokenize(text: string, options?: TreebankOptions): string[] {
-  if (options?.preserveLine) return tokenizeSentence(text);
+  return tokenizeUnits(text, textUnits(text), options?.preserveLine === true);
+}
+
+/** treebankWordTokenize with the text's units already in `u` (textUnits). */
+export function tokenizeUnits(text: string, u: Uint16Array, preserveLine: boolean): string[] {
   const out: string[] = [];
-  for (const sentence of punktSentences(text)) {
-    for (const tok of tokenizeSentence(sentence)) out.push(tok);
+  if (preserveLine) {
+    tokenizeSentenceInto(text, u, 0, text.length, out);
+    return out;
   }
+  const spans = punktSpans(text, u);
+  for (let k = 0; k < spans.length; k += 2) tokenizeSentenceInto(text, u, spans[k]!, spans[k + 1]!, out);
   return out;
 }

@@ -1,0 +1,110 @@
+// Memos keyed by a range of UTF-16 units, looked up without making a substring: the tokenizers
+// memoise their work per whitespace-free chunk (and per sentence tail), and with a JS Map every
+// lookup would need a new string and its hash. A text is copied once into a buffer of units
+// (textUnits); keys are stored as units in a pool and compared unit by unit, so a hit is always
+// the same chunk. Open addressing on our own hash; dropped wholesale when full, like the other
+// token memos.
+
+let units = new Uint16Array(1024);
+
+/**
+ * The UTF-16 units of `text` in a shared buffer (valid until the next call; callers use it
+ * synchronously and do not nest calls for different texts).
+ */
+export function textUnits(text: string): Uint16Array {
+  if (units.length < text.length) units = new Uint16Array(Math.max(text.length, units.length * 2));
+  const u = units;
+  for (let i = 0; i < text.length; i++) u[i] = text.charCodeAt(i);
+  return u;
+}
+
+// The hash: FNV-1a over the units (HASH_START, then hashStep per unit), then hashFinish. Callers
+// that scan a chunk anyway may fold the steps into their scan; hashUnits is the same thing.
+export const HASH_START = 0x811c9dc5 | 0;
+
+export function hashStep(h: number, unit: number): number {
+  return Math.imul(h ^ unit, 0x01000193);
+}
+
+export function hashFinish(h: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 12);
+}
+
+/** Hash of u[from, to). */
+export function hashUnits(u: Uint16Array, from: number, to: number): number {
+  let h = HASH_START;
+  for (let i = from; i < to; i++) h = hashStep(h, u[i]!);
+  return hashFinish(h);
+}
+
+/** Keys longer than this are not memoised (callers compute directly). */
+export const MAX_KEY = 256;
+
+export class ChunkMemo<V> {
+  private pool = new Uint16Array(1 << 16);
+  private poolUsed = 0;
+  private readonly starts: Int32Array;
+  private readonly lengths: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly values: (V | undefined)[];
+  private readonly mask: number;
+  private readonly limit: number;
+  private count = 0;
+
+  /** Room for 2^(bits-1) entries. */
+  constructor(bits: number) {
+    const size = 1 << bits;
+    this.starts = new Int32Array(size);
+    this.lengths = new Int32Array(size);
+    this.hashes = new Int32Array(size);
+    this.values = new Array<V | undefined>(size).fill(undefined);
+    this.mask = size - 1;
+    this.limit = size >>> 1;
+  }
+
+  /** The value stored for u[from, to), whose hashUnits is `hash`. */
+  get(u: Uint16Array, from: number, to: number, hash: number): V | undefined {
+    const length = to - from;
+    const pool = this.pool;
+    let slot = hash & this.mask;
+    for (;;) {
+      const value = this.values[slot];
+      if (value === undefined) return undefined;
+      if (this.hashes[slot] === hash && this.lengths[slot] === length) {
+        const start = this.starts[slot]!;
+        let i = 0;
+        while (i < length && pool[start + i] === u[from + i]) i++;
+        if (i === length) return value;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Stores a value (not undefined) for u[from, to) (not present yet; at most MAX_KEY units). */
+  set(u: Uint16Array, from: number, to: number, hash: number, value: V): void {
+    const length = to - from;
+    if (this.count >= this.limit || this.poolUsed + length > this.pool.length) {
+      if (this.count < this.limit && this.pool.length < 1 << 22) {
+        const pool = new Uint16Array(this.pool.length * 2);
+        pool.set(this.pool.subarray(0, this.poolUsed));
+        this.pool = pool;
+      } else {
+        this.values.fill(undefined);
+        this.count = 0;
+        this.poolUsed = 0;
+      }
+    }
+    let slot = hash & this.mask;
+    while (this.values[slot] !== undefined) slot = (slot + 1) & this.mask;
+    const start = this.poolUsed;
+    this.pool.set(u.subarray(from, to), start);
+    this.poolUsed += length;
+    this.starts[slot] = start;
+    this.lengths[slot] = length;
+    this.hashes[slot] = hash;
+    this.values[slot] = value;
+    this.count++;
+  }
+}

@@ -1,0 +1,55 @@
+// The range-keyed memo behind the tokenizers' per-chunk memos, and text-similarity's small
+// per-row token memo.
+
+import { describe, expect, it } from "vitest";
+import { tokenizeOnce } from "../../src/metrics/text-similarity.js";
+import { ChunkMemo, hashUnits, textUnits } from "../../src/metrics/tokenize/chunk-memo.js";
+import { TOKENIZERS } from "../../src/metrics/tokenize/index.js";
+
+describe("ChunkMemo", () => {
+  it("finds exactly the stored ranges, through collisions, clearing and pool growth", () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (const bits of [2, 3, 6, 12]) {
+      const memo = new ChunkMemo<string>(bits);
+      const model = new Map<string, string>();
+      for (let k = 0; k < 20000; k++) {
+        // Short keys over a tiny alphabet (many equal hashes mod the table size), some long ones.
+        const length = next(10) === 0 ? 100 + next(150) : next(4);
+        let key = "";
+        for (let i = 0; i < length; i++) key += "ab\u00e9\ud83d"[next(4)];
+        const text = "xy " + key + " z";
+        const u = textUnits(text);
+        const from = 3;
+        const to = 3 + key.length;
+        const hash = hashUnits(u, from, to);
+        const got = memo.get(u, from, to, hash);
+        // A hit must be the value stored for this very key (entries may have been dropped).
+        if (got !== undefined) expect(got).toBe(model.get(key));
+        if (got === undefined) {
+          const value = `${key}#${k}`;
+          memo.set(u, from, to, hash, value);
+          model.set(key, value);
+          expect(memo.get(u, from, to, hash)).toBe(value);
+        }
+      }
+    }
+  });
+});
+
+describe("tokenizeOnce", () => {
+  it("returns each tokenizer's tokens, for new and repeated texts", () => {
+    const texts = ["Hello world.", "It's fine!", "", "  ", "Mr. Smith went home. He slept.", "a\tb", "Hello world."];
+    for (let round = 0; round < 4; round++) {
+      for (const name of ["split", "treebank", "nltk_tokenize"] as const) {
+        for (let i = 0; i < 30; i++) {
+          const text = texts[(i * (round + 3)) % texts.length]!;
+          expect(tokenizeOnce(name, text)).toEqual(TOKENIZERS[name](text));
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,49 @@
+// The id-based METEOR aligner (one lookup per distinct token, integer stacks, synonym id sets)
+// must count the same matches and chunks as the plain port of nltk's alignment.
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { meteorCounts, meteorCountsReference } from "../../src/metrics/meteor.js";
+import { nltkTokenize } from "../../src/metrics/tokenize/index.js";
+
+const rows = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => JSON.parse(line) as { input: string; reference: string });
+
+const VOCABULARY = [
+  "big", "large", "Large", "great", "running", "runs", "ran", "run", "Run", "dogs", "dog", "Dog", "canine", "happy",
+  "glad", "felicitous", "car", "automobile", "cars", "auto", "quick", "fast", "speedy", "rapid", "quickly", "house",
+  "home", "houses", "housing", "student", "pupil", "students", "walk", "walking", "walked", "stroll", "the", "a",
+  "The", "an", ",", ".", "n't", "'s", "Einstein", "einstein", "I", "i", "\u0130", "ΣΑΣ", "σας", "news", "sky",
+  "skies", "dying", "die", "begin", "start", "commence", "get", "got", "buy", "purchase", "bought", "child",
+  "children", "kid", "kids", "good", "well", "better", "best", "see", "saw", "seen", "watch", "look", "happily",
+  "__proto__", "constructor", "toString", "0", "00", "1", "-0",
+];
+
+let seed = 31337;
+const next = (n: number): number => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed % n;
+};
+const sentence = (): string[] =>
+  Array.from({ length: next(8) === 0 ? next(150) : next(25) }, () => VOCABULARY[next(VOCABULARY.length)]!);
+
+describe("fast METEOR alignment", () => {
+  it("agrees with the plain port on the fixture texts", () => {
+    for (const row of rows) {
+      const hyp = nltkTokenize(row.input);
+      const ref = nltkTokenize(row.reference);
+      expect(meteorCounts(ref, hyp)).toEqual(meteorCountsReference(ref, hyp));
+      expect(meteorCounts(hyp, ref)).toEqual(meteorCountsReference(hyp, ref));
+    }
+  });
+
+  it("agrees with the plain port on random sentences", () => {
+    for (let k = 0; k < 5000; k++) {
+      const hyp = sentence();
+      const ref = next(4) === 0 ? sentence() : hyp.map((w) => (next(3) === 0 ? VOCABULARY[next(VOCABULARY.length)]! : w));
+      expect(meteorCounts(ref, hyp), JSON.stringify({ hyp, ref })).toEqual(meteorCountsReference(ref, hyp));
+    }
+  });
+});

@@ -1,0 +1,51 @@
+// The fast Punkt path (char-loop candidates, per-chunk memoised token annotations) must split
+// exactly as the plain port does, which tokenizes every candidate context with Punkt's regexes.
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { punktSentences, punktSentencesReference } from "../../src/metrics/tokenize/punkt.js";
+
+const rows = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => JSON.parse(line) as { input: string; reference: string });
+
+describe("fast Punkt sentence splitting", () => {
+  it("agrees with the plain port on the fixture texts", () => {
+    for (const row of rows) {
+      expect(punktSentences(row.input)).toEqual(punktSentencesReference(row.input));
+      expect(punktSentences(row.reference)).toEqual(punktSentencesReference(row.reference));
+    }
+  });
+
+  const pieces = [
+    " ", " ", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "\x1c", "a", "the", "The", "He", "it", "Ab", "x1",
+    "é", "É", "ß", "²", "3", "1.5", "-2", "1990", ".", ".", ".", "..", "...", ". .", ". . .", "?", "!", "!!", "?!", ",",
+    ":", ";", "'", "''", '"', "`", "(", ")", "[", "]", "{", "}", "*", "@", "&", "#", "-", "--", "«", "»", "“", "”",
+    "’", "Mr.", "mr.", "U.S.", "e.g.", "Fig.", "J.", "j.", "No.", "St.", "Inc.", "vs.", "co-op.", "ltd.", "a.m.", "p.m.",
+    "Jan.", "However", "But", "And", "in", "In", "##number##.", "1.", "23.", "ii.", "I.", "Smith", "US", "abreast",
+    "business", "\u0130", "😀", "\ud800",
+  ];
+  let seed = 987654;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const texts = Array.from({ length: 20000 }, () =>
+    Array.from({ length: 1 + next(24) }, () => pieces[next(pieces.length)]).join(""),
+  );
+
+  it("agrees with the plain port on random text", () => {
+    const mismatches = texts.filter(
+      (t) => JSON.stringify(punktSentences(t)) !== JSON.stringify(punktSentencesReference(t)),
+    );
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+
+  it("agrees again when the memos are warm", () => {
+    const mismatches = texts
+      .slice(0, 5000)
+      .filter((t) => JSON.stringify(punktSentences(t)) !== JSON.stringify(punktSentencesReference(t)));
+    expect(mismatches).toEqual([]);
+  });
+});
