@@ -13,6 +13,8 @@ import type { Semaphore } from "../util/semaphore.js";
 export interface Block {
   /** Line number of the block's first line (1-based). */
   startLine: number;
+  /** Where the block starts in the input file. */
+  offset?: number;
   /** Whole lines, UTF-8, each ending in "\n" (the file's last line may lack it). */
   bytes: Uint8Array;
   /** Line numbers to skip (already in OUT, --resume), ascending. */

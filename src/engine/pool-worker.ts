@@ -2,6 +2,7 @@
 // grades blocks of raw input lines. Runs only synchronous (CPU-bound) graders; executor-backed
 // ones stay on the main thread, where the executors live.
 
+import { move, transferableSymbol, valueSymbol } from "piscina";
 import { compileGrader } from "../graders/compile.js";
 import type { CompiledGrader, CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
@@ -29,7 +30,16 @@ export default function gradeTask(task: BlockTask): BatchResult {
   const lines = blockLines(task.block);
   if (CRASH_MARKER && lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);
   const result = gradeLines(cached.grader, lines, {}, task.file) as BatchResult;
-  // Encode here, not on the main thread: the main thread only writes bytes.
-  result.text = encoder.encode(result.text as string);
-  return result;
+  // Encode here, not on the main thread, and hand the bytes over without a copy: the main
+  // thread only writes them.
+  const text = encoder.encode(result.text as string);
+  result.text = text;
+  return move({
+    get [transferableSymbol]() {
+      return [text.buffer, result.rewards.buffer];
+    },
+    get [valueSymbol]() {
+      return result;
+    },
+  }) as unknown as BatchResult;
 }

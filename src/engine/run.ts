@@ -140,11 +140,11 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     : options.stdout ?? process.stdout;
   const writer = new OrderedWriter(out);
 
-  // A small young generation makes the workers collect often and keeps peak memory flat
-  // whatever the input size (measured: +73 MB from a 12 MB to a 1.2 GB input, vs +154 MB).
+  // A bounded young generation keeps peak memory flat whatever the input size (measured: +65 MB
+  // from a 12 MB to a 1.2 GB input, vs +154 MB unbounded); 16 MB costs little speed (8 MB ~10%).
   const pool =
     workers > 0
-      ? new Piscina<BlockTask, BatchResult>({ filename: POOL_WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 1000, resourceLimits: { maxYoungGenerationSizeMb: 8 } })
+      ? new Piscina<BlockTask, BatchResult>({ filename: POOL_WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 1000, resourceLimits: { maxYoungGenerationSizeMb: 16 } })
       : null;
   const graderKey = createHash("sha1").update(JSON.stringify(options.grader)).digest("hex");
   const limiter = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
@@ -186,12 +186,18 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     const res = failedResponse(compiled.name, compiled.type, new Error(`worker crashed while grading ${file}:${l.line}: ${reason}`));
     return { text: serializeRow(l.line, idOf(l.text), res) + "\n", rewards: Float64Array.of(0), flags: { other_error: 1 }, errorRows: 1 };
   };
+  // The block's buffer is transferred, not copied; if the worker dies, the lines are read
+  // again from the file.
+  const reread = async (block: Block, length: number): Promise<Block> => {
+    const bytes = new Uint8Array(length);
+    await fh.read(bytes, 0, length, block.offset ?? 0);
+    return { ...block, bytes };
+  };
   const encoder = new TextEncoder();
-  const runOnPool = (block: Block): Promise<BatchResult> =>
-    // Not transferred: the clone is one memcpy of an exactly-sized buffer, and the original
-    // stays here for the rescue path.
-    pool!.run({ graderKey, grader: options.grader, compileOptions, file, block }).catch(async (err) => {
-      const lines = blockLines(block);
+  const runOnPool = (block: Block): Promise<BatchResult> => {
+    const length = block.bytes.byteLength;
+    return pool!.run({ graderKey, grader: options.grader, compileOptions, file, block }, { transferList: [block.bytes.buffer as ArrayBuffer] }).catch(async (err) => {
+      const lines = blockLines(await reread(block, length));
       if (lines.length <= 1) return lines.length ? crashedRow(lines[0], err) : concatResults([]);
       const parts = await Promise.all(
         lines.map((l) => {
@@ -201,6 +207,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
       );
       return concatResults(parts);
     });
+  };
 
   const dispatch = (block: Block) => {
     const s = seq++;
@@ -248,7 +255,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
       bytesRead = raw.bytesRead;
       const skip = skipsWithin(done, raw.startLine, raw.lineCount);
       if (skip && skip.length === raw.lineCount) continue;
-      dispatch({ startLine: raw.startLine, bytes: raw.bytes, ...(skip ? { skip } : {}) });
+      dispatch({ startLine: raw.startLine, bytes: raw.bytes, offset: raw.offset, ...(skip ? { skip } : {}) });
       await waitForRoom(maxInFlight - 1);
       const drained = writer.ready();
       if (drained) await drained;
