@@ -1,13 +1,10 @@
 // `graderkit run` of a text_similarity grader, one per metric, over every fixture pair: the
 // reward of each output row is the reference library's default score.
-import { readFileSync } from "node:fs";
+import { conformanceRows } from "./helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 
-const rows = readFileSync(new URL("./fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l));
+const rows = conformanceRows();
 
 const METRICS = ["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"];
 
@@ -33,7 +30,7 @@ describe("graderkit run matches the reference libraries", () => {
       const tol = ["bleu", "gleu", "meteor"].includes(metric) ? 1e-9 : 1e-12;
       out.forEach((o, i) => {
         expect(o.id).toBe(rows[i].id);
-        const expected = rows[i][`default_${metric}`];
+        const expected = rows[i][`default_${metric}`] as number;
         if (!(Math.abs(o.reward - expected) <= tol)) throw new Error(`${rows[i].id} ${metric}: reward ${o.reward}, reference ${expected}`);
         expect(o.metadata.scores.signature).toMatch(new RegExp(`^${metric}\\|`));
       });

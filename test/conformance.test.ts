@@ -3,7 +3,7 @@
 // Tolerances: 1e-9 for bleu / gleu / meteor (log, exp and summation order), 1e-12 for the rest.
 // No row is skipped. A null fixture value is a reference-library exception: we must throw too.
 
-import { readFileSync } from "node:fs";
+import { conformanceRows } from "./helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import {
   fuzzRatio,
@@ -29,10 +29,7 @@ interface Row {
   [key: string]: unknown;
 }
 
-export const ROWS: Row[] = readFileSync(new URL("./fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l));
+export const ROWS = conformanceRows<Row>();
 
 const LOOSE = 1e-9;
 const TIGHT = 1e-12;

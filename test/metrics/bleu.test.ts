@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { bleu, bleuSignature, fsum, sentenceBleu, type BleuSmoothing } from "../../src/metrics/bleu.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
@@ -15,10 +15,7 @@ interface Row {
   errors?: Record<string, string>;
 }
 
-const rows: Row[] = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line) as Row);
+const rows = conformanceRows<Row>();
 
 const TOLERANCE = 1e-9;
 

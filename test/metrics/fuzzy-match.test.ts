@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import {
   codePointLength,
@@ -16,10 +16,7 @@ interface Row {
   scores: Record<string, number>;
 }
 
-const rows: Row[] = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line) as Row);
+const rows = conformanceRows<Row>();
 
 function expectClose(actual: number, expected: number, what: string): void {
   expect(Math.abs(actual - expected), `${what}: got ${actual}, want ${expected}`).toBeLessThanOrEqual(1e-12);

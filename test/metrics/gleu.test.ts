@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { gleu, sentenceGleu } from "../../src/metrics/gleu.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
@@ -14,10 +14,7 @@ interface Row {
   scores: Record<string, number | null>;
 }
 
-const rows: Row[] = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line) as Row);
+const rows = conformanceRows<Row>();
 
 function expectClose(actual: number, expected: unknown, what: string): void {
   expect(typeof expected, `${what} missing from fixture`).toBe("number");

@@ -1,15 +1,12 @@
 // The id-based METEOR aligner (one lookup per distinct token, integer stacks, synonym id sets)
 // must count the same matches and chunks as the plain port of nltk's alignment.
 
-import { readFileSync } from "node:fs";
+import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { meteorCounts, meteorCountsReference } from "../../src/metrics/meteor.js";
 import { nltkTokenize } from "../../src/metrics/tokenize/index.js";
 
-const rows = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line) as { input: string; reference: string });
+const rows = conformanceRows();
 
 const VOCABULARY = [
   "big", "large", "Large", "great", "running", "runs", "ran", "run", "Run", "dogs", "dog", "Dog", "canine", "happy",

@@ -1,14 +1,11 @@
 // The fast Punkt path (char-loop candidates, per-chunk memoised token annotations) must split
 // exactly as the plain port does, which tokenizes every candidate context with Punkt's regexes.
 
-import { readFileSync } from "node:fs";
+import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { punktSentences, punktSentencesReference } from "../../src/metrics/tokenize/punkt.js";
 
-const rows = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line) as { input: string; reference: string });
+const rows = conformanceRows();
 
 describe("fast Punkt sentence splitting", () => {
   it("agrees with the plain port on the fixture texts", () => {

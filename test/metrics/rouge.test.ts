@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { rouge, rougeL, rougeLsum, rougeN, rougeScores, type RougeType } from "../../src/metrics/rouge.js";
 import { rougeTokenize, rougeTokenizeLines } from "../../src/metrics/tokenize/rouge.js";
@@ -11,10 +11,7 @@ interface Row {
   [key: string]: unknown;
 }
 
-const rows: Row[] = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line) as Row);
+const rows = conformanceRows<Row>();
 
 function expectClose(actual: number, expected: number, what: string): void {
   expect(typeof expected, `${what} missing from fixture`).toBe("number");

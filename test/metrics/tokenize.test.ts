@@ -4,7 +4,7 @@
 // (nltk/tokenize/punkt.py, destructive.py, nist.py) on data/punkt-english.json and
 // data/nist-intl-charsets.json, and matches the rules described in the data README.
 
-import { readFileSync } from "node:fs";
+import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import {
   TOKENIZERS,
@@ -27,10 +27,7 @@ interface Row {
   scores: Record<string, number | null>;
 }
 
-const rows: Row[] = readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line) as Row);
+const rows = conformanceRows<Row>();
 
 describe("conformance fixture", () => {
   it("has all 342 rows", () => {
