@@ -3,7 +3,7 @@
 // Tolerances: 1e-9 for bleu / gleu / meteor (log, exp and summation order), 1e-12 for the rest.
 // No row is skipped. A null fixture value is a reference-library exception: we must throw too.
 
-import { conformanceRows } from "./helpers/fixtures.js";
+import { conformanceRows, type ConformanceRow } from "./helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import {
   fuzzRatio,
@@ -17,19 +17,9 @@ import {
   type TokenizerName,
 } from "../src/metrics/index.js";
 
-interface Row {
-  id: string;
-  category: string;
-  input: string;
-  reference: string;
-  tokens_pf_input: string[];
-  tokens_pf_reference: string[];
-  scores: Record<string, number | null>;
-  errors?: Record<string, string>;
-  [key: string]: unknown;
-}
+type Row = ConformanceRow;
 
-export const ROWS = conformanceRows<Row>();
+export const ROWS = conformanceRows();
 
 const LOOSE = 1e-9;
 const TIGHT = 1e-12;

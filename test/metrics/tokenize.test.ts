@@ -17,17 +17,7 @@ import {
 } from "../../src/metrics/tokenize/index.js";
 import { rewriteAndSplit } from "../../src/metrics/tokenize/treebank.js";
 
-interface Row {
-  id: string;
-  category: string;
-  input: string;
-  reference: string;
-  tokens_pf_input: string[];
-  tokens_pf_reference: string[];
-  scores: Record<string, number | null>;
-}
-
-const rows = conformanceRows<Row>();
+const rows = conformanceRows();
 
 describe("conformance fixture", () => {
   it("has all 342 rows", () => {
