@@ -115,16 +115,20 @@ function copyIds(from: TokenIds, to: TokenIds): void {
 function toNgramIds(reference: TokenIds, candidate: TokenIds, n: number, distinct: number): number {
   for (let k = 2; k <= n; k++) {
     pairIds.reset(reference.length + candidate.length);
-    for (const side of [reference, candidate]) {
-      const ids = side.buffer;
-      const positions = side.length - 1; // (k-1)-grams -> k-grams: one fewer
-      // ids[i + 1] is read before this pass overwrites it.
-      for (let i = 0; i < positions; i++) ids[i] = pairIds.id(ids[i]!, ids[i + 1]!);
-      side.length = Math.max(positions, 0);
-    }
+    nextLevel(reference);
+    nextLevel(candidate);
     distinct = pairIds.size;
   }
   return distinct;
+}
+
+/** (k-1)-gram ids -> k-gram ids: one fewer. */
+function nextLevel(side: TokenIds): void {
+  const ids = side.buffer;
+  const positions = side.length - 1;
+  // ids[i + 1] is read before this pass overwrites it.
+  for (let i = 0; i < positions; i++) ids[i] = pairIds.id(ids[i]!, ids[i + 1]!);
+  side.length = Math.max(positions, 0);
 }
 
 /** ROUGE-N from interned tokens (ids < vocabularySize). Leaves the inputs untouched. */

@@ -46,12 +46,12 @@ export function rougeTokenizeLines(text: string, stem = false): string[][] {
   }
   return lines;
 }
-
 // ---------------------------------------------------------------------------------------------
 // Token ids. Scoring compares tokens as small integers shared by both sides of one comparison.
-// The vocabulary is an open-addressing table with FNV-1a hashes and epoch-stamped slots
-// (starting a comparison is one increment, not a clear). `internText` tokenizes and interns in
-// one scan, so a repeated token costs no string at all.
+// The vocabulary is an open-addressing table with linear probing and epoch-stamped slots
+// (starting a comparison is one increment, not a clear). Token characters live in one UTF-16
+// pool, so `internText` tokenizes and interns straight from a byte copy of the text and builds
+// no strings at all.
 
 /** A growable id sequence. */
 export interface TokenIds {
@@ -68,21 +68,55 @@ function reserve(ids: TokenIds, n: number): Int32Array {
   return ids.buffer;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+function grown<T extends Int32Array | Uint16Array>(array: T, needed: number): T {
+  if (array.length >= needed) return array;
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
+// Token hash: h = rotl(h, 5) ^ c over the characters from h = 0 (one cycle of dependency per
+// character, where FNV-1a's multiply took several), then one multiply-xorshift to spread the
+// bits into the low ones that pick the slot.
+function finishHash(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * ASCII -> the lower-cased character if it is a token character ([A-Za-z0-9]), else 0. For
+ * ASCII-only text this is exactly toLowerCase followed by the [^a-z0-9] test, one lookup a char.
+ */
+const FOLD = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) FOLD[c] = c;
+for (let c = 97; c <= 122; c++) FOLD[c] = c;
+for (let c = 65; c <= 90; c++) FOLD[c] = c + 32;
+
+// Texts are copied into a byte buffer first: natively (TextEncoder) for longer ones, several
+// times faster than charCodeAt, which costs about a nanosecond a character.
+const encoder = new TextEncoder();
+const NATIVE_FROM = 40; // below this many characters, the native call costs more than it saves
 
 export class RougeVocabulary {
   private slots = new Int32Array(128); // id stored in each slot, valid only when stamped
   private stamps = new Int32Array(128);
-  private hashes = new Int32Array(64); // by id, for rehashing
-  private keys: string[] = []; // by id
   private epoch = 1;
+  // By id: hash (checked before the characters, and for rehashing) and where its characters are.
+  private hashes = new Int32Array(64);
+  private starts = new Int32Array(64);
+  private lengths = new Int32Array(64);
+  private pool = new Uint16Array(1024);
+  private poolSize = 0;
+  private bytes = new Uint8Array(256); // the text being scanned, ASCII only
+  private bounds = new Int32Array(256); // token starts and ends in `bytes` (see scanBytes)
+  private runHash = new Int32Array(256);
   /** Number of distinct tokens since the last reset; ids are 0..size-1. */
   size = 0;
 
   /** Forget all tokens (start a new comparison). */
   reset(): void {
     this.size = 0;
+    this.poolSize = 0;
     if (++this.epoch === 0x7fffffff) {
       this.stamps.fill(0);
       this.epoch = 1;
@@ -91,13 +125,21 @@ export class RougeVocabulary {
 
   /** Id of a token string. */
   idOf(token: string): number {
-    let h = FNV_OFFSET;
-    for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), FNV_PRIME);
+    const length = token.length;
+    let h = 0;
+    for (let i = 0; i < length; i++) h = ((h << 5) | (h >>> 27)) ^ token.charCodeAt(i);
+    h = finishHash(h);
     const mask = this.slots.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      if (this.stamps[slot] !== this.epoch) return this.insert(slot, h, token);
+      if (this.stamps[slot] !== this.epoch) {
+        const id = this.insert(slot, h, length);
+        const pool = this.pool;
+        const start = this.starts[id]!;
+        for (let k = 0; k < length; k++) pool[start + k] = token.charCodeAt(k);
+        return id;
+      }
       const id = this.slots[slot]!;
-      if (this.keys[id] === token) return id;
+      if (this.hashes[id] === h && this.lengths[id] === length && this.poolEquals(id, token)) return id;
     }
   }
 
@@ -109,54 +151,130 @@ export class RougeVocabulary {
     return out;
   }
 
-  /** Ids of rougeTokenize(text, false), into `out`, without building the token strings. */
+  /** Ids of rougeTokenize(text, false), into `out`. */
   internText(text: string, out: TokenIds): TokenIds {
-    // (Folding case inside the scan instead of toLowerCase() first measured slower.)
+    if (this.copyAscii(text)) return this.scanBytes(text.length, out);
+    // Not ASCII: lower-case as Python does (which can change the length: U+0130 -> "i̇"); then
+    // every non-ASCII character separates tokens, so it becomes a 0 byte.
     const lower = text.toLowerCase();
     const n = lower.length;
-    const buffer = reserve(out, (n + 1) >>> 1); // tokens are separated, so at most ceil(n/2)
-    let count = 0;
-    let i = 0;
-    while (i < n) {
-      while (i < n && !isTokenChar(lower.charCodeAt(i))) i++;
-      if (i === n) break;
-      const start = i;
-      let h = FNV_OFFSET;
-      while (i < n) {
-        const c = lower.charCodeAt(i);
-        if (!isTokenChar(c)) break;
-        h = Math.imul(h ^ c, FNV_PRIME);
-        i++;
-      }
-      buffer[count++] = this.spanId(lower, start, i, h);
+    const bytes = this.reserveBytes(n);
+    for (let i = 0; i < n; i++) {
+      const c = lower.charCodeAt(i);
+      bytes[i] = c < 128 ? c : 0;
     }
-    out.length = count;
+    return this.scanBytes(n, out);
+  }
+
+  /** Copy the text into `bytes` if it is all ASCII; false (contents undefined) if not. */
+  private copyAscii(text: string): boolean {
+    const n = text.length;
+    const bytes = this.reserveBytes(n);
+    if (n >= NATIVE_FROM) {
+      const { read, written } = encoder.encodeInto(text, bytes);
+      // A non-ASCII character takes two or more bytes, so the counts only agree for ASCII.
+      return read === n && written === n;
+    }
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) return false;
+      bytes[i] = c;
+    }
+    return true;
+  }
+
+  /**
+   * Tokenize and intern bytes[0, n) (ASCII): tokens are the maximal runs of FOLD != 0. Token
+   * boundaries are unpredictable, so the first pass has no branches (a mispredicted branch per
+   * boundary cost more than the whole loop): it folds case in place, keeps a running hash that
+   * restarts at separators, and appends i to `bounds` wherever token-ness flips. The second
+   * pass interns the tokens, [bounds[2t], bounds[2t + 1]), with hash runHash[end - 1].
+   */
+  private scanBytes(n: number, out: TokenIds): TokenIds {
+    if (this.bounds.length <= n) {
+      this.bounds = new Int32Array(2 * n + 2);
+      this.runHash = new Int32Array(2 * n + 2);
+    }
+    const bytes = this.bytes;
+    const bounds = this.bounds;
+    const runHash = this.runHash;
+    let m = 0;
+    let previous = 0;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      const k = FOLD[bytes[i]!]!;
+      const inToken = (k + 127) >>> 7; // k is 0 or 48..122
+      bytes[i] = k;
+      h = (((h << 5) | (h >>> 27)) ^ k) & -inToken; // a separator (k = 0) restarts it at 0
+      runHash[i] = h;
+      bounds[m] = i;
+      m += inToken ^ previous;
+      previous = inToken;
+    }
+    if (previous === 1) bounds[m++] = n;
+
+    const tokens = m >>> 1;
+    const buffer = reserve(out, tokens);
+    for (let t = 0; t < tokens; t++) {
+      const from = bounds[2 * t]!;
+      const to = bounds[2 * t + 1]!;
+      buffer[t] = this.bytesId(bytes, from, to - from, finishHash(runHash[to - 1]!));
+    }
+    out.length = tokens;
     return out;
   }
 
-  /** Id of the token text[start, end). */
-  private spanId(text: string, start: number, end: number, h: number): number {
+  /** Id of the token bytes[from, from + length) with hash h. */
+  private bytesId(bytes: Uint8Array, from: number, length: number, h: number): number {
     const mask = this.slots.length - 1;
-    const length = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      if (this.stamps[slot] !== this.epoch) return this.insert(slot, h, text.slice(start, end));
+      if (this.stamps[slot] !== this.epoch) {
+        const id = this.insert(slot, h, length);
+        const pool = this.pool;
+        const start = this.starts[id]!;
+        for (let k = 0; k < length; k++) pool[start + k] = bytes[from + k]!;
+        return id;
+      }
       const id = this.slots[slot]!;
-      const key = this.keys[id]!;
-      if (key.length === length && sameChars(key, text, start)) return id;
+      if (this.hashes[id] === h && this.lengths[id] === length && this.poolEqualsBytes(id, bytes, from)) return id;
     }
   }
 
-  private insert(slot: number, h: number, token: string): number {
+  private poolEquals(id: number, token: string): boolean {
+    const pool = this.pool;
+    const start = this.starts[id]!;
+    for (let k = 0; k < token.length; k++) if (pool[start + k] !== token.charCodeAt(k)) return false;
+    return true;
+  }
+
+  private poolEqualsBytes(id: number, bytes: Uint8Array, from: number): boolean {
+    const pool = this.pool;
+    const start = this.starts[id]!;
+    const length = this.lengths[id]!;
+    for (let k = 0; k < length; k++) if (pool[start + k] !== bytes[from + k]) return false;
+    return true;
+  }
+
+  private reserveBytes(n: number): Uint8Array {
+    if (this.bytes.length < n) this.bytes = new Uint8Array(Math.max(n, this.bytes.length * 2));
+    return this.bytes;
+  }
+
+  /** A new id for a token of `length` characters at `slot`; the caller fills its pool range. */
+  private insert(slot: number, h: number, length: number): number {
     const id = this.size++;
     this.stamps[slot] = this.epoch;
     this.slots[slot] = id;
-    this.keys[id] = token;
     if (this.hashes.length <= id) {
-      const grown = new Int32Array(this.hashes.length * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
+      this.hashes = grown(this.hashes, id + 1);
+      this.starts = grown(this.starts, id + 1);
+      this.lengths = grown(this.lengths, id + 1);
     }
     this.hashes[id] = h;
+    this.starts[id] = this.poolSize;
+    this.lengths[id] = length;
+    this.pool = grown(this.pool, this.poolSize + length);
+    this.poolSize += length;
     if (this.size * 2 > this.slots.length) this.grow();
     return id;
   }
@@ -175,11 +293,4 @@ export class RougeVocabulary {
       this.slots[slot] = id;
     }
   }
-}
-
-function sameChars(key: string, text: string, start: number): boolean {
-  for (let k = 0; k < key.length; k++) {
-    if (key.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
-  }
-  return true;
 }
