@@ -272,21 +272,19 @@ class FastAligner {
     return hypMatch;
   }
 
-  /** exactStage on ids: each leftover hypothesis word, from the last, takes the last equal reference word. */
-  private exactStage(hypKey: Int32Array, refKey: Int32Array, nh: number, nr: number, hypMatch: Int32Array): void {
+  /**
+   * Index the leftover reference words by key (a word id or a stem id) for the current stage:
+   * `head[key]` is the last leftover slot with that key and `nextSlot` chains to the earlier
+   * ones, so a stage takes matches from the end as nltk does. Marks every leftover untaken.
+   */
+  private stackLeftovers(refKeyOf: Int32Array, nr: number): void {
     if (++this.epoch >= EPOCH_LIMIT) {
       this.stamp.fill(0);
       this.epoch = 1;
     }
-    const epoch = this.epoch;
-    const head = this.head;
-    const stamp = this.stamp;
-    const nextSlot = this.nextSlot;
-    const refTaken = this.refTaken;
-    const hypLeft = this.hypLeft;
-    const refLeft = this.refLeft;
+    const { epoch, head, stamp, nextSlot, refTaken, refLeft } = this;
     for (let k = 0; k < nr; k++) {
-      const key = refKey[refLeft[k]!]!;
+      const key = refKeyOf[refLeft[k]!]!;
       if (stamp[key] !== epoch) {
         stamp[key] = epoch;
         head[key] = -1;
@@ -295,6 +293,18 @@ class FastAligner {
       head[key] = k;
       refTaken[k] = 0;
     }
+  }
+
+  /** exactStage on ids: each leftover hypothesis word, from the last, takes the last equal reference word. */
+  private exactStage(hypKey: Int32Array, refKey: Int32Array, nh: number, nr: number, hypMatch: Int32Array): void {
+    this.stackLeftovers(refKey, nr);
+    const epoch = this.epoch;
+    const head = this.head;
+    const stamp = this.stamp;
+    const nextSlot = this.nextSlot;
+    const refTaken = this.refTaken;
+    const hypLeft = this.hypLeft;
+    const refLeft = this.refLeft;
     let keptHyp = nh;
     for (let a = nh - 1; a >= 0; a--) {
       const i = hypLeft[a]!;
@@ -329,24 +339,11 @@ class FastAligner {
     const refTaken = this.refTaken;
     const hypStem = this.hypStem;
     const refStem = this.refStem;
-    if (++this.epoch >= EPOCH_LIMIT) {
-      this.stamp.fill(0);
-      this.epoch = 1;
-    }
+    this.stackLeftovers(refStem, nr);
     const epoch = this.epoch;
     const head = this.head;
     const stamp = this.stamp;
     const nextSlot = this.nextSlot;
-    for (let k = 0; k < nr; k++) {
-      const key = refStem[refLeft[k]!]!;
-      if (stamp[key] !== epoch) {
-        stamp[key] = epoch;
-        head[key] = -1;
-      }
-      nextSlot[k] = head[key]!;
-      head[key] = k;
-      refTaken[k] = 0;
-    }
     let left = nr;
     for (let a = nh - 1; a >= 0 && left > 0; a--) {
       const i = hypLeft[a]!;
