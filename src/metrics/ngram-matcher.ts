@@ -358,7 +358,6 @@ export class PairMatcher {
       const slotKey = this.slotKey;
       const slotId = this.slotId;
       const slotStamp = this.slotStamp;
-      const mask = slotKey.length - 1;
       let dense = 0;
       for (let i = 0; i < hn; i++) {
         const p = hypGram[i]!;
@@ -367,15 +366,8 @@ export class PairMatcher {
           continue;
         }
         const key = p * v + hypTok[i + n - 1]!;
-        let slot = hashKey(key) & mask;
-        let id = -1;
-        while (slotStamp[slot] === tableEpoch) {
-          if (slotKey[slot] === key) {
-            id = slotId[slot]!;
-            break;
-          }
-          slot = (slot + 1) & mask;
-        }
+        const slot = this.probe(key);
+        let id = slotStamp[slot] === tableEpoch ? slotId[slot]! : -1;
         if (id < 0) {
           slotStamp[slot] = tableEpoch;
           slotKey[slot] = key;
@@ -395,15 +387,8 @@ export class PairMatcher {
           continue;
         }
         const key = p * v + refTok[j + n - 1]!;
-        let slot = hashKey(key) & mask;
-        let id = -1;
-        while (slotStamp[slot] === tableEpoch) {
-          if (slotKey[slot] === key) {
-            id = slotId[slot]!;
-            break;
-          }
-          slot = (slot + 1) & mask;
-        }
+        const slot = this.probe(key);
+        const id = slotStamp[slot] === tableEpoch ? slotId[slot]! : -1;
         refGram[j] = id;
         if (id < 0) continue;
         if (refCount[id]! < hypCount[id]!) m++;
@@ -419,6 +404,17 @@ export class PairMatcher {
         else live++;
       }
     }
+  }
+
+  /** The slot holding `key` in this level's table, or the empty slot where it would go. */
+  private probe(key: number): number {
+    const slotKey = this.slotKey;
+    const slotStamp = this.slotStamp;
+    const tableEpoch = this.tableEpoch;
+    const mask = slotKey.length - 1;
+    let slot = hashKey(key) & mask;
+    while (slotStamp[slot] === tableEpoch && slotKey[slot] !== key) slot = (slot + 1) & mask;
+    return slot;
   }
 
   private growLocal(size: number): void {
