@@ -106,6 +106,23 @@ describe("engine", () => {
     expect(b).toEqual(a);
   });
 
+  it("CRLF line ends, a UTF-8 BOM, no final newline and lines longer than a read chunk", async () => {
+    const long = "x".repeat(700_000); // longer than two 256 KB reads
+    const text =
+      "\ufeff" + JSON.stringify({ id: "bom", item: { answer: "a" }, model_sample: "a" }) + "\r\n" +
+      JSON.stringify({ id: "long", item: { answer: long }, model_sample: long }) + "\r\n" +
+      "\r\n" +
+      JSON.stringify({ id: "last", item: { answer: "b" }, model_sample: "c" });
+    const input = join(dir, "crlf.jsonl");
+    writeFileSync(input, text);
+    for (const workers of [0, 2]) {
+      const out = join(dir, `crlf-out-${workers}.jsonl`);
+      await runFile({ grader: exact, input, output: out, workers });
+      const rows = parseRows(readFileSync(out, "utf8"));
+      expect(rows.map((r) => [r.line, r.id, r.reward])).toEqual([[1, "bom", 1], [2, "long", 1], [4, "last", 0]]);
+    }
+  });
+
   it("executor-backed graders run on the main thread with bounded concurrency", async () => {
     let inFlight = 0;
     let max = 0;
