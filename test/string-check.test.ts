@@ -70,6 +70,13 @@ describe("string_check", () => {
     expect((await gradeSample(g, { sample })).reward).toBe(1);
   });
 
+  it("model_sample fills output_json for a JSON object or array, not for a bare scalar", async () => {
+    const g = { type: "string_check" as const, name: "j", input: "{{ sample.output_json }}", reference: "x", operation: "ne" as const };
+    expect((await gradeSample(g, { model_sample: "[1, 2]" })).metadata.errors.invalid_variable_error).toBe(false);
+    expect((await gradeSample(g, { model_sample: "42" })).metadata.errors.invalid_variable_error).toBe(true);
+    expect((await gradeSample(g, { model_sample: '"quoted"' })).metadata.errors.invalid_variable_error).toBe(true);
+  });
+
   it("model_sample fills output_json when it parses as JSON", async () => {
     const g = { type: "string_check" as const, name: "j", input: "{{ sample.output_json.answer }}", reference: "{{ item.ref }}", operation: "eq" as const };
     expect((await gradeSample(g, { model_sample: '{"answer": "Paris"}', item: { ref: "Paris" } })).reward).toBe(1);

@@ -44,6 +44,10 @@ describe("templates", () => {
   it("keys with hyphens", () => {
     expect(compileTemplate("{{ item.answer-key }}").render(scope)).toBe("hyphen");
   });
+  it("an unclosed {{ is plain text", () => {
+    expect(parsePlaceholders("a {{ b")).toEqual([]);
+    expect(compileTemplate("{{ item.answer }} and {{ not closed").render(scope)).toBe("Paris and {{ not closed");
+  });
   it("text without placeholders is constant", () => {
     expect(compileTemplate("no vars { here }").render(scope)).toBe("no vars { here }");
   });
