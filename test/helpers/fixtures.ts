@@ -1,6 +1,7 @@
 // The conformance fixture (scores computed by nltk, rouge-score and rapidfuzz; see
 // test/fixtures/README.md), parsed once per test file.
 import { readFileSync } from "node:fs";
+import { expect } from "vitest";
 
 export interface ConformanceRow {
   id: string;
@@ -23,4 +24,15 @@ export function conformanceRows<T = ConformanceRow>(): T[] {
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as ConformanceRow);
   return cached as unknown as T[];
+}
+
+/**
+ * An assertion that a computed score equals the fixture's within `tolerance` (a missing fixture
+ * value fails too): `const expectClose = closeTo(1e-9); expectClose(actual, expected, "what")`.
+ */
+export function closeTo(tolerance: number): (actual: number, expected: unknown, what: string) => void {
+  return (actual, expected, what) => {
+    expect(typeof expected, `${what} missing from fixture`).toBe("number");
+    expect(Math.abs(actual - (expected as number)), `${what}: got ${actual}, want ${String(expected)}`).toBeLessThanOrEqual(tolerance);
+  };
 }

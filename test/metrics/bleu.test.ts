@@ -1,4 +1,4 @@
-import { conformanceRows } from "../helpers/fixtures.js";
+import { closeTo, conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { bleu, bleuSignature, fsum, sentenceBleu, type BleuSmoothing } from "../../src/metrics/bleu.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
@@ -19,12 +19,7 @@ const rows = conformanceRows<Row>();
 
 const TOLERANCE = 1e-9;
 
-function expectClose(actual: number, expected: unknown, what: string): void {
-  expect(typeof expected, `${what} missing from fixture`).toBe("number");
-  expect(Math.abs(actual - (expected as number)), `${what}: got ${actual}, want ${String(expected)}`).toBeLessThanOrEqual(
-    TOLERANCE,
-  );
-}
+const expectClose = closeTo(TOLERANCE);
 
 // Fixture key suffix → how that variant tokenized the texts.
 const VARIANTS: [string, (text: string, row: Row, side: "input" | "reference") => string[]][] = [

@@ -1,4 +1,5 @@
-import { conformanceRows } from "../helpers/fixtures.js";
+import { mulberry32 } from "../helpers/random.js";
+import { closeTo, conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import {
   codePointLength,
@@ -18,9 +19,7 @@ interface Row {
 
 const rows = conformanceRows<Row>();
 
-function expectClose(actual: number, expected: number, what: string): void {
-  expect(Math.abs(actual - expected), `${what}: got ${actual}, want ${expected}`).toBeLessThanOrEqual(1e-12);
-}
+const expectClose = closeTo(1e-12);
 
 describe("fuzzy_match against the conformance fixture", () => {
   it("has all 342 rows", () => {
@@ -126,15 +125,6 @@ function dpLevenshtein(a: number[], b: number[]): number {
     prev = row;
   }
   return prev[b.length]!;
-}
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("bit-parallel distances against a plain DP", () => {

@@ -1,4 +1,4 @@
-import { conformanceRows } from "../helpers/fixtures.js";
+import { closeTo, conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { gleu, sentenceGleu } from "../../src/metrics/gleu.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
@@ -16,12 +16,7 @@ interface Row {
 
 const rows = conformanceRows<Row>();
 
-function expectClose(actual: number, expected: unknown, what: string): void {
-  expect(typeof expected, `${what} missing from fixture`).toBe("number");
-  expect(Math.abs(actual - (expected as number)), `${what}: got ${actual}, want ${String(expected)}`).toBeLessThanOrEqual(
-    1e-9,
-  );
-}
+const expectClose = closeTo(1e-9);
 
 describe("sentenceGleu against the conformance fixture", () => {
   it("has all 342 rows", () => {

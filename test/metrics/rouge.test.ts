@@ -1,4 +1,5 @@
-import { conformanceRows } from "../helpers/fixtures.js";
+import { mulberry32 } from "../helpers/random.js";
+import { closeTo, conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { rouge, rougeL, rougeLsum, rougeN, rougeScores, type RougeType } from "../../src/metrics/rouge.js";
 import { rougeTokenize, rougeTokenizeLines } from "../../src/metrics/tokenize/rouge.js";
@@ -13,10 +14,7 @@ interface Row {
 
 const rows = conformanceRows<Row>();
 
-function expectClose(actual: number, expected: number, what: string): void {
-  expect(typeof expected, `${what} missing from fixture`).toBe("number");
-  expect(Math.abs(actual - expected), `${what}: got ${actual}, want ${expected}`).toBeLessThanOrEqual(1e-12);
-}
+const expectClose = closeTo(1e-12);
 
 // Fixture key stem for each rouge-score type.
 const TYPES: [RougeType, string][] = [
@@ -168,15 +166,6 @@ function ngramCounts(tokens: readonly string[], n: number): Map<string, number> 
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
-}
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("rouge on random token sequences against plain implementations", () => {
