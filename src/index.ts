@@ -1,6 +1,6 @@
 // graderkit's public library API.
 
-export { gradeSample, type GradeOptions, type SampleInput } from "./api.js";
+export { gradeSample, type GradeOptions, type SampleInput } from "./graders/grade-sample.js";
 export { createGradersServer, type GradersServer, type GradersServerOptions } from "./server/graders-api.js";
 export { compileGrader } from "./graders/compile.js";
 export { runGrader } from "./graders/run.js";
@@ -13,8 +13,8 @@ export * from "./schema/types.js";
 export { buildRftJob, type RftJob, type RftJobOptions } from "./export/rft-job.js";
 export { compileTemplate, type Template } from "./templates/template.js";
 export { compileFormula, parseFormula, FormulaError, type CompiledFormula } from "./formula/index.js";
-export * from "./result/response.js";
-export type * from "./executors/types.js";
+export * from "./core/response.js";
+export type * from "./core/executors.js";
 export * from "./metrics/index.js";
 export { createPythonExecutor } from "./executors/python/executor.js";
 export { pythonDoctor } from "./executors/python/doctor.js";

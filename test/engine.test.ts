@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runFile } from "../src/engine/run.js";
+// The built package (self-reference through package.json "exports"): the pool runs compiled workers.
+import { runFile } from "graderkit";
 import { BIN, cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 
 const exact = { type: "string_check" as const, name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" as const };

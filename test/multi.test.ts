@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { gradeSample } from "../src/api.js";
-import type { ChatExecutor, Executors } from "../src/executors/types.js";
+import { gradeSample } from "../src/graders/grade-sample.js";
+import type { ChatExecutor, Executors } from "../src/core/executors.js";
 import { fuzzyMatch } from "../src/metrics/fuzzy-match.js";
 
 const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" } as const;

@@ -5,8 +5,8 @@
 
 import { describe, expect, it } from "vitest";
 import { contentItemSchema, leafGraderSchemas, messageSchema, multiGraderSchema, samplingParamsSchema } from "../src/schema/grader-schema.js";
+import { EVALUATION_METRICS } from "../src/metrics/names.js";
 import {
-  EVALUATION_METRICS,
   type GraderMessage,
   type LabelModelGrader,
   type MultiGrader,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serializeRow } from "../src/engine/serialize.js";
-import { emptyResponse, type RunResponse } from "../src/result/response.js";
+import { emptyResponse, type RunResponse } from "../src/core/response.js";
 
 function variants(): Array<[number, unknown, RunResponse]> {
   const out: Array<[number, unknown, RunResponse]> = [];

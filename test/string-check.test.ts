@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { gradeSample } from "../src/api.js";
-import { ERROR_FLAGS } from "../src/result/response.js";
+import { gradeSample } from "../src/graders/grade-sample.js";
+import { ERROR_FLAGS } from "../src/core/response.js";
 import type { StringCheckOperation } from "../src/schema/types.js";
 
 const grader = (operation: StringCheckOperation) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GradingFailure } from "../src/result/response.js";
+import { GradingFailure } from "../src/core/response.js";
 import { compileTemplate, parsePlaceholders, TemplateSyntaxError } from "../src/templates/template.js";
 
 const scope = {

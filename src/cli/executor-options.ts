@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createChatExecutor, createEmbeddingExecutor, createResponseCache, type ChatRoute } from "../executors/openai/index.js";
 import { createPythonExecutor } from "../executors/python/executor.js";
-import type { Executors } from "../executors/types.js";
+import type { Executors } from "../core/executors.js";
 import { numberFlag, UsageError, type Io, type Options } from "./args.js";
 import { readText } from "./load.js";
 

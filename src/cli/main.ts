@@ -30,7 +30,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version" || name === "-V") {
-    io.stdout(`${(await import("../version.js")).VERSION}\n`);
+    io.stdout(`${(await import("../util/version.js")).VERSION}\n`);
     return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);

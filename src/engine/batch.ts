@@ -3,9 +3,9 @@
 // the main thread only reads, cuts at newlines and writes. The main thread (--workers 0) uses
 // the same functions, so both paths give the same bytes.
 
-import type { Executors } from "../executors/types.js";
+import type { Executors } from "../core/executors.js";
 import type { CompiledGrader } from "../graders/types.js";
-import { ERROR_FLAGS, type ErrorFlag } from "../result/response.js";
+import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
 import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
 import { serializeRow } from "./serialize.js";
 import type { Semaphore } from "../util/semaphore.js";

@@ -1,11 +1,11 @@
 // Grade one JSONL line into one serialized output row `{line, id?, ...graders/run response}`.
 // Whatever happens (bad JSON, a missing sample, a grader bug), exactly one row comes out.
 
-import type { Executors } from "../executors/types.js";
+import type { Executors } from "../core/executors.js";
 import { failedResponse, runGrader } from "../graders/run.js";
 import type { CompiledGrader } from "../graders/types.js";
-import type { RunResponse } from "../result/response.js";
-import { idOf, parseRow, type RowInput } from "./rows.js";
+import type { RunResponse } from "../core/response.js";
+import { idOf, parseRow, type RowInput } from "../core/rows.js";
 
 export interface LineInput {
   /** 1-based physical line number in the input file. */

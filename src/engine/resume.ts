@@ -2,7 +2,7 @@
 // written whole, so at most the last line of OUT can be partial; it is cut off before appending.
 
 import { existsSync, openSync, readSync, closeSync, ftruncateSync, fstatSync } from "node:fs";
-import { ERROR_FLAGS, type ErrorFlag } from "../result/response.js";
+import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
 
 export interface ResumeState {
   done: Set<number>;

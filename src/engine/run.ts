@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { createHash } from "node:crypto";
 import type { Writable } from "node:stream";
 import { Piscina } from "piscina";
-import type { Executors } from "../executors/types.js";
+import type { Executors } from "../core/executors.js";
 import { compileGrader } from "../graders/compile.js";
 import { failedResponse } from "../graders/run.js";
 import type { CompileOptions } from "../graders/types.js";
@@ -20,7 +20,7 @@ import type { LineInput } from "./grade-row.js";
 import type { BlockTask } from "./pool-worker.js";
 import { readBlocks } from "./read-blocks.js";
 import { prepareResume } from "./resume.js";
-import { idOf } from "./rows.js";
+import { idOf } from "../core/rows.js";
 import { serializeRow } from "./serialize.js";
 import { SummaryBuilder, type RunSummary } from "./summary.js";
 
@@ -59,8 +59,9 @@ export interface RunFileOptions {
   cacheStats?: () => { hits: number; misses: number } | undefined;
 }
 
-// The compiled worker (from src/ under vitest, this still points at dist/, built by npm test).
-const POOL_WORKER = new URL("../../dist/engine/pool-worker.js", import.meta.url);
+// A sibling module: piscina loads it in worker threads, so it must be compiled JavaScript. Code
+// that runs the pool from the TypeScript sources (tests) imports the built package instead.
+const POOL_WORKER = new URL("./pool-worker.js", import.meta.url);
 
 /** Writes whole chunks in order, waiting for the stream to drain when it asks to. */
 class OrderedWriter {

@@ -3,7 +3,7 @@
 // JSON.stringify({line, id, ...response}) without walking the constant parts each time.
 // test/serialize.test.ts checks the equality on many shapes of rows.
 
-import { emptyErrors, type GraderErrors, type RunResponse } from "../result/response.js";
+import { emptyErrors, type GraderErrors, type RunResponse } from "../core/response.js";
 
 const CLEAN_ERRORS: GraderErrors = emptyErrors();
 const CLEAN_ERRORS_JSON = JSON.stringify(CLEAN_ERRORS);

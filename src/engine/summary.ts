@@ -1,7 +1,7 @@
 // Run summary: counts, reward statistics and error counts, in constant memory. Percentiles come
 // from a fixed-size reservoir sample, exact up to RESERVOIR rows and approximate beyond.
 
-import type { ErrorFlag } from "../result/response.js";
+import type { ErrorFlag } from "../core/response.js";
 
 export const RESERVOIR = 65_536;
 

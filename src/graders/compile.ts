@@ -3,8 +3,8 @@
 // with the matching flag, never a crash.
 
 import { FormulaError } from "../formula/index.js";
-import { GradingFailure, type ErrorFlag } from "../result/response.js";
-import type { Grader } from "../schema/types.js";
+import { GradingFailure, type ErrorFlag } from "../core/response.js";
+import type { Grader, LeafGrader } from "../schema/types.js";
 import { TemplateSyntaxError } from "../templates/template.js";
 import { compileLabelModel } from "./label-model.js";
 import { compileMulti } from "./multi.js";
@@ -14,14 +14,20 @@ import { compileStringCheck } from "./string-check.js";
 import { compileTextSimilarity } from "./text-similarity.js";
 import type { CompiledGrader, CompileOptions, GraderCompiler } from "./types.js";
 
-const COMPILERS: Record<Grader["type"], GraderCompiler<never>> = {
+const LEAF_COMPILERS: Record<LeafGrader["type"], GraderCompiler<never>> = {
   string_check: compileStringCheck,
   text_similarity: compileTextSimilarity,
   python: compilePython,
   score_model: compileScoreModel,
   label_model: compileLabelModel,
-  multi: compileMulti,
 };
+
+function compileLeafOrMulti(grader: Grader, options: CompileOptions): CompiledGrader {
+  if (grader.type === "multi") return compileMulti(grader, (child) => compileGrader(child, options));
+  const compiler = LEAF_COMPILERS[grader.type] as GraderCompiler<Grader> | undefined;
+  if (!compiler) return failingGrader(grader, "other_error", `unknown grader type '${grader.type}'`);
+  return compiler(grader, options);
+}
 
 function failingGrader(grader: Grader, flag: ErrorFlag, message: string): CompiledGrader {
   return {
@@ -35,10 +41,8 @@ function failingGrader(grader: Grader, flag: ErrorFlag, message: string): Compil
 }
 
 export function compileGrader(grader: Grader, options: CompileOptions = {}): CompiledGrader {
-  const compiler = COMPILERS[grader.type] as GraderCompiler<Grader> | undefined;
-  if (!compiler) return failingGrader(grader, "other_error", `unknown grader type '${grader.type}'`);
   try {
-    return compiler(grader, options);
+    return compileLeafOrMulti(grader, options);
   } catch (err) {
     if (err instanceof FormulaError) return failingGrader(grader, "formula_parse_error", err.message);
     if (err instanceof TemplateSyntaxError) return failingGrader(grader, "invalid_variable_error", err.message);

@@ -1,9 +1,9 @@
 // The text_similarity `cosine` metric: embed input and reference through the embedding
 // executor and compare the vectors. Called by the text_similarity grader.
 
-import type { Executors } from "../executors/types.js";
+import type { Executors } from "../core/executors.js";
 import { cosineSimilarity } from "../metrics/cosine.js";
-import { GradingFailure } from "../result/response.js";
+import { GradingFailure } from "../core/response.js";
 
 export interface CosineReward {
   /** The similarity, clamped to [0, 1] (spec §4: every text_similarity score is in [0, 1]). */

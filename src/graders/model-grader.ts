@@ -2,8 +2,8 @@
 // chat executor for a structured answer, and turn that answer (or its failure) into a grading.
 // A grader type only supplies the schema of `result` and how a parsed answer becomes a reward.
 
-import type { ChatMessage, ChatOutcome, ChatRequest } from "../executors/types.js";
-import { GradingFailure, type ErrorFlag, type FailurePartial, type TokenUsage } from "../result/response.js";
+import type { ChatMessage, ChatOutcome, ChatRequest } from "../core/executors.js";
+import { GradingFailure, type ErrorFlag, type FailurePartial, type TokenUsage } from "../core/response.js";
 import type { GraderMessage, InputContentItem, SamplingParams } from "../schema/types.js";
 import { compileTemplate, type TemplateScope } from "../templates/template.js";
 import type { CompiledGrader, GradeContext, GradeOutput } from "./types.js";

@@ -11,11 +11,10 @@ import {
   type RunError,
   type RunResponse,
   type TokenUsage,
-} from "../result/response.js";
+} from "../core/response.js";
 import type { MultiGrader } from "../schema/types.js";
-import { compileGrader } from "./compile.js";
 import { runGrader } from "./run.js";
-import type { GradeOutput, GraderCompiler } from "./types.js";
+import type { ChildCompiler, CompiledGrader, GradeOutput } from "./types.js";
 
 function combine(keys: readonly string[], children: RunResponse[], formula: ReturnType<typeof compileFormula>): GradeOutput {
   const sub_rewards: Record<string, number> = {};
@@ -60,9 +59,9 @@ function combine(keys: readonly string[], children: RunResponse[], formula: Retu
   return out;
 }
 
-export const compileMulti: GraderCompiler<MultiGrader> = (grader, options) => {
+export function compileMulti(grader: MultiGrader, compileChild: ChildCompiler): CompiledGrader {
   const keys = Object.keys(grader.graders);
-  const children = keys.map((k) => compileGrader(grader.graders[k], options));
+  const children = keys.map((k) => compileChild(grader.graders[k]));
   const formula = compileFormula(grader.calculate_output, keys);
   const async = children.some((c) => c.async);
   return {
@@ -75,4 +74,4 @@ export const compileMulti: GraderCompiler<MultiGrader> = (grader, options) => {
       return Promise.all(results).then((r) => combine(keys, r, formula));
     },
   };
-};
+}

@@ -1,7 +1,7 @@
 // The python grader (spec §5): `grade(sample, item)` from the grader's source, run by the
 // python executor. Outcomes map onto the response's python_grader_* error fields.
 
-import { GradingFailure } from "../result/response.js";
+import { GradingFailure } from "../core/response.js";
 import type { PythonGrader } from "../schema/types.js";
 import type { CompiledGrader, GradeContext, GradeOutput, GraderCompiler } from "./types.js";
 

@@ -6,7 +6,7 @@ import {
   emptyResponse,
   GradingFailure,
   type RunResponse,
-} from "../result/response.js";
+} from "../core/response.js";
 import type { CompiledGrader, GradeContext, GradeOutput } from "./types.js";
 
 // performance.now() is a plain double: cheaper per row than hrtime.bigint().

@@ -3,7 +3,7 @@
 
 import type { TextSimilarityGrader } from "../schema/types.js";
 import { textSimilarity, type TextSimilarityOptions } from "../metrics/text-similarity.js";
-import { GradingFailure } from "../result/response.js";
+import { GradingFailure } from "../core/response.js";
 import { cosineReward } from "./cosine.js";
 import { compilePair } from "./templated-pair.js";
 import type { GraderCompiler } from "./types.js";

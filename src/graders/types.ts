@@ -2,9 +2,10 @@
 // A module compiles a grader JSON once (templates, formula, tables) into a CompiledGrader;
 // grading a sample then only does per-sample work.
 
-import type { Executors, Item, Sample } from "../executors/types.js";
-import type { GraderErrors, RunError, TokenUsage } from "../result/response.js";
-import type { Grader, GraderType } from "../schema/types.js";
+import type { Executors } from "../core/executors.js";
+import type { Item, Sample } from "../core/rows.js";
+import type { GraderErrors, RunError, TokenUsage } from "../core/response.js";
+import type { Grader, GraderType, LeafGrader } from "../schema/types.js";
 
 export interface GradeContext {
   sample: Sample;
@@ -41,3 +42,6 @@ export interface CompileOptions {
 }
 
 export type GraderCompiler<G extends Grader = Grader> = (grader: G, options: CompileOptions) => CompiledGrader;
+
+/** Compiles a multi's children: compile.ts passes itself in, so multi.ts need not import its caller. */
+export type ChildCompiler = (grader: LeafGrader) => CompiledGrader;

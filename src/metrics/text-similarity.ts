@@ -1,7 +1,7 @@
 // The text_similarity metrics by their grader names (spec §4), with graderkit's defaults and
 // the library-level variants. Each result carries the signature of what produced it.
 
-import type { EvaluationMetric } from "../schema/types.js";
+import type { LocalMetric } from "./names.js";
 import { bleu, type BleuSmoothing } from "./bleu.js";
 import { fuzzyMatch, type FuzzyMatchOptions } from "./fuzzy-match.js";
 import { gleu } from "./gleu.js";
@@ -10,8 +10,7 @@ import { rouge, type RougeMeasure, type RougeType } from "./rouge.js";
 import { TOKENIZERS, type TokenizerName } from "./tokenize/index.js";
 import type { MetricResult } from "./types.js";
 
-/** The metrics computed in-process (cosine needs an embedding executor). */
-export type LocalMetric = Exclude<EvaluationMetric, "cosine">;
+export type { LocalMetric };
 
 export interface TextSimilarityOptions {
   /** bleu / gleu / meteor tokenizer (default nltk_tokenize, as the hosted grader). */

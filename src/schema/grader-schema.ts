@@ -2,7 +2,7 @@
 // job payload (spec §9). Structural rules live here; rules that need code (templates, formulas,
 // label subsets, where a type is allowed) live in validate.ts.
 
-import { EVALUATION_METRICS } from "./types.js";
+import { EVALUATION_METRICS } from "../metrics/names.js";
 
 type Schema = Record<string, unknown>;
 

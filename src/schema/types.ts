@@ -1,22 +1,11 @@
 // TypeScript types of the grader JSON (spec §1). test/schema-types.test.ts checks that these
 // agree with the JSON Schema in grader-schema.ts.
 
+import type { EvaluationMetric } from "../metrics/names.js";
+
 export type StringCheckOperation = "eq" | "ne" | "like" | "ilike";
 
-export const EVALUATION_METRICS = [
-  "fuzzy_match",
-  "bleu",
-  "gleu",
-  "meteor",
-  "rouge_1",
-  "rouge_2",
-  "rouge_3",
-  "rouge_4",
-  "rouge_5",
-  "rouge_l",
-  "cosine",
-] as const;
-export type EvaluationMetric = (typeof EVALUATION_METRICS)[number];
+
 
 export interface StringCheckGrader {
   type: "string_check";

@@ -10,12 +10,12 @@
 
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { gradeSample } from "../api.js";
+import { gradeSample } from "../graders/grade-sample.js";
 import { canonicalJson } from "../util/canonical-json.js";
-import type { Executors } from "../executors/types.js";
+import type { Executors } from "../core/executors.js";
 import { compileGrader } from "../graders/compile.js";
 import type { CompiledGrader } from "../graders/types.js";
-import type { RunResponse } from "../result/response.js";
+import type { RunResponse } from "../core/response.js";
 import type { Grader } from "../schema/types.js";
 import { pointerJoin, validateGrader } from "../schema/validate.js";
 import { ApiError, readJsonBody, sendJson } from "./http-json.js";

@@ -4,7 +4,7 @@
 // renders a missing name as "" where the spec requires an invalid_variable_error. A small
 // resolver gives exactly the spec's semantics and compiles each template once.
 
-import { GradingFailure } from "../result/response.js";
+import { GradingFailure } from "../core/response.js";
 
 export type Namespace = "item" | "sample";
 export const NAMESPACES: readonly Namespace[] = ["item", "sample"];

@@ -12,7 +12,7 @@ import {
   Semaphore,
   type ChatExecutorOptions,
 } from "../../src/executors/openai/index.js";
-import type { ChatRequest } from "../../src/executors/types.js";
+import type { ChatRequest } from "../../src/core/executors.js";
 import {
   answer,
   deadUrl,

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createPythonExecutor } from "../../src/executors/python/executor.js";
 import { pythonDoctor } from "../../src/executors/python/doctor.js";
-import type { PythonExecutor, PythonOutcome } from "../../src/executors/types.js";
+import type { PythonExecutor, PythonOutcome } from "../../src/core/executors.js";
 import { compilePython } from "../../src/graders/python.js";
 import { runGrader } from "../../src/graders/run.js";
-import { ERROR_FLAGS, type GraderErrors } from "../../src/result/response.js";
+import { ERROR_FLAGS, type GraderErrors } from "../../src/core/response.js";
 import type { PythonGrader } from "../../src/schema/types.js";
 
 const LIMITS = { timeoutSeconds: 2, memoryMb: 256, workers: 2 };

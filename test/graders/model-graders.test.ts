@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createChatExecutor, createEmbeddingExecutor } from "../../src/executors/openai/index.js";
-import type { Executors } from "../../src/executors/types.js";
+import type { Executors } from "../../src/core/executors.js";
 import { cosineReward } from "../../src/graders/cosine.js";
 import { compileLabelModel } from "../../src/graders/label-model.js";
 import { runGrader } from "../../src/graders/run.js";
 import { compileScoreModel } from "../../src/graders/score-model.js";
 import type { CompiledGrader } from "../../src/graders/types.js";
 import { cosineSimilarity } from "../../src/metrics/cosine.js";
-import { ERROR_FLAGS, GradingFailure, type RunResponse } from "../../src/result/response.js";
+import { ERROR_FLAGS, GradingFailure, type RunResponse } from "../../src/core/response.js";
 import type { LabelModelGrader, ScoreModelGrader } from "../../src/schema/types.js";
 import {
   answer,

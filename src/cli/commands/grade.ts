@@ -1,5 +1,5 @@
-import { gradeSample } from "../../api.js";
-import type { Item, Sample } from "../../executors/types.js";
+import { gradeSample } from "../../graders/grade-sample.js";
+import type { Item, Sample } from "../../core/rows.js";
 import { EXIT, UsageError, type Command } from "../args.js";
 import { buildExecutors, EXECUTOR_HELP, EXECUTOR_OPTIONS } from "../executor-options.js";
 import { requireGrader } from "../load.js";

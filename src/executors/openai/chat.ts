@@ -2,8 +2,8 @@
 // label_model. The grader's model name can be routed to another endpoint or model (e.g. run
 // "gpt-4o" graders against a local server), and answers go through the response cache.
 
-import type { ChatExecutor, ChatOutcome, ChatRequest } from "../types.js";
-import type { TokenUsage } from "../../result/response.js";
+import type { ChatExecutor, ChatOutcome, ChatRequest } from "../../core/executors.js";
+import type { TokenUsage } from "../../core/response.js";
 import { cacheKey, type ResponseCache } from "./cache.js";
 import {
   emptyExecutorCounts,

@@ -4,7 +4,7 @@
 // lookup round and one request per batch of up to batchSize texts. Vectors are cached per
 // text, and identical texts in flight share one entry.
 
-import type { EmbeddingExecutor } from "../types.js";
+import type { EmbeddingExecutor } from "../../core/executors.js";
 import { cacheKey, type ResponseCache } from "./cache.js";
 import {
   emptyExecutorCounts,

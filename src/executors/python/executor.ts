@@ -14,12 +14,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import type { PythonServerErrorType } from "../../result/response.js";
-import type { Item, PythonExecutor, PythonOutcome, Sample } from "../types.js";
+import type { PythonServerErrorType } from "../../core/response.js";
+import type { PythonExecutor, PythonOutcome } from "../../core/executors.js";
+import type { Item, Sample } from "../../core/rows.js";
 import { networkNamespacePrefix, resolveInterpreter, sandboxEnv } from "./interpreter.js";
 
-// Resolves from src/executors/python/*.ts and from the compiled dist/executors/python/*.js.
-const RUNNER = fileURLToPath(new URL("../../../src/executors/python/runner.py", import.meta.url));
+// The package's python/ folder: the same relative path from src/executors/python/ and dist/executors/python/.
+const RUNNER = fileURLToPath(new URL("../../../python/runner.py", import.meta.url));
 
 export interface PythonExecutorOptions {
   /** Interpreter name on PATH or path. Default "python3". */

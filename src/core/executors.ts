@@ -1,10 +1,10 @@
-// Executors run the graders that cannot be computed in-process: python graders, model graders
-// and embeddings. Each is an interface here, with one implementation per kind elsewhere.
+// The contract between graders and executors. Executors run what cannot be computed in-process:
+// python graders, model graders and embeddings. The interfaces and their outcome unions live
+// here, in core, so graders depend on the contract and executors/ implements it (one module per
+// kind) without either importing the other.
 
-import type { PythonServerErrorType, TokenUsage } from "../result/response.js";
-
-export type Sample = Record<string, unknown>;
-export type Item = Record<string, unknown>;
+import type { PythonServerErrorType, TokenUsage } from "./response.js";
+import type { Item, Sample } from "./rows.js";
 
 // ---- python -------------------------------------------------------------------------------
 

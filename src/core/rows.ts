@@ -1,8 +1,13 @@
-// Input rows of `graderkit run` and the sample a run-API `model_sample` string stands for.
+// Samples, items and input rows: the rows of `graderkit run`, the graders/run API body, and the
+// sample a run-API `model_sample` string stands for. Every layer that takes rows uses these.
 // Parsing a row never throws: a bad line becomes a sample_parse_error row naming the line.
 
-import type { Item, Sample } from "../executors/types.js";
-import { GradingFailure } from "../result/response.js";
+import { GradingFailure } from "./response.js";
+
+/** What the model produced (spec §2: output_text, output_json, output_tools, choices, output_audio). */
+export type Sample = Record<string, unknown>;
+/** The dataset row a sample is graded against ({{ item.* }}). */
+export type Item = Record<string, unknown>;
 
 export interface RowInput {
   id?: unknown;

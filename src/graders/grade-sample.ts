@@ -1,12 +1,13 @@
 // The library API the CLI stands on: validate a grader, grade one sample, run a file.
 
-import { rowFromValue } from "./engine/rows.js";
-import type { Executors, Item, Sample } from "./executors/types.js";
-import { compileGrader } from "./graders/compile.js";
-import { failedResponse, runGrader } from "./graders/run.js";
-import type { CompiledGrader, CompileOptions } from "./graders/types.js";
-import type { RunResponse } from "./result/response.js";
-import type { Grader } from "./schema/types.js";
+import { rowFromValue } from "../core/rows.js";
+import type { Executors } from "../core/executors.js";
+import type { Item, Sample } from "../core/rows.js";
+import { compileGrader } from "./compile.js";
+import { failedResponse, runGrader } from "./run.js";
+import type { CompiledGrader, CompileOptions } from "./types.js";
+import type { RunResponse } from "../core/response.js";
+import type { Grader } from "../schema/types.js";
 
 export type SampleInput = { sample: Sample; item?: Item } | { model_sample: string; item?: Item };
 
