@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { compileValidGrader } from "../src/graders/compile.js";
 import { gradeSample } from "../src/graders/grade-sample.js";
+import { runGrader } from "../src/graders/run.js";
 import type { ChatExecutor, Executors } from "../src/core/executors.js";
 import { fuzzyMatch } from "../src/metrics/fuzzy-match.js";
 
@@ -47,8 +49,13 @@ describe("multi", () => {
     }
   });
 
-  it("a formula that does not compile sets formula_parse_error when grading is reached anyway", async () => {
-    const res = await gradeSample(multi({ exact }, "exact + acuracy"), { model_sample: "Paris", item: { answer: "Paris" } });
+  it("a formula that does not compile is a validation error, and formula_parse_error when grading is reached anyway", async () => {
+    const bad = multi({ exact }, "exact + acuracy");
+    await expect(gradeSample(bad, { model_sample: "Paris" })).rejects.toMatchObject({
+      name: "GraderValidationError",
+      problems: [expect.objectContaining({ pointer: "/calculate_output", code: "formula_parse_error" })],
+    });
+    const res = await runGrader(compileValidGrader(bad), { sample: { output_text: "Paris" }, item: { answer: "Paris" }, executors: {} });
     expect(res.reward).toBe(0);
     expect(res.metadata.errors.formula_parse_error).toBe(true);
     expect(res.error?.message).toContain("acuracy");

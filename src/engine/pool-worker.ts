@@ -3,7 +3,7 @@
 // ones stay on the main thread, where the executors live.
 
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import { compileGrader } from "../graders/compile.js";
+import { compileValidGrader } from "../graders/compile.js";
 import type { CompiledGrader, CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
 import { blockLines, gradeLines, type BatchResult, type Block } from "./batch.js";
@@ -25,7 +25,7 @@ const CRASH_MARKER = process.env.GRADERKIT_TEST_CRASH_MARKER;
 
 export default function gradeTask(task: BlockTask): BatchResult {
   if (!cached || cached.key !== task.graderKey) {
-    cached = { key: task.graderKey, grader: compileGrader(task.grader, task.compileOptions) };
+    cached = { key: task.graderKey, grader: compileValidGrader(task.grader, task.compileOptions) };
   }
   const lines = blockLines(task.block);
   if (CRASH_MARKER && lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);

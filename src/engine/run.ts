@@ -10,10 +10,10 @@ import { createHash } from "node:crypto";
 import type { Writable } from "node:stream";
 import { Piscina } from "piscina";
 import type { Executors } from "../core/executors.js";
-import { compileGrader } from "../graders/compile.js";
+import { compileValidGrader } from "../graders/compile.js";
+import { checkedGrader } from "../schema/load.js";
 import { failedResponse } from "../graders/run.js";
 import type { CompileOptions } from "../graders/types.js";
-import type { Grader } from "../schema/types.js";
 import { Semaphore } from "../util/semaphore.js";
 import { blockLines, concatResults, gradeLines, type BatchResult, type Block } from "./batch.js";
 import type { LineInput } from "./grade-row.js";
@@ -39,8 +39,8 @@ export interface Progress {
 }
 
 export interface RunFileOptions {
-  /** A validated grader (normalized). */
-  grader: Grader;
+  /** Grader JSON; validated and normalised first (GraderValidationError when invalid). */
+  grader: unknown;
   input: string;
   /** Output path; without it rows go to `stdout`. */
   output?: string;
@@ -106,7 +106,8 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const compileOptions = options.compileOptions ?? {};
-  const compiled = compileGrader(options.grader, compileOptions);
+  const grader = checkedGrader(options.grader);
+  const compiled = compileValidGrader(grader, compileOptions);
   const executors = options.executors ?? {};
   const file = options.input;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
@@ -123,7 +124,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   // Executor-backed graders stay on the main thread, where the executors live.
   const workers = compiled.async ? 0 : options.workers ?? ((totalBytes ?? 0) < AUTO_POOL_MIN_BYTES ? 0 : availableParallelism());
 
-  const threshold = (options.grader as { pass_threshold?: unknown }).pass_threshold;
+  const threshold = (grader as { pass_threshold?: unknown }).pass_threshold;
   const summary = new SummaryBuilder(typeof threshold === "number" ? threshold : null);
   let resumed = 0;
   let done: Int32Array | null = null;
@@ -147,7 +148,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     workers > 0
       ? new Piscina<BlockTask, BatchResult>({ filename: POOL_WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 1000, resourceLimits: { maxYoungGenerationSizeMb: 16 } })
       : null;
-  const graderKey = createHash("sha1").update(JSON.stringify(options.grader)).digest("hex");
+  const graderKey = createHash("sha1").update(JSON.stringify(grader)).digest("hex");
   const limiter = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
   const maxInFlight = pool ? workers * 3 : compiled.async ? Math.ceil((options.concurrency ?? DEFAULT_CONCURRENCY) / batchSize) + 1 : 1;
 
@@ -197,13 +198,13 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   const encoder = new TextEncoder();
   const runOnPool = (block: Block): Promise<BatchResult> => {
     const length = block.bytes.byteLength;
-    return pool!.run({ graderKey, grader: options.grader, compileOptions, file, block }, { transferList: [block.bytes.buffer as ArrayBuffer] }).catch(async (err) => {
+    return pool!.run({ graderKey, grader, compileOptions, file, block }, { transferList: [block.bytes.buffer as ArrayBuffer] }).catch(async (err) => {
       const lines = blockLines(await reread(block, length));
       if (lines.length <= 1) return lines.length ? crashedRow(lines[0], err) : concatResults([]);
       const parts = await Promise.all(
         lines.map((l) => {
           const single: Block = { startLine: l.line, bytes: encoder.encode(l.text) };
-          return pool!.run({ graderKey, grader: options.grader, compileOptions, file, block: single }).catch((e) => crashedRow(l, e));
+          return pool!.run({ graderKey, grader, compileOptions, file, block: single }).catch((e) => crashedRow(l, e));
         }),
       );
       return concatResults(parts);

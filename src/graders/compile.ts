@@ -1,9 +1,12 @@
-// Compile a grader JSON into a CompiledGrader, dispatching on `type`. A grader that cannot be
-// compiled (only possible when validation was skipped) becomes one that fails every sample
-// with the matching flag, never a crash.
+// Compile a grader JSON into a CompiledGrader, dispatching on `type`. `compileGrader` is the
+// public entry: it validates and normalises raw JSON first (GraderValidationError otherwise).
+// `compileValidGrader` is for graders already checked (the engine's workers, the server's
+// cache); one that still cannot be compiled becomes a grader that fails every sample with the
+// matching flag, never a crash.
 
 import { FormulaError } from "../formula/index.js";
 import { GradingFailure, type ErrorFlag } from "../core/response.js";
+import { checkedGrader, type CheckOptions } from "../schema/load.js";
 import type { Grader, LeafGrader } from "../schema/types.js";
 import { TemplateSyntaxError } from "../templates/template.js";
 import { compileLabelModel } from "./label-model.js";
@@ -23,7 +26,7 @@ const LEAF_COMPILERS: Record<LeafGrader["type"], GraderCompiler<never>> = {
 };
 
 function compileLeafOrMulti(grader: Grader, options: CompileOptions): CompiledGrader {
-  if (grader.type === "multi") return compileMulti(grader, (child) => compileGrader(child, options));
+  if (grader.type === "multi") return compileMulti(grader, (child) => compileValidGrader(child, options));
   const compiler = LEAF_COMPILERS[grader.type] as GraderCompiler<Grader> | undefined;
   if (!compiler) return failingGrader(grader, "other_error", `unknown grader type '${grader.type}'`);
   return compiler(grader, options);
@@ -40,7 +43,8 @@ function failingGrader(grader: Grader, flag: ErrorFlag, message: string): Compil
   };
 }
 
-export function compileGrader(grader: Grader, options: CompileOptions = {}): CompiledGrader {
+/** Compile a grader that already passed validation (normalised: names filled, multi as a map). */
+export function compileValidGrader(grader: Grader, options: CompileOptions = {}): CompiledGrader {
   try {
     return compileLeafOrMulti(grader, options);
   } catch (err) {
@@ -48,4 +52,12 @@ export function compileGrader(grader: Grader, options: CompileOptions = {}): Com
     if (err instanceof TemplateSyntaxError) return failingGrader(grader, "invalid_variable_error", err.message);
     return failingGrader(grader, "other_error", err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * Validate, normalise and compile raw grader JSON (compile once, grade many samples). Throws
+ * GraderValidationError carrying every problem (JSON pointer + message).
+ */
+export function compileGrader(raw: unknown, options: CompileOptions & CheckOptions = {}): CompiledGrader {
+  return compileValidGrader(checkedGrader(raw, options), options);
 }

@@ -14,6 +14,9 @@ export interface Problem {
   message: string;
   /** Machine-readable code, e.g. "missing_required_field", "invalid_template". */
   code: string;
+  /** Where in the file, for a problem found while parsing the JSON text (1-based). */
+  line?: number;
+  column?: number;
 }
 
 export interface ValidationResult {

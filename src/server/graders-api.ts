@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { gradeSample } from "../graders/grade-sample.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import type { Executors } from "../core/executors.js";
-import { compileGrader } from "../graders/compile.js";
+import { compileValidGrader } from "../graders/compile.js";
 import type { CompiledGrader } from "../graders/types.js";
 import type { RunResponse } from "../core/response.js";
 import type { Grader } from "../schema/types.js";
@@ -90,7 +90,7 @@ export function createGradersServer(options: GradersServerOptions): GradersServe
     const key = canonicalJson(grader);
     let c = compiled.get(key);
     if (!c) {
-      c = compileGrader(validGrader(grader));
+      c = compileValidGrader(validGrader(grader));
       compiled.set(key, c);
     }
     return c;
