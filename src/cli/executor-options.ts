@@ -1,108 +1,93 @@
-// Flags and config file that choose the executors of `grade` and `run`. Flags override the
-// config file (`--config FILE`, or ./graderkit.config.json when present).
+// The executor flags of grade, run, serve (and every command that grades): each flag overrides
+// one key of graderkit.config.json, so flags, config file and library share one setup
+// (createExecutors). The table below is the single source of the flags, their --help and the
+// config keys they set.
 
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { createChatExecutor, createEmbeddingExecutor, createResponseCache, type ChatRoute } from "../executors/openai/index.js";
-import { createPythonExecutor } from "../executors/python/executor.js";
-import type { Executors } from "../core/executors.js";
-import { numberFlag, UsageError, type Io, type Options } from "./args.js";
-import { readText } from "./load.js";
+import { DEFAULT_CACHE_DIR, DEFAULT_EMBEDDING_MODEL, HTTP_DEFAULTS } from "../executors/openai/index.js";
+import { PYTHON_DEFAULTS } from "../executors/python/executor.js";
+import { ConfigError, createExecutors, findConfig, loadConfig, type ExecutorSet, type GraderkitConfig } from "../config/index.js";
+import { UsageError, type Io } from "./command.js";
+import type { OptionSpec } from "./options.js";
 
-export const EXECUTOR_OPTIONS: Options = {
-  config: { type: "string" },
-  python: { type: "string" },
-  "python-timeout": { type: "string" },
-  "python-memory": { type: "string" },
-  "model-base-url": { type: "string" },
-  "model-timeout": { type: "string" },
-  "embedding-base-url": { type: "string" },
-  "embedding-model": { type: "string" },
-  "no-cache": { type: "boolean" },
-  "cache-dir": { type: "string" },
+const GROUP = "Executors (python, score_model, label_model, cosine)";
+
+export const EXECUTOR_OPTIONS = [
+  { name: "config", type: "string", arg: "FILE", group: GROUP, shownDefault: "./graderkit.config.json when present", description: "JSON config file; flags override it" },
+  { name: "python", type: "string", arg: "PATH", group: GROUP, config: "executors.python.path", shownDefault: "python3", description: "Python interpreter for python graders" },
+  { name: "python-timeout", type: "number", arg: "SECONDS", min: 0, aboveMin: true, group: GROUP, config: "executors.python.timeoutSeconds", shownDefault: String(PYTHON_DEFAULTS.timeoutSeconds), description: "Wall time per python grader call" },
+  { name: "python-memory", type: "integer", arg: "MB", min: 16, group: GROUP, config: "executors.python.memoryMb", shownDefault: String(PYTHON_DEFAULTS.memoryMb), description: "Address-space limit per python worker" },
+  { name: "model-base-url", type: "string", arg: "URL", group: GROUP, config: "executors.model.baseUrl", shownDefault: "$OPENAI_BASE_URL", description: "OpenAI-compatible endpoint for model graders, e.g. http://127.0.0.1:8000/v1; the key comes from $GRADERKIT_API_KEY, else $OPENAI_API_KEY" },
+  { name: "model-timeout", type: "number", arg: "SECONDS", min: 0, aboveMin: true, group: GROUP, config: "executors.model.timeoutSeconds", shownDefault: String(HTTP_DEFAULTS.timeoutMs / 1000), description: "Per-request timeout for model and embedding calls" },
+  { name: "embedding-base-url", type: "string", arg: "URL", group: GROUP, config: "executors.embedding.baseUrl", shownDefault: "the model endpoint", description: "Endpoint for cosine embeddings" },
+  { name: "embedding-model", type: "string", arg: "MODEL", group: GROUP, config: "executors.embedding.model", shownDefault: DEFAULT_EMBEDDING_MODEL, description: "Embedding model" },
+  { name: "no-cache", type: "boolean", group: GROUP, description: "Do not read or write the response cache (config executors.cache.enabled: false)" },
+  { name: "cache-dir", type: "string", arg: "DIR", group: GROUP, config: "executors.cache.dir", shownDefault: DEFAULT_CACHE_DIR, description: "Response cache directory" },
+] as const satisfies readonly OptionSpec[];
+
+type ExecutorFlagValues = {
+  [K in (typeof EXECUTOR_OPTIONS)[number]["name"]]?: string | number | boolean | undefined;
 };
 
-export const EXECUTOR_HELP = `Executors (python, score_model, label_model, cosine):
-  --python PATH             Python interpreter for python graders (default python3)
-  --python-timeout SECONDS  Wall time per python grader call (default 120)
-  --python-memory MB        Address-space limit per python worker (default 2048)
-  --model-base-url URL      OpenAI-compatible endpoint for model graders, e.g. http://127.0.0.1:8000/v1
-                            (default $OPENAI_BASE_URL); key from $GRADERKIT_API_KEY or $OPENAI_API_KEY
-  --model-timeout SECONDS   Per-request timeout for model and embedding calls (default 120)
-  --embedding-base-url URL  Endpoint for cosine embeddings (default: the model base URL)
-  --embedding-model M       Embedding model (default text-embedding-3-large)
-  --no-cache                Do not read or write the response cache
-  --cache-dir DIR           Response cache directory (default .graderkit-cache)
-  --config FILE             JSON config file (default ./graderkit.config.json if present)`;
-
-export interface GraderkitConfig {
-  python?: { path?: string; timeoutSeconds?: number; memoryMb?: number; workers?: number };
-  model?: { baseUrl?: string; apiKey?: string; timeoutSeconds?: number; maxRetries?: number; concurrency?: number; routes?: Record<string, ChatRoute> };
-  embedding?: { baseUrl?: string; model?: string; batchSize?: number };
-  cache?: { enabled?: boolean; dir?: string };
+/** Set `value` at a dotted path of an object, creating the objects on the way. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let node = target;
+  for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+  node[keys[keys.length - 1]!] = value;
 }
 
-function loadConfig(values: Record<string, unknown>, io: Io): GraderkitConfig {
-  const explicit = values.config as string | undefined;
-  const file = explicit ?? join(io.cwd, "graderkit.config.json");
-  if (!explicit && !existsSync(file)) return {};
-  const text = readText(file);
+function mergeConfig(base: GraderkitConfig, overrides: Record<string, unknown>): GraderkitConfig {
+  const out = structuredClone(base) as Record<string, unknown>;
+  const walk = (from: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(from)) {
+      if (v !== null && typeof v === "object" && !Array.isArray(v)) walk(v as Record<string, unknown>, `${prefix}${k}.`);
+      else setPath(out, `${prefix}${k}`, v);
+    }
+  };
+  walk(overrides, "");
+  return out as GraderkitConfig;
+}
+
+/** The config file (--config, else ./graderkit.config.json) with the flags applied over it. */
+export function configFromFlags(values: ExecutorFlagValues, io: Io): GraderkitConfig {
+  const file = values.config ?? findConfig(io.cwd);
+  let config: GraderkitConfig = {};
+  if (file !== undefined) {
+    try {
+      config = loadConfig(String(file));
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        throw new UsageError(err.problems.map((p) => `${file}${p.line ? `:${p.line}:${p.column}` : ""}: ${p.pointer || "/"}: ${p.message}`).join("\n"));
+      }
+      throw new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  const overrides: Record<string, unknown> = {};
+  for (const o of EXECUTOR_OPTIONS) {
+    const v = values[o.name];
+    if (v !== undefined && "config" in o) setPath(overrides, o.config, v);
+  }
+  if (values["no-cache"]) setPath(overrides, "executors.cache.enabled", false);
+  return mergeConfig(config, overrides);
+}
+
+/** Build the executors a command needs from its flags, the config file and the environment. */
+export function buildExecutors(values: ExecutorFlagValues, io: Io): ExecutorSet {
+  const config = configFromFlags(values, io);
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("the config must be a JSON object");
-    return parsed as GraderkitConfig;
+    return createExecutors(config, io.env, { cwd: io.cwd });
   } catch (err) {
-    throw new UsageError(`${file}: ${(err as Error).message}`);
+    // A malformed endpoint URL (or one with credentials in it) is a usage error.
+    if (err instanceof RangeError) throw new UsageError(withFlagHints(err.message));
+    throw err;
   }
 }
 
-export interface ExecutorSetup {
-  executors: Executors;
-  cacheStats(): { hits: number; misses: number } | undefined;
-  close(): Promise<void>;
-}
-
-/** Build the executors a command needs from its flags and the config file. */
-export function buildExecutors(values: Record<string, unknown>, io: Io): ExecutorSetup {
-  const config = loadConfig(values, io);
-  const timeoutS = numberFlag(values["python-timeout"], "python-timeout", { min: 0.001 }) ?? config.python?.timeoutSeconds;
-  const memoryMb = numberFlag(values["python-memory"], "python-memory", { min: 16 }) ?? config.python?.memoryMb;
-  const modelTimeoutS = numberFlag(values["model-timeout"], "model-timeout", { min: 0.001 }) ?? config.model?.timeoutSeconds;
-  const python = createPythonExecutor({
-    python: (values.python as string | undefined) ?? config.python?.path,
-    timeoutSeconds: timeoutS,
-    memoryMb,
-    workers: config.python?.workers,
-  });
-  const cache = createResponseCache({
-    enabled: values["no-cache"] ? false : config.cache?.enabled ?? true,
-    dir: (values["cache-dir"] as string | undefined) ?? config.cache?.dir ?? join(io.cwd, ".graderkit-cache"),
-  });
-  const modelBase = (values["model-base-url"] as string | undefined) ?? config.model?.baseUrl ?? io.env.OPENAI_BASE_URL;
-  const embeddingBase = (values["embedding-base-url"] as string | undefined) ?? config.embedding?.baseUrl ?? modelBase;
-  const http = {
-    apiKey: config.model?.apiKey,
-    timeoutMs: modelTimeoutS !== undefined ? modelTimeoutS * 1000 : undefined,
-    maxRetries: config.model?.maxRetries,
-    concurrency: config.model?.concurrency,
-  };
-  const chat = modelBase || config.model?.routes
-    ? createChatExecutor({ ...http, baseUrl: modelBase ?? "", cache, routes: config.model?.routes })
-    : undefined;
-  const embedding = embeddingBase
-    ? createEmbeddingExecutor({
-        ...http,
-        baseUrl: embeddingBase,
-        model: (values["embedding-model"] as string | undefined) ?? config.embedding?.model,
-        batchSize: config.embedding?.batchSize,
-        cache,
-      })
-    : undefined;
-  return {
-    executors: { python, chat, embedding },
-    cacheStats: () => (chat || embedding ? { hits: cache.stats().hits, misses: cache.stats().misses } : undefined),
-    async close() {
-      await Promise.all([python.close(), chat?.close?.(), embedding?.close?.()]);
-    },
-  };
+/** Library messages name config keys ("executors.model.baseUrl"); where the CLI shows them, add the flag. */
+export function withFlagHints(text: string): string {
+  let out = text;
+  for (const o of EXECUTOR_OPTIONS) {
+    if ("config" in o) out = out.split(o.config).join(`${o.config} / --${o.name}`);
+  }
+  return out;
 }

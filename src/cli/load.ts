@@ -1,40 +1,38 @@
-// Reading grader files for the CLI: I/O problems are usage errors (exit 2); JSON and grader
-// problems are reported as validation problems with their JSON pointer.
+// Grader files for the CLI: I/O problems are usage errors (exit 2); grader problems are printed
+// one per line, FILE: /json/pointer: message.
 
 import { readFileSync } from "node:fs";
+import type { Problem } from "../schema/ajv.js";
+import { checkGraderFile } from "../schema/load.js";
 import type { Grader, Target } from "../schema/types.js";
-import { validateGrader, type Problem, type ValidationResult } from "../schema/validate.js";
-import { UsageError } from "./args.js";
+import { UsageError } from "./command.js";
+
+/** A file that could not be read, as the usage error (exit 2) every command reports. */
+export function unreadable(file: string, err: unknown): UsageError {
+  return new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+}
 
 export function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: cannot read (${code ?? (err as Error).message})`);
+    throw unreadable(file, err);
   }
-}
-
-/** Parse and validate a grader file; JSON syntax errors come back as a problem at "". */
-export function loadGraderFile(file: string, target: Target): ValidationResult {
-  const text = readText(file);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    const problem: Problem = { pointer: "", message: `not valid JSON: ${(err as Error).message}`, code: "invalid_json" };
-    return { ok: false, grader: null, problems: [problem], warnings: [] };
-  }
-  return validateGrader(json, { target });
 }
 
 export function formatProblem(file: string, p: Problem): string {
-  return `${file}: ${p.pointer || "/"}: ${p.message}`;
+  const where = p.line !== undefined ? `${file}:${p.line}:${p.column}` : file;
+  return `${where}: ${p.pointer || "/"}: ${p.message}`;
 }
 
-/** Load a grader that must be valid to proceed (grade, run, export): invalid → UsageError-like exit. */
+/** A grader a command needs in order to work (grade, run, serve...): printed problems and null when invalid. */
 export function requireGrader(file: string, target: Target, io: { stderr: (t: string) => void }): Grader | null {
-  const result = loadGraderFile(file, target);
+  let result;
+  try {
+    result = checkGraderFile(file, { target });
+  } catch (err) {
+    throw unreadable(file, err);
+  }
   for (const w of result.warnings) io.stderr(`warning: ${formatProblem(file, w)}\n`);
   if (!result.ok || !result.grader) {
     for (const p of result.problems) io.stderr(`${formatProblem(file, p)}\n`);

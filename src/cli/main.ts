@@ -1,14 +1,16 @@
-// The `graderkit` command line: a thin layer over the library API.
+// The `graderkit` command line: a thin layer over the library API. Every command is a table
+// (src/cli/command.ts) that generates its parser and --help; exit codes follow one convention.
 
-import { commandHelp, EXIT, parseCommandArgs, UsageError, type Command, type Io } from "./args.js";
+import { EXIT, UsageError, type Command, type Io } from "./command.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { exportCommand } from "./commands/export.js";
 import { gradeCommand } from "./commands/grade.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { validateCommand } from "./commands/validate.js";
+import { closest } from "./options.js";
 
-export const COMMANDS: Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, exportCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, exportCommand, doctorCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -19,35 +21,45 @@ Usage: graderkit <command> [options]
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Run 'graderkit <command> --help' for a command's options.
+Run 'graderkit help <command>' (or 'graderkit <command> --help') for a command's options.
+Exit status: 0 success, 1 the command's check failed, 2 usage or I/O error (README "Exit status").
 `;
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+function findCommand(name: string): Command {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command) return command;
+  const hint = closest(name, ["help", ...COMMANDS.map((c) => c.name)]);
+  throw new UsageError(`unknown command '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; run 'graderkit --help' for the list`);
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined) {
+    io.stderr(mainHelp());
+    return EXIT.usage;
+  }
+  if (name === "--help" || name === "-h" || (name === "help" && rest.length === 0)) {
     io.stdout(mainHelp());
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
   if (name === "--version" || name === "-V") {
     io.stdout(`${(await import("../util/version.js")).VERSION}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.stderr(`graderkit: unknown command '${name}'\n\n${mainHelp()}`);
-    return EXIT.usage;
-  }
+  let command: Command | undefined;
   try {
-    const args = parseCommandArgs(command, rest);
-    if (args.values.help) {
-      io.stdout(commandHelp(command));
-      return EXIT.ok;
+    if (name === "help") {
+      findCommand(rest[0]!); // `graderkit help CMD` is `graderkit CMD --help`
+      return await main([rest[0]!, "--help"], io);
     }
-    return await command.run(args, io);
+    command = findCommand(name);
+    return await command.execute(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`graderkit ${command.name}: ${err.message}\nRun 'graderkit ${command.name} --help' for usage.\n`);
+      const who = command ? `graderkit ${command.name}` : "graderkit";
+      const more = command ? `\nRun 'graderkit help ${command.name}' for usage.` : "";
+      io.stderr(`${who}: ${err.message}${more}\n`);
       return EXIT.usage;
     }
     throw err;
@@ -58,6 +70,7 @@ export function processIo(): Io {
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),

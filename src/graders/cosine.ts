@@ -24,7 +24,7 @@ export async function cosineReward(
   if (!embedder) {
     throw new GradingFailure(
       "other_error",
-      "cosine needs an embedding executor (use --model-base-url or --embedding-base-url)",
+      "cosine needs an embedding endpoint (executors.embedding.baseUrl, or executors.model.baseUrl)",
     );
   }
   let vectors: number[][];

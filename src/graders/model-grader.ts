@@ -114,7 +114,7 @@ export interface ModelGraderDefinition {
   interpret(answer: Record<string, unknown>): Interpretation;
 }
 
-const NO_ENDPOINT = "no model endpoint configured (use --model-base-url)";
+const NO_ENDPOINT = "no model endpoint configured (executors.model.baseUrl)";
 
 function usageReport(outcome: Extract<ChatOutcome, { usage: unknown }>, requested: string): FailurePartial {
   // Keyed by the model that answered, falling back to the one asked for.

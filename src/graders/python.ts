@@ -26,7 +26,7 @@ export const compilePython: GraderCompiler<PythonGrader> = (grader): CompiledGra
       if (!python) {
         throw new GradingFailure(
           "python_grader_server_error",
-          "cannot run a python grader: no python executor configured",
+          "cannot run a python grader: no python executor configured (executors.python)",
           undefined,
           { python_grader_server_error_type: "unavailable" },
         );

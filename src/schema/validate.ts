@@ -2,22 +2,14 @@
 // with ajv, then the rules that need code. Every problem carries a JSON pointer; all problems
 // are reported, not just the first.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { pointerJoin } from "../util/json-pointer.js";
+import { ajvProblems, schemaValidator, type Problem } from "./ajv.js";
 import { compileFormula, FormulaError } from "../formula/index.js";
 import { parsePlaceholders, TemplateSyntaxError } from "../templates/template.js";
 import { fineTuningJobSchema, graderSchema } from "./grader-schema.js";
 import type { Grader, Target } from "./types.js";
 
-export interface Problem {
-  /** JSON pointer into the validated document, "" for the root. */
-  pointer: string;
-  message: string;
-  /** Machine-readable code, e.g. "missing_required_field", "invalid_template". */
-  code: string;
-  /** Where in the file, for a problem found while parsing the JSON text (1-based). */
-  line?: number;
-  column?: number;
-}
+export type { Problem };
 
 export interface ValidationResult {
   ok: boolean;
@@ -28,86 +20,6 @@ export interface ValidationResult {
 }
 
 export const PYTHON_SOURCE_LIMIT = 256 * 1024;
-
-let ajvInstance: Ajv | null = null;
-const compiled = new Map<object, ValidateFunction>();
-
-function ajvValidator(schema: object): ValidateFunction {
-  let fn = compiled.get(schema);
-  if (!fn) {
-    ajvInstance ??= new Ajv({ allErrors: true, discriminator: true, strict: false });
-    fn = ajvInstance.compile(schema);
-    compiled.set(schema, fn);
-  }
-  return fn;
-}
-
-const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
-export const pointerJoin = (base: string, ...keys: Array<string | number>) =>
-  base + keys.map((k) => "/" + escapePointer(String(k))).join("");
-
-/** Turn ajv's errors into problems with pointers at the offending field. */
-export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, base = ""): Problem[] {
-  const out: Problem[] = [];
-  const seen = new Set<string>();
-  for (const e of errors ?? []) {
-    let pointer = base + e.instancePath;
-    let message: string;
-    let code = "invalid_value";
-    const p = e.params as Record<string, unknown>;
-    switch (e.keyword) {
-      case "required":
-        pointer = pointerJoin(pointer, String(p.missingProperty));
-        message = `missing required field '${p.missingProperty}'`;
-        code = "missing_required_field";
-        break;
-      case "additionalProperties":
-        pointer = pointerJoin(pointer, String(p.additionalProperty));
-        message = `unknown field '${p.additionalProperty}'`;
-        code = "unknown_field";
-        break;
-      case "enum":
-        message = `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-        code = "invalid_enum_value";
-        break;
-      case "const":
-        message = `must be ${JSON.stringify(p.allowedValue)}`;
-        code = "invalid_enum_value";
-        break;
-      case "discriminator":
-        if (p.error === "mapping") {
-          pointer = pointerJoin(pointer, String(p.tag));
-          message = `unknown ${p.tag} ${JSON.stringify(p.tagValue)}`;
-          code = "invalid_enum_value";
-        } else {
-          pointer = pointerJoin(pointer, String(p.tag));
-          message = `'${p.tag}' must be a string`;
-        }
-        break;
-      case "anyOf":
-      case "oneOf":
-        // The branches' own errors say more; keep this only if nothing else is reported here.
-        message = "does not match any allowed form";
-        code = "invalid_type";
-        break;
-      default:
-        message = e.message ?? e.keyword;
-        if (e.keyword === "type") code = "invalid_type";
-    }
-    const key = pointer + "\0" + message;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push({ pointer, message, code });
-    }
-  }
-  // An anyOf/oneOf (nullable fields, content forms) reports every branch's complaint. Keep the
-  // specific ones: a branch-level "must be <type>" or "does not match any allowed form" is dropped
-  // when a more specific problem sits at the same field or below it.
-  const vague = (pr: Problem) => pr.code === "invalid_type";
-  return out.filter(
-    (pr) => !vague(pr) || !out.some((o) => o !== pr && (o.pointer.startsWith(pr.pointer + "/") || (o.pointer === pr.pointer && !vague(o)))),
-  );
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -271,7 +183,7 @@ export function validateGrader(input: unknown, options: ValidateOptions = {}): V
     return { ok: false, grader: null, problems: [{ pointer: base, message: "a grader must be a JSON object", code: "invalid_type" }], warnings };
   }
   const normalized = normalizeGrader(input, warnings, base);
-  const validate = ajvValidator(graderSchema);
+  const validate = schemaValidator(graderSchema);
   const schemaOk = validate(normalized);
   const codeProblems: Problem[] = [];
   checkGrader(normalized, base, target, codeProblems, warnings);
@@ -281,7 +193,7 @@ export function validateGrader(input: unknown, options: ValidateOptions = {}): V
 
 /** Validate a POST /v1/fine_tuning/jobs body against the schema (the grader with target rft). */
 export function validateFineTuningJob(body: unknown): Problem[] {
-  const validate = ajvValidator(fineTuningJobSchema);
+  const validate = schemaValidator(fineTuningJobSchema);
   const problems = validate(body) ? [] : ajvProblems(validate.errors);
   const grader = isObject(body) && isObject(body.method) && isObject(body.method.reinforcement) ? body.method.reinforcement.grader : undefined;
   if (grader !== undefined) {

@@ -17,7 +17,8 @@ import { compileValidGrader } from "../graders/compile.js";
 import type { CompiledGrader } from "../graders/types.js";
 import type { RunResponse } from "../core/response.js";
 import type { Grader } from "../schema/types.js";
-import { pointerJoin, validateGrader } from "../schema/validate.js";
+import { validateGrader } from "../schema/validate.js";
+import { pointerJoin } from "../util/json-pointer.js";
 import { ApiError, readJsonBody, sendJson } from "./http-json.js";
 import { Lru } from "./lru.js";
 

@@ -9,10 +9,10 @@ import {
   isRetryableStatus,
   parseRetryAfter,
   ResponseCache,
-  Semaphore,
   type ChatExecutorOptions,
 } from "../../src/executors/openai/index.js";
 import type { ChatRequest } from "../../src/core/executors.js";
+import { Semaphore } from "../../src/util/semaphore.js";
 import {
   answer,
   deadUrl,
@@ -131,22 +131,11 @@ describe("chat executor", () => {
     });
   });
 
-  it("takes the API key from GRADERKIT_API_KEY, then OPENAI_API_KEY; an empty key sends none", async () => {
-    const saved = { g: process.env.GRADERKIT_API_KEY, o: process.env.OPENAI_API_KEY };
-    try {
-      process.env.GRADERKIT_API_KEY = "sk-graderkit";
-      process.env.OPENAI_API_KEY = "sk-openai";
-      await createChatExecutor({ baseUrl: server.url }).complete(REQUEST);
-      delete process.env.GRADERKIT_API_KEY;
-      await createChatExecutor({ baseUrl: server.url }).complete(REQUEST);
-      await createChatExecutor({ baseUrl: server.url, apiKey: "" }).complete(REQUEST);
-    } finally {
-      for (const [k, v] of [["GRADERKIT_API_KEY", saved.g], ["OPENAI_API_KEY", saved.o]] as const) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
-    expect(server.requests.map((r) => r.headers.authorization)).toEqual(["Bearer sk-graderkit", "Bearer sk-openai", undefined]);
+  it("sends the key it is given as a bearer token, and none for an empty key", async () => {
+    await createChatExecutor({ baseUrl: server.url, apiKey: "sk-given" }).complete(REQUEST);
+    await createChatExecutor({ baseUrl: server.url, apiKey: "" }).complete(REQUEST);
+    await createChatExecutor({ baseUrl: server.url }).complete(REQUEST);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(["Bearer sk-given", undefined, undefined]);
   });
 
   it("reports a refusal with its usage", async () => {

@@ -211,8 +211,8 @@ describe("score_model", () => {
   it("flags a missing chat executor as a server error", async () => {
     const res = await grade(compileScoreModel(scoreGrader(), {}), {});
     expectFlags(res, ["model_grader_server_error"]);
-    expect(res.metadata.errors.model_grader_server_error_details).toBe("no model endpoint configured (use --model-base-url)");
-    expect(res.error?.message).toBe("no model endpoint configured (use --model-base-url)");
+    expect(res.metadata.errors.model_grader_server_error_details).toBe("no model endpoint configured (executors.model.baseUrl)");
+    expect(res.error?.message).toBe("no model endpoint configured (executors.model.baseUrl)");
   });
 
   it("fails a missing template variable before calling the model", async () => {
@@ -324,7 +324,7 @@ describe("cosine", () => {
     await expect(cosineReward("a", "b", {})).rejects.toMatchObject({
       name: "GradingFailure",
       flag: "other_error",
-      message: "cosine needs an embedding executor (use --model-base-url or --embedding-base-url)",
+      message: "cosine needs an embedding endpoint (executors.embedding.baseUrl, or executors.model.baseUrl)",
     });
     server.embeddings({ kind: "status", status: 401, body: '{"error":{"message":"bad key"}}' });
     const embedding = createEmbeddingExecutor({ baseUrl: server.url, apiKey: "sk-wrong" });

@@ -73,8 +73,9 @@ export interface FakeOpenAIServer {
   embeddings(...b: EmbeddingBehaviour[]): void;
   /** Requests to one endpoint ("chat/completions" or "embeddings"). */
   requestsTo(endpoint: string): RecordedRequest[];
-  /** Highest number of requests being handled at once. */
+  /** Highest number of requests being handled at once (since the start or resetMaxInFlight()). */
   readonly maxInFlight: number;
+  resetMaxInFlight(): void;
   close(): Promise<void>;
 }
 
@@ -190,6 +191,7 @@ export async function startFakeOpenAI(
     get maxInFlight() {
       return maxInFlight;
     },
+    resetMaxInFlight: () => void (maxInFlight = 0),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const t of timers) clearTimeout(t);

@@ -1,21 +1,19 @@
 import { pythonDoctor } from "../../executors/python/doctor.js";
-import { EXIT, UsageError, type Command } from "../args.js";
+import { defineCommand, EXIT } from "../command.js";
 
-export const doctorCommand: Command = {
+export const doctorCommand = defineCommand({
   name: "doctor",
   summary: "Report the Python interpreter and which of the hosted grader image's packages it can import.",
-  usage: "graderkit doctor [--python PATH] [--json]",
-  help: `Options:
-  --python PATH             Interpreter to check (default python3)
-  --json                    Print the report as JSON
-
-A python grader that imports a package missing here works in the hosted service but fails locally
+  positionals: { names: "", min: 0, max: 0 },
+  description: `A python grader that imports a package missing here works in the hosted service but fails locally
 with python_grader_runtime_error (ModuleNotFoundError).`,
-  options: { python: { type: "string" }, json: { type: "boolean" } },
-  allowPositionals: false,
+  options: [
+    { name: "python", type: "string", arg: "PATH", default: "python3", description: "Interpreter to check" },
+    { name: "json", type: "boolean", description: "Print the report as JSON" },
+  ],
+  exitStatus: "0 the report was printed, 2 usage error.",
   async run({ values }, io) {
-    if (values.python === "") throw new UsageError("--python needs a path");
-    const report = await pythonDoctor((values.python as string | undefined) ?? "python3");
+    const report = await pythonDoctor(values.python);
     if (values.json) {
       io.stdout(JSON.stringify(report, null, 2) + "\n");
       return EXIT.ok;
@@ -26,4 +24,4 @@ with python_grader_runtime_error (ModuleNotFoundError).`,
     for (const p of report.packages) io.stdout(`  ${p.importable ? "ok     " : "missing"}  ${p.name}${p.version ? ` ${p.version}` : ""}\n`);
     return EXIT.ok;
   },
-};
+});

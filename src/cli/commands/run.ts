@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { runFile, type Progress } from "../../engine/run.js";
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, runFile, type Progress } from "../../engine/run.js";
 import { formatSummary } from "../../engine/summary.js";
-import { EXIT, numberFlag, UsageError, type Command, type Io } from "../args.js";
-import { buildExecutors, EXECUTOR_HELP, EXECUTOR_OPTIONS } from "../executor-options.js";
+import { defineCommand, EXIT, UsageError, type Io } from "../command.js";
+import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
 import { requireGrader } from "../load.js";
 
 function progressPrinter(io: Io): (p: Progress) => void {
@@ -17,72 +17,53 @@ function progressPrinter(io: Io): (p: Progress) => void {
   };
 }
 
-export const runCommand: Command = {
+export const runCommand = defineCommand({
   name: "run",
   summary: "Grade every row of a JSONL file; one output row per input row, in input order.",
-  usage: "graderkit run GRADER.json SAMPLES.jsonl [-o OUT.jsonl] [--resume] [--workers N] [--concurrency N]",
-  help: `Input rows: {"id"?, "item"?: {...}, "sample": {...}} or {"id"?, "item"?: {...}, "model_sample": "..."}
-Output rows: {"line": N, "id"?, ...graders/run response}
-
-Options:
-  -o, --output OUT.jsonl    Write rows to OUT (default stdout)
-  --resume                  With -o: skip input lines already in OUT and append the rest
-  --workers N               Worker threads for CPU-bound graders; 0 = main thread
-                            (default: 0 for inputs under 2 MB, else the number of CPUs)
-  --concurrency N           Executor-backed gradings (python, models, embeddings) in flight (default 16)
-  --batch-size N            Rows per batch sent to a worker (default 512)
-  --summary-json FILE       Also write the summary as JSON
-  --progress                Show progress even when stderr is not a terminal
-  --quiet                   No summary and no progress on stderr
-
-${EXECUTOR_HELP}
-
-Exit status: 0 the run completed (row errors are in the rows), 2 invalid grader, unreadable file or usage error.`,
-  options: {
-    output: { type: "string", short: "o" },
-    resume: { type: "boolean" },
-    workers: { type: "string" },
-    concurrency: { type: "string" },
-    "batch-size": { type: "string" },
-    "summary-json": { type: "string" },
-    progress: { type: "boolean" },
-    quiet: { type: "boolean" },
+  positionals: { names: "GRADER.json SAMPLES.jsonl", min: 2 },
+  description: `Input rows: {"id"?, "item"?: {...}, "sample": {...}} or {"id"?, "item"?: {...}, "model_sample": "..."}
+Output rows: {"line": N, "id"?, ...graders/run response}`,
+  options: [
+    { name: "output", short: "o", type: "string", arg: "OUT.jsonl", shownDefault: "stdout", description: "Write rows to OUT" },
+    { name: "resume", type: "boolean", description: "With -o: skip input lines already in OUT and append the rest" },
+    { name: "workers", type: "integer", arg: "N", min: 0, shownDefault: "0 for inputs under 2 MB or executor-backed graders, else the number of CPUs", description: "Worker threads for CPU-bound graders; 0 = the main thread" },
+    { name: "concurrency", type: "integer", arg: "N", min: 1, default: DEFAULT_CONCURRENCY, description: "Executor-backed gradings (python, models, embeddings) in flight" },
+    { name: "batch-size", type: "integer", arg: "N", min: 1, default: DEFAULT_BATCH_SIZE, description: "Rows per block sent to a worker" },
+    { name: "summary-json", type: "string", arg: "FILE", description: "Also write the summary as JSON" },
+    { name: "progress", type: "boolean", description: "Show progress even when stderr is not a terminal" },
+    { name: "quiet", type: "boolean", description: "No summary and no progress on stderr" },
     ...EXECUTOR_OPTIONS,
-  },
-  allowPositionals: true,
+  ],
+  exitStatus: "0 the run completed (row errors are in the rows), 2 invalid grader, unreadable or unwritable file, or usage error.",
   async run({ values, positionals }, io) {
-    if (positionals.length !== 2) throw new UsageError("run needs GRADER.json and SAMPLES.jsonl");
     if (values.resume && !values.output) throw new UsageError("--resume needs -o OUT.jsonl");
-    const [graderFile, input] = positionals;
-    const workers = numberFlag(values.workers, "workers", { integer: true, min: 0 });
-    const concurrency = numberFlag(values.concurrency, "concurrency", { integer: true, min: 1 });
-    const batchSize = numberFlag(values["batch-size"], "batch-size", { integer: true, min: 1 });
+    const [graderFile, input] = positionals as [string, string];
     const grader = requireGrader(graderFile, "local", io);
     if (!grader) return EXIT.usage;
     const setup = buildExecutors(values, io);
-    const showProgress = !values.quiet && (io.stderrIsTTY || Boolean(values.progress));
+    const showProgress = !values.quiet && (io.stderrIsTTY || values.progress);
     try {
       const summary = await runFile({
         grader,
         input,
-        output: values.output as string | undefined,
-        resume: Boolean(values.resume),
-        workers,
-        concurrency,
-        batchSize,
+        output: values.output,
+        resume: values.resume,
+        workers: values.workers,
+        concurrency: values.concurrency,
+        batchSize: values["batch-size"],
         executors: setup.executors,
         onProgress: showProgress ? progressPrinter(io) : undefined,
         cacheStats: setup.cacheStats,
       });
       if (showProgress && io.stderrIsTTY) io.stderr("\n");
       if (!values.quiet) io.stderr(formatSummary(summary));
-      if (values["summary-json"]) writeFileSync(String(values["summary-json"]), JSON.stringify(summary, null, 2) + "\n");
+      if (values["summary-json"]) writeFileSync(values["summary-json"], JSON.stringify(summary, null, 2) + "\n");
     } catch (err) {
       // File-system errors (unreadable input, a full disk, a missing output folder) are I/O
       // errors: exit 2 with the file and the reason, not a stack trace.
       const e = err as NodeJS.ErrnoException;
       if (typeof e.code === "string" && typeof e.syscall === "string") {
-        const file = e.path ?? (e.syscall === "write" ? (values.output as string | undefined) ?? "stdout" : input);
+        const file = e.path ?? (e.syscall === "write" ? values.output ?? "stdout" : input);
         throw new UsageError(`${file}: cannot ${e.syscall === "write" ? "write" : e.syscall === "open" ? "open" : "read"} (${e.code})`);
       }
       throw err;
@@ -91,4 +72,4 @@ Exit status: 0 the run completed (row errors are in the rows), 2 invalid grader,
     }
     return EXIT.ok;
   },
-};
+});

@@ -1,6 +1,6 @@
 import { createGradersServer } from "../../server/graders-api.js";
-import { EXIT, numberFlag, UsageError, type Command } from "../args.js";
-import { buildExecutors, EXECUTOR_HELP, EXECUTOR_OPTIONS } from "../executor-options.js";
+import { defineCommand, EXIT } from "../command.js";
+import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
@@ -15,25 +15,20 @@ function nextSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   name: "serve",
   summary: "Serve the graders API (POST /v1/fine_tuning/alpha/graders/run and /validate) locally.",
-  usage: "graderkit serve [--host HOST] [--port PORT]",
-  help: `Options:
-  --host HOST               Address to listen on (default 127.0.0.1)
-  --port PORT               Port to listen on (default 8787; 0 picks a free one, printed on stderr)
-
-${EXECUTOR_HELP}
-
-Point an OpenAI client at the printed URL: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1", apiKey: "any" }).
-Stops on SIGINT/SIGTERM once in-flight requests are answered.
-Exit status: 0 stopped by a signal, 2 invalid arguments or the address cannot be used.`,
-  options: { host: { type: "string" }, port: { type: "string" }, ...EXECUTOR_OPTIONS },
-  allowPositionals: false,
+  positionals: { names: "", min: 0, max: 0 },
+  description: `Point an OpenAI client at the printed URL: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1", apiKey: "any" }).
+Stops on SIGINT/SIGTERM once in-flight requests are answered.`,
+  options: [
+    { name: "host", type: "string", arg: "HOST", default: "127.0.0.1", description: "Address to listen on" },
+    { name: "port", type: "integer", arg: "PORT", min: 0, max: 65535, default: 8787, description: "Port to listen on; 0 picks a free one, printed on stderr" },
+    ...EXECUTOR_OPTIONS,
+  ],
+  exitStatus: "0 stopped by a signal, 2 invalid arguments or the address cannot be used.",
   async run({ values }, io) {
-    const port = numberFlag(values.port, "port", { integer: true, min: 0 }) ?? 8787;
-    if (port > 65535) throw new UsageError(`--port expects a port number <= 65535, got '${String(values.port)}'`);
-    const host = (values.host as string | undefined) ?? "127.0.0.1";
+    const { host, port } = values;
     const setup = buildExecutors(values, io);
     const server = createGradersServer({ executors: setup.executors, host, port });
     try {
@@ -54,4 +49,4 @@ Exit status: 0 stopped by a signal, 2 invalid arguments or the address cannot be
       await setup.close();
     }
   },
-};
+});

@@ -1,29 +1,29 @@
-import type { Target } from "../../schema/types.js";
-import { EXIT, UsageError, type Command } from "../args.js";
-import { formatProblem, loadGraderFile } from "../load.js";
+import { checkGraderFile, type GraderFileResult } from "../../schema/load.js";
+import { defineCommand, EXIT } from "../command.js";
+import { formatProblem, unreadable } from "../load.js";
 
-const TARGETS: Target[] = ["local", "rft", "evals"];
-
-export const validateCommand: Command = {
+export const validateCommand = defineCommand({
   name: "validate",
   summary: "Check grader JSON files against the schema and graderkit's static rules.",
-  usage: "graderkit validate FILE... [--json] [--target local|rft|evals]",
-  help: `Options:
-  --target T                Where the grader will run: local (default), rft, evals
-  --json                    Print the /validate response shape, one JSON object per file
-
-Exit status: 0 all valid, 1 any invalid, 2 usage or I/O error.
-Text output: one line per problem, FILE: /json/pointer: message.`,
-  options: { json: { type: "boolean" }, target: { type: "string" } },
-  allowPositionals: true,
+  positionals: { names: "FILE...", min: 1, max: Infinity },
+  description: "Text output: one line per problem, FILE: /json/pointer: message (FILE:LINE:COLUMN for JSON syntax errors).",
+  options: [
+    { name: "target", type: "choice", arg: "T", choices: ["local", "rft", "evals"], default: "local", description: "Where the grader will run" },
+    { name: "json", type: "boolean", description: "Print the /validate response shape, one JSON object per file" },
+  ],
+  exitStatus: "0 every file is valid, 1 any is invalid, 2 usage or I/O error.",
   async run({ values, positionals }, io) {
-    if (positionals.length === 0) throw new UsageError("validate needs at least one FILE");
-    const target = (values.target ?? "local") as Target;
-    if (!TARGETS.includes(target)) throw new UsageError(`--target must be one of ${TARGETS.join(", ")}, got '${target}'`);
     // Read everything first so an unreadable file is a usage error before any output.
-    const results = positionals.map((file) => ({ file, result: loadGraderFile(file, target) }));
+    const results: GraderFileResult[] = positionals.map((file) => {
+      try {
+        return checkGraderFile(file, { target: values.target as "local" | "rft" | "evals" });
+      } catch (err) {
+        throw unreadable(file, err);
+      }
+    });
     let invalid = false;
-    for (const { file, result } of results) {
+    for (const result of results) {
+      const { file } = result;
       if (!result.ok) invalid = true;
       if (values.json) {
         const first = result.problems[0];
@@ -37,6 +37,6 @@ Text output: one line per problem, FILE: /json/pointer: message.`,
         for (const p of result.problems) io.stdout(formatProblem(file, p) + "\n");
       }
     }
-    return invalid ? EXIT.invalid : EXIT.ok;
+    return invalid ? EXIT.failed : EXIT.ok;
   },
-};
+});

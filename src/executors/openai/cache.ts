@@ -71,8 +71,9 @@ export class ResponseCache {
     // Write then rename: rename is atomic, so a crash leaves either no entry or a whole one.
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(tmp, JSON.stringify({ graderkit_cache: FORMAT, value }));
+      // Owner-only: answers can quote the prompts, i.e. the user's data.
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await writeFile(tmp, JSON.stringify({ graderkit_cache: FORMAT, value }), { mode: 0o600 });
       await rename(tmp, file);
       this.counts.writes++;
     } catch {

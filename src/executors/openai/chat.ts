@@ -7,9 +7,10 @@ import type { TokenUsage } from "../../core/response.js";
 import { cacheKey, type ResponseCache } from "./cache.js";
 import {
   emptyExecutorCounts,
+  EndpointClients,
   endpointUrl,
   excerpt,
-  HttpClient,
+  type HttpClient,
   recordPost,
   type ExecutorStats,
   type HttpClientOptions,
@@ -27,13 +28,13 @@ export interface ChatRoute {
 }
 
 export interface ChatExecutorOptions extends HttpClientOptions {
-  /** e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8000/v1". */
-  baseUrl: string;
+  /** e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8000/v1". Optional when every grader model is routed. */
+  baseUrl?: string;
   cache?: ResponseCache | null;
   /** Grader model name → another endpoint and/or model. */
   routes?: Record<string, ChatRoute>;
-  /** Share one HTTP client (and its concurrency bound) with the embedding executor. */
-  client?: HttpClient;
+  /** The endpoints' HTTP clients, shared with the embedding executor (createExecutors passes one set). */
+  clients?: EndpointClients;
 }
 
 export interface OpenAIChatExecutor extends ChatExecutor {
@@ -73,18 +74,25 @@ export function parseChatCompletion(json: unknown): ChatOutcome {
 }
 
 export function createChatExecutor(options: ChatExecutorOptions): OpenAIChatExecutor {
-  const client = options.client ?? new HttpClient(options);
+  const clients = options.clients ?? new EndpointClients(options);
+  const apiKey = options.apiKey === "" ? undefined : options.apiKey;
   const cache = options.cache ?? null;
   const routes = options.routes ?? {};
   const counts = emptyExecutorCounts();
+  // Check every endpoint now: a bad URL is a configuration error, not a per-row failure.
+  if (options.baseUrl !== undefined) clients.for(options.baseUrl);
+  for (const route of Object.values(routes)) if (route.baseUrl !== undefined) clients.for(route.baseUrl);
 
-  function target(model: string): { url: string; model: string; apiKey: string | undefined } {
-    const route = routes[model];
+  function target(model: string): { client: HttpClient; url: string; model: string; apiKey: string | undefined } | null {
+    const route = Object.hasOwn(routes, model) ? routes[model] : undefined;
     const ownHost = route?.baseUrl !== undefined;
+    const baseUrl = route?.baseUrl ?? options.baseUrl;
+    if (baseUrl === undefined) return null;
     return {
-      url: endpointUrl(route?.baseUrl ?? options.baseUrl, "chat/completions"),
+      client: clients.for(baseUrl),
+      url: endpointUrl(baseUrl, "chat/completions"),
       model: route?.model ?? model,
-      apiKey: route?.apiKey ?? (ownHost ? undefined : client.apiKey),
+      apiKey: route?.apiKey ?? (ownHost ? undefined : apiKey),
     };
   }
 
@@ -92,6 +100,7 @@ export function createChatExecutor(options: ChatExecutorOptions): OpenAIChatExec
     async complete(request: ChatRequest): Promise<ChatOutcome> {
       counts.calls++;
       const t = target(request.model);
+      if (!t) return { kind: "server_error", details: `no model endpoint configured for model '${request.model}' (executors.model.baseUrl or a route)` };
       const response_format = {
         type: "json_schema",
         json_schema: { name: request.responseFormat.name, strict: true, schema: request.responseFormat.schema },
@@ -111,7 +120,7 @@ export function createChatExecutor(options: ChatExecutorOptions): OpenAIChatExec
         counts.cache_misses++;
       }
 
-      const r = await client.postJson(t.url, body, { apiKey: t.apiKey });
+      const r = await t.client.postJson(t.url, body, { apiKey: t.apiKey });
       recordPost(counts, r);
       if (!r.ok) return { kind: "server_error", details: r.details };
       const outcome = parseChatCompletion(r.json);

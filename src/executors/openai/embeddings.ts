@@ -8,9 +8,9 @@ import type { EmbeddingExecutor } from "../../core/executors.js";
 import { cacheKey, type ResponseCache } from "./cache.js";
 import {
   emptyExecutorCounts,
+  EndpointClients,
   endpointUrl,
   excerpt,
-  HttpClient,
   recordPost,
   type ExecutorStats,
   type HttpClientOptions,
@@ -25,8 +25,8 @@ export interface EmbeddingExecutorOptions extends HttpClientOptions {
   model?: string;
   cache?: ResponseCache | null;
   batchSize?: number;
-  /** Share one HTTP client (and its concurrency bound) with the chat executor. */
-  client?: HttpClient;
+  /** The endpoints' HTTP clients, shared with the chat executor (createExecutors passes one set). */
+  clients?: EndpointClients;
 }
 
 export interface OpenAIEmbeddingExecutor extends EmbeddingExecutor {
@@ -62,7 +62,8 @@ export function vectorsByIndex(json: unknown, count: number): number[][] | strin
 }
 
 export function createEmbeddingExecutor(options: EmbeddingExecutorOptions): OpenAIEmbeddingExecutor {
-  const client = options.client ?? new HttpClient(options);
+  const client = (options.clients ?? new EndpointClients(options)).for(options.baseUrl);
+  const apiKey = options.apiKey === "" ? undefined : options.apiKey;
   const cache = options.cache ?? null;
   const url = endpointUrl(options.baseUrl, "embeddings");
   const defaultModel = options.model ?? DEFAULT_EMBEDDING_MODEL;
@@ -75,7 +76,7 @@ export function createEmbeddingExecutor(options: EmbeddingExecutorOptions): Open
   const inFlight = new Map<string, Promise<number[]>>(); // cache key → the vector being fetched
 
   async function send(model: string, batch: Pending[]): Promise<void> {
-    const r = await client.postJson(url, { model, input: batch.map((p) => p.text) });
+    const r = await client.postJson(url, { model, input: batch.map((p) => p.text) }, { apiKey });
     recordPost(counts, r);
     const vectors = r.ok ? vectorsByIndex(r.json, batch.length) : r.details;
     if (typeof vectors === "string") {

@@ -10,8 +10,6 @@
 import type { CacheStats } from "./cache.js";
 import { Semaphore } from "../../util/semaphore.js";
 
-export { Semaphore };
-
 export const HTTP_DEFAULTS = {
   /** Per attempt. Reasoning models used as graders can think for a minute or more. */
   timeoutMs: 120_000,
@@ -22,10 +20,12 @@ export const HTTP_DEFAULTS = {
   /** Longest Retry-After we wait for; a longer one is shortened to this. */
   maxRetryAfterMs: 60_000,
   concurrency: 8,
+  /** A response body larger than this fails (without retry): a runaway server must not exhaust memory. */
+  maxResponseBytes: 16 * 1024 * 1024,
 } as const;
 
 export interface HttpClientOptions {
-  /** Bearer token. undefined → $GRADERKIT_API_KEY, else $OPENAI_API_KEY; "" → no Authorization header. */
+  /** Bearer token; undefined or "" → no Authorization header. (The environment is read by src/config.) */
   apiKey?: string;
   timeoutMs?: number;
   maxRetries?: number;
@@ -34,6 +34,7 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** Requests in flight at once (a retry waits for its backoff outside the bound). */
   concurrency?: number;
+  maxResponseBytes?: number;
 }
 
 export type PostResult =
@@ -69,10 +70,26 @@ export function recordPost(stats: RequestStats, r: PostResult): void {
   if (!r.ok) stats.failures++;
 }
 
-/** The key the environment provides when none is given explicitly. */
-export function resolveApiKey(explicit: string | undefined): string | undefined {
-  const key = explicit ?? process.env.GRADERKIT_API_KEY ?? process.env.OPENAI_API_KEY;
-  return key === "" ? undefined : key;
+/**
+ * Refuse a base URL that carries credentials (`https://user:key@host/v1`): fetch would send them,
+ * error messages would print them, and the cache key would store them. Keys go in `apiKey`.
+ */
+export function checkBaseUrl(baseUrl: string): void {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new RangeError(`base URL ${JSON.stringify(baseUrl)} is not a valid URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new RangeError(`base URL ${JSON.stringify(baseUrl)} must be http:// or https://`);
+  if (url.username || url.password) {
+    throw new RangeError(`base URL ${url.protocol}//***@${url.host}${url.pathname} must not contain credentials: give the key as apiKey instead`);
+  }
+}
+
+/** Every occurrence of the key in a message, replaced: servers echo request headers in error pages. */
+export function redact(text: string, secret: string | undefined): string {
+  return secret && secret.length >= 4 ? text.split(secret).join("[redacted]") : text;
 }
 
 /** `https://host/v1/` + `chat/completions` → `https://host/v1/chat/completions`. */
@@ -111,6 +128,7 @@ export function backoffDelay(retry: number, baseMs: number, maxMs: number, rando
 
 type Attempt =
   | { kind: "response"; status: number; headers: Headers; text: string }
+  | { kind: "too_large"; status: number; limit: number }
   | { kind: "timeout" }
   | { kind: "network"; message: string };
 
@@ -132,6 +150,7 @@ function networkMessage(err: unknown): string {
 }
 
 export class HttpClient {
+  /** The key sent when a request names none (postJson's `auth` overrides it). */
   readonly apiKey: string | undefined;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
@@ -139,9 +158,11 @@ export class HttpClient {
   private readonly backoffMaxMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly semaphore: Semaphore;
+  private readonly maxResponseBytes: number;
 
   constructor(options: HttpClientOptions = {}) {
-    this.apiKey = resolveApiKey(options.apiKey);
+    this.apiKey = options.apiKey === "" ? undefined : options.apiKey;
+    this.maxResponseBytes = options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes;
     this.timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
     this.maxRetries = options.maxRetries ?? HTTP_DEFAULTS.maxRetries;
     this.backoffBaseMs = options.backoffBaseMs ?? HTTP_DEFAULTS.backoffBaseMs;
@@ -177,16 +198,17 @@ export class HttpClient {
           return {
             ok: false,
             status: a.status,
-            details: `invalid JSON in HTTP ${a.status} response from ${url}: ${excerpt(a.text)}`,
+            details: redact(`invalid JSON in HTTP ${a.status} response from ${url}: ${excerpt(a.text)}`, apiKey),
             attempts: attempt,
           };
         }
       }
 
-      const retryable = a.kind !== "response" || isRetryableStatus(a.status, a.headers);
+      // An oversized answer would be as large the next time: never retried.
+      const retryable = a.kind === "response" ? isRetryableStatus(a.status, a.headers) : a.kind !== "too_large";
       if (!retryable || !canRetry) {
-        const status = a.kind === "response" ? a.status : null;
-        return { ok: false, status, details: this.describe(url, a, attempt), attempts: attempt };
+        const status = a.kind === "response" || a.kind === "too_large" ? a.status : null;
+        return { ok: false, status, details: redact(this.describe(url, a, attempt), apiKey), attempts: attempt };
       }
 
       const asked = a.kind === "response" ? parseRetryAfter(a.headers) : null;
@@ -204,7 +226,11 @@ export class HttpClient {
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
       const res = await fetch(url, { method: "POST", headers, body: payload, signal: controller.signal });
-      const text = await res.text();
+      const text = await this.readCapped(res);
+      if (text === null) {
+        controller.abort();
+        return { kind: "too_large", status: res.status, limit: this.maxResponseBytes };
+      }
       return { kind: "response", status: res.status, headers: res.headers, text };
     } catch (err) {
       if (controller.signal.aborted) return { kind: "timeout" };
@@ -214,15 +240,58 @@ export class HttpClient {
     }
   }
 
+  /** The body as text, or null once it exceeds maxResponseBytes (it is not read further). */
+  private async readCapped(res: Response): Promise<string | null> {
+    const declared = Number(res.headers.get("content-length"));
+    if (declared > this.maxResponseBytes || !res.body) return declared > this.maxResponseBytes ? null : res.text();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > this.maxResponseBytes) {
+        await reader.cancel().catch(() => undefined);
+        return null;
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
   private describe(url: string, a: Attempt, attempts: number): string {
     const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
     switch (a.kind) {
       case "response":
         return `HTTP ${a.status} from ${url} after ${tries}: ${excerpt(a.text)}`;
+      case "too_large":
+        return `HTTP ${a.status} response from ${url} exceeds ${a.limit} bytes (maxResponseMb); not retried (${tries})`;
       case "timeout":
         return `request to ${url} timed out after ${this.timeoutMs} ms (${tries})`;
       case "network":
         return `connection error to ${url}: ${a.message} (${tries})`;
     }
+  }
+}
+
+/**
+ * One HttpClient per endpoint (base URL), shared by every executor that calls it, so the
+ * in-flight bound is per endpoint whatever mix of chat and embedding calls goes there.
+ */
+export class EndpointClients {
+  private readonly clients = new Map<string, HttpClient>();
+  constructor(private readonly options: Omit<HttpClientOptions, "apiKey"> = {}) {}
+
+  /** The client of `baseUrl` (checked: no credentials in the URL). */
+  for(baseUrl: string): HttpClient {
+    const key = baseUrl.replace(/\/+$/, "");
+    let client = this.clients.get(key);
+    if (!client) {
+      checkBaseUrl(key);
+      client = new HttpClient(this.options);
+      this.clients.set(key, client);
+    }
+    return client;
   }
 }

@@ -3,12 +3,13 @@
 
 export {
   HTTP_DEFAULTS,
+  EndpointClients,
   HttpClient,
-  Semaphore,
   backoffDelay,
+  checkBaseUrl,
   isRetryableStatus,
   parseRetryAfter,
-  resolveApiKey,
+  redact,
   type ExecutorStats,
   type HttpClientOptions,
   type PostResult,

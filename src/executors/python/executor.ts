@@ -37,6 +37,9 @@ export interface PythonExecutorOptions {
   env?: Record<string, string>;
 }
 
+/** The hosted sandbox's limits (spec §5): 2 minutes, 2 GB; the CLI's --help shows these. */
+export const PYTHON_DEFAULTS = { timeoutSeconds: 120, memoryMb: 2048, outputFileMb: 1024 } as const;
+
 /** Expected duration of the calls one message carries: small enough to keep latency low. */
 const BATCH_BUDGET_MS = 20;
 const MAX_BATCH = 32;
@@ -114,10 +117,10 @@ class PythonPool implements PythonExecutor {
 
   constructor(options: PythonExecutorOptions = {}) {
     this.python = options.python ?? "python3";
-    this.timeoutMs = Math.max(0.001, options.timeoutSeconds ?? 120) * 1000;
-    this.memoryMb = options.memoryMb ?? 2048;
+    this.timeoutMs = Math.max(0.001, options.timeoutSeconds ?? PYTHON_DEFAULTS.timeoutSeconds) * 1000;
+    this.memoryMb = options.memoryMb ?? PYTHON_DEFAULTS.memoryMb;
     this.maxWorkers = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
-    this.outputFileMb = options.outputFileMb ?? 1024;
+    this.outputFileMb = options.outputFileMb ?? PYTHON_DEFAULTS.outputFileMb;
     this.extraEnv = options.env ?? {};
   }
 

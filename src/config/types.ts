@@ -1,0 +1,64 @@
+// graderkit.config.json: how executors are built, shared by the CLI, the server and library users
+// (createExecutors). test/config.test.ts checks that these types and the schema agree.
+
+export type PythonSandboxMode = "auto" | "bwrap" | "none";
+
+export interface PythonConfig {
+  /** Interpreter name on PATH or path (default python3). */
+  path?: string;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+  /** Worker processes (default: the number of CPUs). */
+  workers?: number;
+}
+
+export interface ModelRouteConfig {
+  /** Another OpenAI-compatible endpoint for this grader model name. */
+  baseUrl?: string;
+  /** The model name sent instead of the grader's. */
+  model?: string;
+  /** Key for this route; a route with its own baseUrl does not inherit the main key. */
+  apiKey?: string;
+}
+
+export interface ModelConfig {
+  /** OpenAI-compatible endpoint for score_model / label_model, e.g. http://127.0.0.1:8000/v1. */
+  baseUrl?: string;
+  apiKey?: string;
+  timeoutSeconds?: number;
+  maxRetries?: number;
+  /** Requests in flight at once, per endpoint (shared by chat and embeddings on the same endpoint). */
+  concurrency?: number;
+  /** Largest response body accepted, in MB; a larger one fails without retry. */
+  maxResponseMb?: number;
+  /** Grader model name → another endpoint and/or model. */
+  routes?: Record<string, ModelRouteConfig>;
+}
+
+export interface EmbeddingConfig {
+  /** Default: the model endpoint. */
+  baseUrl?: string;
+  apiKey?: string;
+  model?: string;
+  /** Texts per embeddings request. */
+  batchSize?: number;
+}
+
+export interface CacheConfig {
+  enabled?: boolean;
+  /** Default .graderkit-cache in the working directory. */
+  dir?: string;
+}
+
+export interface ExecutorsConfig {
+  python?: PythonConfig;
+  model?: ModelConfig;
+  embedding?: EmbeddingConfig;
+  cache?: CacheConfig;
+}
+
+export interface GraderkitConfig {
+  /** Editors' schema hint; ignored. */
+  $schema?: string;
+  executors?: ExecutorsConfig;
+}
