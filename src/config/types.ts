@@ -1,7 +1,7 @@
 // graderkit.config.json: how executors are built, shared by the CLI, the server and library users
 // (createExecutors). test/config.test.ts checks that these types and the schema agree.
 
-export type PythonSandboxMode = "auto" | "bwrap" | "none";
+import type { ChatRoute } from "../executors/openai/chat.js";
 
 export interface PythonConfig {
   /** Interpreter name on PATH or path (default python3). */
@@ -12,14 +12,8 @@ export interface PythonConfig {
   workers?: number;
 }
 
-export interface ModelRouteConfig {
-  /** Another OpenAI-compatible endpoint for this grader model name. */
-  baseUrl?: string;
-  /** The model name sent instead of the grader's. */
-  model?: string;
-  /** Key for this route; a route with its own baseUrl does not inherit the main key. */
-  apiKey?: string;
-}
+/** A grader model name routed to another endpoint and/or model (the chat executor's own route type). */
+export type ModelRouteConfig = ChatRoute;
 
 export interface ModelConfig {
   /** OpenAI-compatible endpoint for score_model / label_model, e.g. http://127.0.0.1:8000/v1. */
