@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from "../src/engine/run.js";
 import { COMMANDS } from "../src/cli/main.js";
-import { closest, formatOptions, parseOptions, UsageError, type OptionSpec } from "../src/cli/options.js";
+import { formatOptions, parseOptions, UsageError, type OptionSpec } from "../src/cli/options.js";
+import { nearestMatch } from "../src/metrics/nearest.js";
 import { cli } from "./helpers/cli.js";
 
 const TABLE = [
@@ -56,8 +57,8 @@ describe("parseOptions", () => {
   });
 
   it("suggests only near misses", () => {
-    expect(closest("vaildate", ["validate", "grade", "run"])).toBe("validate");
-    expect(closest("frobnicate", ["validate", "grade", "run"])).toBeUndefined();
+    expect(nearestMatch("vaildate", ["validate", "grade", "run"])).toBe("validate");
+    expect(nearestMatch("frobnicate", ["validate", "grade", "run"])).toBeUndefined();
   });
 
   it("generates help from the same table: names, arguments, ranges, defaults", () => {

@@ -75,6 +75,53 @@ describe("graderkit validate", () => {
     expect((await cli(["validate", "--target", "prod", exactPath])).code).toBe(2);
     expect((await cli(["validate"])).code).toBe(2);
   });
+  it("a grader with a BOM is valid; a syntax error names line and column (issue 10 item 21)", async () => {
+    const bom = join(dir, "bom.json");
+    writeLines(dir, "bom.json", ["\ufeff" + JSON.stringify(exact)]);
+    expect((await cli(["validate", bom])).code).toBe(0);
+    writeLines(dir, "syntax.json", ["{", '  "type": "string_check",', '  "name": "x"', '  "input": "a"', "}"]);
+    const r = await cli(["validate", join(dir, "syntax.json")]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`${join(dir, "syntax.json")}:4:3: /: not valid JSON: line 4, column 3: unexpected '"': expected ',' or '}' after a property value\n`);
+  });
+  it("compiles python sources: a syntax error is a problem at /source, also inside multi (item 23)", async () => {
+    const source = "def grade(sample, item):\n    return (1\n";
+    const py = writeJson(dir, "py-syntax.json", { type: "python", name: "p", source });
+    const r = await cli(["validate", py]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`${py}: /source: SyntaxError: '(' was never closed (line 2, column 12 of the source)\n`);
+    const multi = writeJson(dir, "multi-syntax.json", { type: "multi", name: "m", graders: { fmt: { type: "python", name: "fmt", source } }, calculate_output: "fmt" });
+    expect((await cli(["validate", multi])).stdout).toContain(`${multi}: /graders/fmt/source: SyntaxError`);
+    const noPython = await cli(["validate", py, "--python", "/nonexistent/python3"]);
+    expect(noPython.code).toBe(0);
+    expect(noPython.stderr).toContain(`warning: ${py}: /source: python source not compiled: python interpreter "/nonexistent/python3" not usable`);
+  });
+  it("'-' reads the grader from stdin (item 25)", async () => {
+    const r = await cli(["validate", "-"], { input: JSON.stringify(exact) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("stdin: ok\n");
+    const bad = await cli(["validate", "--json", "-"], { input: JSON.stringify({ ...exact, operation: "x" }) });
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).error.param).toBe("/operation");
+  });
+  it("--json on several files: an array with file, grader or error, every problem and warning; a missing file does not stop the others (item 27)", async () => {
+    const { name: _n, ...unnamed } = exact;
+    const warned = writeJson(dir, "unnamed.json", unnamed);
+    const bad = writeJson(dir, "bad3.json", { ...exact, operation: "x", refrence: "y" });
+    const missing = join(dir, "missing-too.json");
+    const r = await cli(["validate", "--json", missing, warned, bad]);
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout);
+    expect(out.map((e: { file: string }) => e.file)).toEqual([missing, warned, bad]);
+    expect(out[0]).toMatchObject({ error: { type: "io_error", code: "ENOENT" }, problems: [], warnings: [] });
+    expect(out[1]).toMatchObject({ grader: { name: "string_check" }, problems: [], warnings: [{ pointer: "/name", code: "missing_name" }] });
+    expect(out[2].error.param).toBeDefined();
+    expect(out[2].problems.map((p: { pointer: string }) => p.pointer).sort()).toEqual(["/operation", "/refrence"]);
+    const text = await cli(["validate", missing, exactPath]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe(`${exactPath}: ok\n`);
+    expect(text.stderr).toContain(`${missing}: cannot read (ENOENT)`);
+  });
 });
 
 describe("graderkit grade", () => {

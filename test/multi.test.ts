@@ -33,7 +33,7 @@ describe("multi", () => {
     expect(res.sub_rewards).toEqual({ exact: 1, hint: 0 });
     expect(res.reward).toBe(1);
     expect(res.metadata.errors.invalid_variable_error).toBe(true);
-    expect(res.error).toMatchObject({ flag: "invalid_variable_error", path: "hint/input" });
+    expect(res.error).toMatchObject({ flag: "invalid_variable_error", path: "/graders/hint/input" });
   });
 
   it("a non-finite result is reward 0 with other_error naming the formula and sub-rewards", async () => {
@@ -93,5 +93,14 @@ describe("multi", () => {
     const res = await gradeSample(multi({ exact, tone }, "0.5 * exact + 0.5 * tone"), { model_sample: "Paris", item: { answer: "Paris" } }, { executors: { chat } });
     expect(res.sub_rewards).toEqual({ exact: 1, tone: 1 });
     expect(res.reward).toBe(1);
+  });
+
+  it("children keyed __proto__, constructor or toString are graded like any other", async () => {
+    const graders = JSON.parse(JSON.stringify({ x: exact }).replace('"x"', '"__proto__"'));
+    Object.assign(graders, { constructor: mention, toString: exact });
+    const res = await gradeSample(multi(graders, "__proto__ + constructor + 2 * toString"), { model_sample: "Paris", item: { answer: "Paris" } });
+    expect(res.reward).toBe(4);
+    expect(JSON.parse(JSON.stringify(res.sub_rewards))).toEqual(JSON.parse('{"__proto__": 1, "constructor": 1, "toString": 1}'));
+    expect(Object.keys(res.metadata.scores)).toEqual(["__proto__", "constructor", "toString"]);
   });
 });

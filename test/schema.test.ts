@@ -168,6 +168,27 @@ describe("normalization (spec §1, decided)", () => {
   });
 });
 
+describe("template warnings (issue 10 item 28)", () => {
+  const check = (input: string, reference = "x") => validateGrader({ type: "string_check", name: "s", input, reference, operation: "eq" });
+  it("warns, without failing, on a '{{' that is never closed", () => {
+    const r = check("{{ sample.output_text }} {{ oops");
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toEqual([{ pointer: "/input", message: "'{{' at offset 25 is never closed: it is rendered as plain text", code: "unclosed_placeholder" }]);
+  });
+  it("warns on a sample field no sample has, with a suggestion", () => {
+    const r = check("{{ sample.outptu_text }}", "{{ sample.output_json.answer }} {{ sample.transcript }}");
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map((w) => [w.pointer, w.message])).toEqual([
+      ["/input", "{{ sample.outptu_text }}: no sample has 'outptu_text' (did you mean sample.output_text?); sample fields are output_text, output_json, output_tools, choices, output_audio"],
+      ["/reference", "{{ sample.transcript }}: no sample has 'transcript'; sample fields are output_text, output_json, output_tools, choices, output_audio"],
+    ]);
+  });
+  it("points into multi children", () => {
+    const r = validateGrader({ type: "multi", name: "m", graders: { a: { type: "string_check", name: "a", input: "{{ sample.text }}", reference: "x", operation: "eq" } }, calculate_output: "a" });
+    expect(r.warnings.map((w) => w.pointer)).toEqual(["/graders/a/input"]);
+  });
+});
+
 describe("fine-tuning job payload", () => {
   const job = (hp: Record<string, unknown>, grader: unknown = stringCheck) => ({
     model: "o4-mini",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GradingFailure } from "../src/core/response.js";
-import { compileTemplate, parsePlaceholders, TemplateSyntaxError } from "../src/templates/template.js";
+import { compileTemplate, parsePlaceholders, TemplateSyntaxError, unclosedOpenings } from "../src/templates/template.js";
 
 const scope = {
   sample: {
@@ -74,5 +74,28 @@ describe("templates", () => {
   it("parses each placeholder once, with canonical paths", () => {
     const ps = parsePlaceholders("{{ sample.output_tools[0].function.name }} and {{item.a}}");
     expect(ps.map((p) => p.path)).toEqual(["sample.output_tools[0].function.name", "item.a"]);
+  });
+  it("a missing path's message says what is there instead", () => {
+    const message = (t: string) => {
+      try {
+        compileTemplate(t).render(scope);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error("rendered");
+    };
+    expect(message("{{ item.anwser }}")).toBe("template variable {{ item.anwser }} not found: item.anwser does not exist in this item (item has: answer, answer-key, n, tags, empty)");
+    expect(message("{{ item.answer.length }}")).toMatch(/\(item\.answer is a string\)$/);
+    expect(message("{{ item.tags[5] }}")).toMatch(/\(item\.tags is an array of 2\)$/);
+    expect(message("{{ sample.output_json.nested.a.c }}")).toMatch(/\(sample\.output_json\.nested\.a has: b\)$/);
+    const many = { sample: {}, item: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])) };
+    expect(() => compileTemplate("{{ item.x }}").render(many)).toThrow(/item has: k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, … \(20 keys\)\)$/);
+    expect(() => compileTemplate("{{ item.x }}").render({ sample: {}, item: {} })).toThrow(/\(item is empty\)$/);
+  });
+  it("finds the unclosed openings", () => {
+    expect(unclosedOpenings("{{ item.a }} and {{ b")).toEqual([17]);
+    expect(unclosedOpenings("{{ x {{ item.a }}")).toEqual([]);
+    expect(unclosedOpenings("{{ a }} {{ b }}")).toEqual([]);
+    expect(unclosedOpenings("a {{ b {{ c")).toEqual([2, 7]);
   });
 });

@@ -20,6 +20,8 @@ export interface Io {
   /** Whether stdout / stderr are terminals (progress lines, colours). */
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** Standard input ('-' as a file argument). */
+  stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }

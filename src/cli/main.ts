@@ -8,7 +8,7 @@ import { gradeCommand } from "./commands/grade.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { validateCommand } from "./commands/validate.js";
-import { closest } from "./options.js";
+import { nearestMatch } from "../metrics/nearest.js";
 
 export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, exportCommand, doctorCommand];
 
@@ -29,7 +29,7 @@ Exit status: 0 success, 1 the command's check failed, 2 usage or I/O error (READ
 function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name);
   if (command) return command;
-  const hint = closest(name, ["help", ...COMMANDS.map((c) => c.name)]);
+  const hint = nearestMatch(name, ["help", ...COMMANDS.map((c) => c.name)]);
   throw new UsageError(`unknown command '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; run 'graderkit --help' for the list`);
 }
 
@@ -72,6 +72,7 @@ export function processIo(): Io {
     stderr: (t) => process.stderr.write(t),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
   };

@@ -2,7 +2,7 @@
 // does), so the two cannot drift: an option's name, argument, type, range, default and
 // description are written once. Values come out parsed and range-checked, typed from the table.
 
-import { levenshteinDistance } from "../metrics/fuzzy-match.js";
+import { nearestMatch } from "../metrics/nearest.js";
 
 interface OptionBase {
   /** Long name without dashes: "workers" → --workers. */
@@ -75,20 +75,6 @@ export class UsageError extends Error {
 
 export const HELP_OPTION: BooleanOption = { name: "help", short: "h", type: "boolean", description: "Show this help" };
 
-/** The closest of `candidates` to `word`, if it is close enough to be a likely typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = levenshteinDistance(word, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
-
 function describeRange(o: NumberOption): string {
   const kind = o.type === "integer" ? "an integer" : "a number";
   const parts: string[] = [];
@@ -116,7 +102,7 @@ function convert(o: OptionSpec, raw: string): unknown {
       return parseNumber(o, raw);
     case "choice":
       if (!o.choices.includes(raw)) {
-        const hint = closest(raw, o.choices);
+        const hint = nearestMatch(raw, o.choices);
         throw new UsageError(`--${o.name} must be one of ${o.choices.join(", ")}, got '${raw}'${hint ? ` (did you mean ${hint}?)` : ""}`);
       }
       return raw;
@@ -165,7 +151,7 @@ export function parseOptions<const Os extends readonly OptionSpec[]>(options: Os
       if (eq >= 0) inline = arg.slice(eq + 1);
       spec = byName.get(name);
       if (!spec) {
-        const hint = closest(name, [...byName.keys()]);
+        const hint = nearestMatch(name, [...byName.keys()]);
         throw new UsageError(`unknown option --${name}${hint ? ` (did you mean --${hint}?)` : ""}`);
       }
     } else {

@@ -1,6 +1,7 @@
 // multi (spec §7): grade every child independently (async children concurrently), then combine
 // their rewards with the compiled calculate_output formula. A failing child contributes 0 and
-// its flags are raised on the parent, with error.path naming the child's key.
+// its flags are raised on the parent, with error.path the JSON pointer of the failing field
+// (/graders/KEY/input). Keys are user data: "__proto__" or "constructor" are keys like any other.
 
 import { compileFormula } from "../formula/index.js";
 import {
@@ -13,17 +14,19 @@ import {
   type TokenUsage,
 } from "../core/response.js";
 import type { MultiGrader } from "../schema/types.js";
+import { dictionary } from "../util/dictionary.js";
+import { pointerJoin } from "../util/json-pointer.js";
 import { runGrader } from "./run.js";
 import type { ChildCompiler, CompiledGrader, GradeOutput } from "./types.js";
 
 function combine(keys: readonly string[], children: RunResponse[], formula: ReturnType<typeof compileFormula>): GradeOutput {
-  const sub_rewards: Record<string, number> = {};
-  const scores: Record<string, unknown> = {};
+  const sub_rewards = dictionary<number>();
+  const scores = dictionary<unknown>();
   const errors: Partial<GraderErrors> = {};
   let error: RunError | undefined;
   let token_usage: TokenUsage | null = null;
   let sampled_model_name: string | null = null;
-  const usage_per_model: Record<string, TokenUsage> = {};
+  const usage_per_model = dictionary<TokenUsage>();
   children.forEach((child, i) => {
     const key = keys[i];
     sub_rewards[key] = child.reward;
@@ -34,7 +37,7 @@ function combine(keys: readonly string[], children: RunResponse[], formula: Retu
     errors.python_grader_runtime_error_details ??= ce.python_grader_runtime_error_details ?? undefined;
     errors.model_grader_server_error_details ??= ce.model_grader_server_error_details ?? undefined;
     if (child.error && !error) {
-      error = { ...child.error, path: child.error.path ? `${key}${child.error.path}` : key };
+      error = { ...child.error, path: pointerJoin("/graders", key) + (child.error.path ?? "") };
     }
     token_usage = addTokenUsage(token_usage, child.metadata.token_usage);
     sampled_model_name ??= child.metadata.sampled_model_name;
@@ -51,7 +54,7 @@ function combine(keys: readonly string[], children: RunResponse[], formula: Retu
     throw new GradingFailure(
       "other_error",
       `calculate_output '${formula.source}' gave ${reward} with ${values}`,
-      "calculate_output",
+      "/calculate_output",
       {},
       { scores, token_usage, sampled_model_name, usage_per_model },
     );

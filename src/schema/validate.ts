@@ -5,7 +5,8 @@
 import { pointerJoin } from "../util/json-pointer.js";
 import { ajvProblems, schemaValidator, type Problem } from "./ajv.js";
 import { compileFormula, FormulaError } from "../formula/index.js";
-import { parsePlaceholders, TemplateSyntaxError } from "../templates/template.js";
+import { nearestMatch } from "../metrics/nearest.js";
+import { parsePlaceholders, SAMPLE_FIELDS, TemplateSyntaxError, unclosedOpenings } from "../templates/template.js";
 import { fineTuningJobSchema, graderSchema } from "./grader-schema.js";
 import type { Grader, Target } from "./types.js";
 
@@ -52,13 +53,28 @@ export function normalizeGrader(input: unknown, warnings: Problem[], pointer = "
 
 // ---- checks that need code ----------------------------------------------------------------
 
-function checkTemplate(text: unknown, pointer: string, problems: Problem[]): void {
+function checkTemplate(text: unknown, pointer: string, problems: Problem[], warnings: Problem[]): void {
   if (typeof text !== "string") return;
+  let placeholders;
   try {
-    parsePlaceholders(text);
+    placeholders = parsePlaceholders(text);
   } catch (err) {
     if (err instanceof TemplateSyntaxError) problems.push({ pointer, message: err.message, code: "invalid_template" });
     else throw err;
+    return;
+  }
+  for (const offset of unclosedOpenings(text)) {
+    warnings.push({ pointer, message: `'{{' at offset ${offset} is never closed: it is rendered as plain text`, code: "unclosed_placeholder" });
+  }
+  for (const p of placeholders) {
+    const field = p.steps[0];
+    if (p.namespace !== "sample" || typeof field !== "string" || SAMPLE_FIELDS.includes(field)) continue;
+    const hint = nearestMatch(field, SAMPLE_FIELDS);
+    warnings.push({
+      pointer,
+      message: `${p.raw}: no sample has '${field}'${hint ? ` (did you mean sample.${hint}?)` : ""}; sample fields are ${SAMPLE_FIELDS.join(", ")}`,
+      code: "unknown_sample_field",
+    });
   }
 }
 
@@ -87,7 +103,7 @@ export function templateFields(g: Record<string, unknown>, pointer: string): Arr
 }
 
 function checkLeaf(g: Record<string, unknown>, pointer: string, target: Target, problems: Problem[], warnings: Problem[]): void {
-  for (const [p, t] of templateFields(g, pointer)) checkTemplate(t, p, problems);
+  for (const [p, t] of templateFields(g, pointer)) checkTemplate(t, p, problems, warnings);
   switch (g.type) {
     case "text_similarity":
       if (g.evaluation_metric === "cosine" && target === "rft") {

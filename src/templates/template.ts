@@ -79,6 +79,18 @@ export function formatPath(namespace: string, steps: readonly PathStep[]): strin
   return out;
 }
 
+/** Offsets of `{{` that no `}}` closes: rendered as plain text (decided), worth a warning. */
+export function unclosedOpenings(source: string): number[] {
+  const out: number[] = [];
+  let pos = 0;
+  for (const m of source.matchAll(PLACEHOLDER)) {
+    for (let i = source.indexOf("{{", pos); i >= 0 && i < (m.index ?? 0); i = source.indexOf("{{", i + 2)) out.push(i);
+    pos = (m.index ?? 0) + m[0].length;
+  }
+  for (let i = source.indexOf("{{", pos); i >= 0; i = source.indexOf("{{", i + 2)) out.push(i);
+  return out;
+}
+
 /** Parse every `{{ … }}` of a text. Throws TemplateSyntaxError on the first malformed one. */
 export function parsePlaceholders(source: string): Placeholder[] {
   const out: Placeholder[] = [];
@@ -107,10 +119,34 @@ export function renderValue(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function missing(p: Placeholder, where?: string): GradingFailure {
+/** The fields a sample can have (spec §2); a `sample.*` path outside them is suspicious. */
+export const SAMPLE_FIELDS: readonly string[] = ["output_text", "output_json", "output_tools", "choices", "output_audio"];
+
+const MAX_LISTED_KEYS = 12;
+
+/** What exists where a path stops resolving: "item has: answer, id", "item.a is a string". */
+function whatIsThere(scope: TemplateScope, p: Placeholder): string {
+  let value: unknown = scope[p.namespace];
+  const steps: PathStep[] = [];
+  for (const step of p.steps) {
+    const next = lookup(scope, { ...p, steps: [...steps, step] });
+    if (next === undefined) break;
+    steps.push(step);
+    value = next;
+  }
+  const at = formatPath(p.namespace, steps);
+  if (Array.isArray(value)) return `${at} is an array of ${value.length}`;
+  if (value === null || typeof value !== "object") return `${at} is ${value === null ? "null" : `a ${typeof value}`}`;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return `${at} is empty`;
+  const listed = keys.slice(0, MAX_LISTED_KEYS).join(", ");
+  return `${at} has: ${listed}${keys.length > MAX_LISTED_KEYS ? `, … (${keys.length} keys)` : ""}`;
+}
+
+function missing(scope: TemplateScope, p: Placeholder, where?: string): GradingFailure {
   return new GradingFailure(
     "invalid_variable_error",
-    `template variable ${p.raw} not found: ${p.path} does not exist in this ${p.namespace}`,
+    `template variable ${p.raw} not found: ${p.path} does not exist in this ${p.namespace} (${whatIsThere(scope, p)})`,
     where,
   );
 }
@@ -118,7 +154,7 @@ function missing(p: Placeholder, where?: string): GradingFailure {
 /** Resolve a placeholder to its raw value (not stringified); throws when the path is missing. */
 export function resolve(scope: TemplateScope, p: Placeholder, where?: string): unknown {
   const v = lookup(scope, p);
-  if (v === undefined) throw missing(p, where);
+  if (v === undefined) throw missing(scope, p, where);
   return v;
 }
 
