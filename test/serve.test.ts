@@ -3,6 +3,8 @@
 // (404/405/413, bad JSON), and one test drives the real CLI process.
 
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import OpenAI, { BadRequestError } from "openai";
 import type { GraderRunParams } from "openai/resources/fine-tuning/alpha/graders";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,7 +55,7 @@ function untimed(res: object): unknown {
 }
 
 async function post(path: string, body: string | Buffer, init: RequestInit = {}): Promise<{ status: number; headers: Headers; json: any }> {
-  const res = await fetch(`${url}${path}`, { method: "POST", body, ...init });
+  const res = await fetch(`${url}${path}`, { method: "POST", body, ...init, headers: { "content-type": "application/json", ...(init.headers as Record<string, string> | undefined) } });
   return { status: res.status, headers: res.headers, json: await res.json() };
 }
 
@@ -188,7 +190,118 @@ describe("HTTP edges (plain fetch)", () => {
   });
 });
 
+describe("hardening (issue 10 items 13, 14, 16, 17, 18)", () => {
+  const RUN = "/fine_tuning/alpha/graders/run";
+  const hostOf = () => new URL(url).host;
+
+  it("refuses non-JSON content types, foreign origins and foreign Host names before grading anything", async () => {
+    const marker = `${tempDir("graderkit-csrf-")}/written`;
+    const writer = { type: "python", name: "w", source: `def grade(sample, item):\n    open(${JSON.stringify(marker)}, "w").write("x")\n    return 1\n` };
+    const body = JSON.stringify({ grader: writer, model_sample: "x" });
+    const plain = await post(RUN, body, { headers: { "content-type": "text/plain" } });
+    expect(plain.status).toBe(415);
+    expect(plain.json.error.message).toContain("Content-Type must be application/json");
+    const page = await post(RUN, body, { headers: { origin: "https://evil.example" } });
+    expect(page.status).toBe(403);
+    expect(page.json.error.message).toBe('requests from origin "https://evil.example" are not allowed (allow it with --allow-origin)');
+    // DNS rebinding: the page's name resolves to 127.0.0.1, so the Host header carries it.
+    const port = new URL(url).port;
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: `/v1${RUN}`, method: "POST", headers: { host: `evil.example:${port}`, "content-type": "application/json" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(rebound).toBe(403);
+    expect(existsSync(marker)).toBe(false);
+    // The server's own names and same-origin pages are fine.
+    const local = await post(RUN, JSON.stringify({ grader: exact, model_sample: "a", item: { answer: "a" } }), { headers: { origin: `http://${hostOf()}` } });
+    expect(local.status).toBe(200);
+  });
+
+  it("allowed origins and hosts are configurable", async () => {
+    const s = createGradersServer({ executors: {}, port: 0, allowedOrigins: ["http://localhost:5173"], allowedHosts: ["graders.internal"] });
+    const { url: u } = await s.listen();
+    try {
+      const res = await fetch(`${u}${RUN}`, { method: "POST", headers: { "content-type": "application/json", origin: "http://localhost:5173" }, body: JSON.stringify({ grader: exact, model_sample: "a", item: { answer: "a" } }) });
+      expect(res.status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("a text field over the limit is a 400 naming it, before any grading", async () => {
+    const s = createGradersServer({ executors: {}, port: 0, maxFieldChars: 1000 });
+    const { url: u } = await s.listen();
+    try {
+      const send = (body: object) => fetch(`${u}${RUN}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+      const long = await send({ grader: fuzzy, model_sample: "a".repeat(1001) });
+      expect(long.status).toBe(400);
+      expect(long.json.error).toMatchObject({ param: "/model_sample", code: "field_too_long", message: "/model_sample is 1001 characters; the limit is 1000 (maxFieldChars)" });
+      const nested = await send({ grader: fuzzy, model_sample: "a", item: { answer: { parts: ["b".repeat(2000)] } } });
+      expect(nested.json.error.param).toBe("/item/answer/parts/0");
+      expect((await send({ grader: fuzzy, model_sample: "a".repeat(1000), item: { answer: "a" } })).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("a grader nested 100,000 levels deep is a 400, not a stack overflow", async () => {
+    const n = 100_000;
+    const deep = `{"grader": ${'{"a":'.repeat(n)}1${"}".repeat(n)}, "model_sample": "x"}`;
+    const r = await post(RUN, deep);
+    expect(r.status).toBe(400);
+    expect(r.json.error.code).toBe("nested_too_deeply");
+  });
+
+  it("the compile cache does not drop a __proto__ key: an unknown __proto__ field is refused every time", async () => {
+    const body = JSON.stringify({ grader: exact, model_sample: "a" }).replace('"name":"exact"', '"name":"exact","__proto__":{"x":1}');
+    expect(JSON.parse(body).grader.__proto__).toEqual({ x: 1 });
+    const first = await post(RUN, body);
+    const second = await post(RUN, body);
+    expect([first.status, second.status]).toEqual([400, 400]);
+    expect(first.json.error.message).toBe("unknown field '__proto__'");
+  });
+
+  it("on close, a request still running after the grace period gets a 503 to retry, one that finishes in time its answer", async () => {
+    const py = createPythonExecutor({ timeoutSeconds: 10, workers: 2 });
+    const s = createGradersServer({ executors: { python: py }, port: 0, closeGraceMs: 1500 });
+    const { url: u } = await s.listen();
+    const send = (grader: object) =>
+      fetch(`${u}${RUN}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ grader, model_sample: "x" }) }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+    const sleeper = (seconds: number) => ({ type: "python", name: `sleep${seconds}`, source: `import time\ndef grade(sample, item):\n    time.sleep(${seconds})\n    return 0.5\n` });
+    try {
+      const quick = send(sleeper(0.3));
+      const slow = send(sleeper(6));
+      await new Promise((r) => setTimeout(r, 150));
+      const closed = s.close();
+      const [q, sl] = await Promise.all([quick, slow]);
+      await closed;
+      expect(q).toMatchObject({ status: 200, json: { reward: 0.5 } });
+      expect(sl.status).toBe(503);
+      expect(sl.json.error).toMatchObject({ type: "server_error", code: "shutting_down" });
+    } finally {
+      await py.close();
+    }
+  });
+});
+
 describe("compile cache", () => {
+  it("is bounded by total size as well as by count", () => {
+    const lru = new Lru<string, number>(100, 10);
+    lru.set("a", 1, 4);
+    lru.set("b", 2, 4);
+    lru.set("c", 3, 4); // 12 > 10: a goes
+    expect([lru.get("a"), lru.get("b"), lru.get("c")]).toEqual([undefined, 2, 3]);
+    expect(lru.totalSize).toBe(8);
+    lru.set("huge", 4, 11); // alone over the bound: not kept, nothing evicted
+    expect([lru.get("huge"), lru.size]).toEqual([undefined, 2]);
+    lru.set("b", 5, 1); // replacing an entry replaces its size
+    expect(lru.totalSize).toBe(5);
+  });
+
   it("evicts the least recently used grader", () => {
     const lru = new Lru<string, number>(2);
     lru.set("a", 1);

@@ -19,8 +19,10 @@ import type { RunResponse } from "../core/response.js";
 import type { Grader } from "../schema/types.js";
 import { validateGrader } from "../schema/validate.js";
 import { pointerJoin } from "../util/json-pointer.js";
-import { ApiError, readJsonBody, sendJson } from "./http-json.js";
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FIELD_CHARS, fieldOverLimit, tooDeep } from "./body-limits.js";
+import { ApiError, discardBody, readJsonBody, sendJson } from "./http-json.js";
 import { Lru } from "./lru.js";
+import { checkContentType, checkHost, checkOrigin, type RequestGuardOptions } from "./request-guard.js";
 
 export interface GradersServerOptions {
   executors: Executors;
@@ -30,9 +32,22 @@ export interface GradersServerOptions {
   port?: number;
   /** Compiled graders kept, keyed by the grader's canonical JSON. Default 256; 0 disables. */
   compileCacheSize?: number;
+  /** Total size of the cached graders' JSON, in bytes. Default 64 MB. */
+  compileCacheBytes?: number;
   /** Largest request body. Default 10 MB (413 beyond). */
   maxBodyBytes?: number;
-  /** On close(), how long in-flight requests may finish before their connections are dropped. Default 10 s. */
+  /** Deepest nesting of a request body (400 beyond). Default 256. */
+  maxDepth?: number;
+  /** Longest string in model_sample or item, in characters (400 beyond). Default 100,000. */
+  maxFieldChars?: number;
+  /** Host header values accepted besides the server's own address (DNS-rebinding guard). */
+  allowedHosts?: readonly string[];
+  /** Browser origins allowed to call the server; requests with any other Origin are refused. */
+  allowedOrigins?: readonly string[];
+  /**
+   * On close(), how long in-flight requests may finish; those still running then are answered
+   * 503 (a retryable status) rather than dropped. Default 10 s.
+   */
   closeGraceMs?: number;
 }
 
@@ -82,25 +97,39 @@ function runInput(body: Body): { model_sample: string; item?: Body } {
 }
 
 export function createGradersServer(options: GradersServerOptions): GradersServer {
-  const { executors, host = "127.0.0.1", port = 8787, maxBodyBytes = 10 * 1024 * 1024, closeGraceMs = 10_000 } = options;
+  const { executors, host = "127.0.0.1", maxBodyBytes = 10 * 1024 * 1024, closeGraceMs = 10_000 } = options;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxFieldChars = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
+  // The port actually bound (for --port 0), which the Host check compares against.
+  const guard: RequestGuardOptions = { host, port: options.port ?? 8787, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins };
   // Keyed by the request's grader, before normalization: a hit skips validation and compilation.
-  const compiled = new Lru<string, CompiledGrader>(options.compileCacheSize ?? 256);
+  const compiled = new Lru<string, CompiledGrader>(options.compileCacheSize ?? 256, options.compileCacheBytes ?? 64 * 1024 * 1024);
   let closing = false;
+  /** Responses not yet sent: answered 503 if the close grace period ends first. */
+  const inFlight = new Set<ServerResponse>();
 
   function compiledGrader(grader: unknown): CompiledGrader {
     const key = canonicalJson(grader);
     let c = compiled.get(key);
     if (!c) {
       c = compileValidGrader(validGrader(grader));
-      compiled.set(key, c);
+      compiled.set(key, c, key.length);
     }
     return c;
+  }
+
+  function checkFields(body: Body): void {
+    for (const name of ["model_sample", "item"]) {
+      const over = fieldOverLimit(body[name], maxFieldChars, `/${name}`);
+      if (over) throw new ApiError(400, `${over.pointer} is ${over.length} characters; the limit is ${maxFieldChars} (maxFieldChars)`, over.pointer, "field_too_long");
+    }
   }
 
   const routes: Record<string, (body: unknown) => Promise<RunResponse | { grader: Grader }>> = {
     async run(value) {
       const body = requestBody(value, ["grader", "model_sample", "item"]);
       const input = runInput(body);
+      checkFields(body);
       return gradeSample(compiledGrader(body.grader), input, { executors });
     },
     async validate(value) {
@@ -118,7 +147,13 @@ export function createGradersServer(options: GradersServerOptions): GradersServe
     if (req.method !== "POST") {
       throw new ApiError(405, `${req.method} is not allowed on ${path}; use POST`, null, "method_not_allowed", "invalid_request_error", { allow: "POST" });
     }
+    for (const verdict of [checkHost(req.headers.host, guard), checkOrigin(req.headers.origin, guard), checkContentType(req.headers["content-type"])]) {
+      if (!verdict.ok) throw new ApiError(verdict.status, verdict.message, null, verdict.status === 415 ? "unsupported_media_type" : "forbidden");
+    }
+    if (closing) throw new ApiError(503, "the server is shutting down", null, "shutting_down", "server_error", { "retry-after": "1" });
     const body = await readJsonBody(req, maxBodyBytes);
+    const deep = tooDeep(body, maxDepth);
+    if (deep !== null) throw new ApiError(400, `the request body is nested deeper than ${maxDepth} levels (at ${deep})`, deep, "nested_too_deeply");
     reply(res, 200, await route(body));
   }
 
@@ -128,13 +163,17 @@ export function createGradersServer(options: GradersServerOptions): GradersServe
   }
 
   const server = http.createServer((req, res) => {
+    inFlight.add(res);
+    res.on("close", () => inFlight.delete(res));
     handle(req, res).catch((err: unknown) => {
       const apiError = err instanceof ApiError
         ? err
         : new ApiError(500, `internal error: ${err instanceof Error ? err.message : String(err)}`, null, null, "server_error");
-      // An unread body (404, 405) is discarded so a keep-alive connection stays usable.
-      if (!req.readableEnded) req.resume();
-      if (!res.headersSent) reply(res, apiError.status, apiError.body(), apiError.headers);
+      // An unread body (404, 405, 413...) is discarded first: a keep-alive connection stays usable,
+      // and a client still uploading gets to read the answer.
+      void discardBody(req, 4 * maxBodyBytes).then(() => {
+        if (!res.headersSent) reply(res, apiError.status, apiError.body(), apiError.headers);
+      });
     });
   });
 
@@ -142,9 +181,10 @@ export function createGradersServer(options: GradersServerOptions): GradersServe
     listen() {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
-        server.listen(port, host, () => {
+        server.listen(guard.port, host, () => {
           server.off("error", reject);
           const { port: actual } = server.address() as AddressInfo;
+          guard.port = actual;
           resolve({ url: `http://${host.includes(":") ? `[${host}]` : host}:${actual}/v1` });
         });
       });
@@ -156,7 +196,11 @@ export function createGradersServer(options: GradersServerOptions): GradersServe
           resolve();
           return;
         }
-        const grace = setTimeout(() => server.closeAllConnections(), closeGraceMs).unref();
+        const grace = setTimeout(() => {
+          // Whoever is still waiting gets an answer it can retry, then the connections go.
+          for (const res of inFlight) if (!res.headersSent) reply(res, 503, new ApiError(503, "the server stopped before this grading finished; retry", null, "shutting_down", "server_error").body(), { "retry-after": "1" });
+          server.closeAllConnections();
+        }, closeGraceMs).unref();
         server.close(() => {
           clearTimeout(grace);
           resolve();

@@ -30,8 +30,32 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 function tooLarge(limit: number): ApiError {
-  // The rest of the body is not read: close the connection rather than drain it.
+  // The connection is closed after the answer: the rest of the body is not worth keeping it for.
   return new ApiError(413, `the request body exceeds ${limit} bytes`, null, "request_too_large", "invalid_request_error", { connection: "close" });
+}
+
+/**
+ * Read and throw away what is left of a request body, up to `maxBytes` (then give up). A client
+ * still uploading when the answer comes and the socket closes sees a connection reset instead of
+ * the answer; draining first lets it read the 413.
+ */
+export function discardBody(req: IncomingMessage, maxBytes: number, timeoutMs = 5_000): Promise<void> {
+  if (req.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off("data", onData).off("end", done).off("error", done).off("close", done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    req.on("data", onData).on("end", done).on("error", done).on("close", done);
+    req.resume();
+  });
 }
 
 /** The request body parsed as JSON; rejects with a 400 (not JSON) or 413 (over `limit` bytes). */

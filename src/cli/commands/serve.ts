@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_FIELD_CHARS } from "../../server/body-limits.js";
 import { createGradersServer } from "../../server/graders-api.js";
 import { defineCommand, EXIT } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
@@ -20,17 +21,29 @@ export const serveCommand = defineCommand({
   summary: "Serve the graders API (POST /v1/fine_tuning/alpha/graders/run and /validate) locally.",
   positionals: { names: "", min: 0, max: 0 },
   description: `Point an OpenAI client at the printed URL: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1", apiKey: "any" }).
-Stops on SIGINT/SIGTERM once in-flight requests are answered.`,
+Only JSON requests (Content-Type: application/json) are served, and none from a web page of another
+origin or through a Host name that is not this server's (DNS rebinding), unless allowed below.
+Stops on SIGINT/SIGTERM: in-flight requests finish (up to 10 s; later ones get a 503 to retry).`,
   options: [
     { name: "host", type: "string", arg: "HOST", default: "127.0.0.1", description: "Address to listen on" },
     { name: "port", type: "integer", arg: "PORT", min: 0, max: 65535, default: 8787, description: "Port to listen on; 0 picks a free one, printed on stderr" },
+    { name: "allow-origin", type: "string", arg: "ORIGIN", multiple: true, description: "A browser origin allowed to call the server (e.g. http://localhost:5173); requests with another Origin header are refused" },
+    { name: "allow-host", type: "string", arg: "HOST", multiple: true, description: "A Host header accepted besides the server's own address (a name the server is reached by)" },
+    { name: "max-field-chars", type: "integer", arg: "N", min: 1, default: DEFAULT_MAX_FIELD_CHARS, description: "Longest string accepted in model_sample or item (400 beyond)" },
     ...EXECUTOR_OPTIONS,
   ],
   exitStatus: "0 stopped by a signal, 2 invalid arguments or the address cannot be used.",
   async run({ values }, io) {
     const { host, port } = values;
     const setup = buildExecutors(values, io);
-    const server = createGradersServer({ executors: setup.executors, host, port });
+    const server = createGradersServer({
+      executors: setup.executors,
+      host,
+      port,
+      allowedOrigins: values["allow-origin"],
+      allowedHosts: values["allow-host"],
+      maxFieldChars: values["max-field-chars"],
+    });
     try {
       let url: string;
       try {
