@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createChatExecutor, createEmbeddingExecutor, createResponseCache, type ChatRoute } from "../executors/openai/index.js";
 import { createPythonExecutor } from "../executors/python/executor.js";
+import type { SandboxMode } from "../executors/python/sandbox.js";
 import type { Executors } from "../core/executors.js";
 import { numberFlag, UsageError, type Io, type Options } from "./args.js";
 import { readText } from "./load.js";
@@ -14,6 +15,7 @@ export const EXECUTOR_OPTIONS: Options = {
   python: { type: "string" },
   "python-timeout": { type: "string" },
   "python-memory": { type: "string" },
+  "python-sandbox": { type: "string" },
   "model-base-url": { type: "string" },
   "model-timeout": { type: "string" },
   "embedding-base-url": { type: "string" },
@@ -26,6 +28,8 @@ export const EXECUTOR_HELP = `Executors (python, score_model, label_model, cosin
   --python PATH             Python interpreter for python graders (default python3)
   --python-timeout SECONDS  Wall time per python grader call (default 120)
   --python-memory MB        Address-space limit per python worker (default 2048)
+  --python-sandbox MODE     auto, bwrap or none: bubblewrap around python workers (auto: when it works
+                            here, else the audit-hook layer only, with a warning)
   --model-base-url URL      OpenAI-compatible endpoint for model graders, e.g. http://127.0.0.1:8000/v1
                             (default $OPENAI_BASE_URL); key from $GRADERKIT_API_KEY or $OPENAI_API_KEY
   --model-timeout SECONDS   Per-request timeout for model and embedding calls (default 120)
@@ -36,7 +40,7 @@ export const EXECUTOR_HELP = `Executors (python, score_model, label_model, cosin
   --config FILE             JSON config file (default ./graderkit.config.json if present)`;
 
 export interface GraderkitConfig {
-  python?: { path?: string; timeoutSeconds?: number; memoryMb?: number; workers?: number };
+  python?: { path?: string; timeoutSeconds?: number; memoryMb?: number; workers?: number; sandbox?: SandboxMode };
   model?: { baseUrl?: string; apiKey?: string; timeoutSeconds?: number; maxRetries?: number; concurrency?: number; routes?: Record<string, ChatRoute> };
   embedding?: { baseUrl?: string; model?: string; batchSize?: number };
   cache?: { enabled?: boolean; dir?: string };
@@ -56,9 +60,13 @@ function loadConfig(values: Record<string, unknown>, io: Io): GraderkitConfig {
   }
 }
 
+const SANDBOX_MODES: readonly SandboxMode[] = ["auto", "bwrap", "none"];
+
 export interface ExecutorSetup {
   executors: Executors;
   cacheStats(): { hits: number; misses: number } | undefined;
+  /** Warnings for the run summary, e.g. that python graders ran without bubblewrap. */
+  warnings(): string[];
   close(): Promise<void>;
 }
 
@@ -68,7 +76,12 @@ export function buildExecutors(values: Record<string, unknown>, io: Io): Executo
   const timeoutS = numberFlag(values["python-timeout"], "python-timeout", { min: 0.001 }) ?? config.python?.timeoutSeconds;
   const memoryMb = numberFlag(values["python-memory"], "python-memory", { min: 16 }) ?? config.python?.memoryMb;
   const modelTimeoutS = numberFlag(values["model-timeout"], "model-timeout", { min: 0.001 }) ?? config.model?.timeoutSeconds;
+  const sandbox = (values["python-sandbox"] as string | undefined) ?? config.python?.sandbox;
+  if (sandbox !== undefined && !SANDBOX_MODES.includes(sandbox as SandboxMode)) {
+    throw new UsageError(`--python-sandbox must be one of ${SANDBOX_MODES.join(", ")}, got ${JSON.stringify(sandbox)}`);
+  }
   const python = createPythonExecutor({
+    sandbox: sandbox as SandboxMode | undefined,
     python: (values.python as string | undefined) ?? config.python?.path,
     timeoutSeconds: timeoutS,
     memoryMb,
@@ -101,6 +114,7 @@ export function buildExecutors(values: Record<string, unknown>, io: Io): Executo
   return {
     executors: { python, chat, embedding },
     cacheStats: () => (chat || embedding ? { hits: cache.stats().hits, misses: cache.stats().misses } : undefined),
+    warnings: () => python.sandboxInfo()?.warnings ?? [],
     async close() {
       await Promise.all([python.close(), chat?.close?.(), embedding?.close?.()]);
     },

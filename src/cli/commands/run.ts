@@ -75,6 +75,7 @@ Exit status: 0 the run completed (row errors are in the rows), 2 invalid grader,
         cacheStats: setup.cacheStats,
       });
       if (showProgress && io.stderrIsTTY) io.stderr("\n");
+      if (!values.quiet) for (const w of setup.warnings()) io.stderr(`warning: ${w}\n`);
       if (!values.quiet) io.stderr(formatSummary(summary));
       if (values["summary-json"]) writeFileSync(String(values["summary-json"]), JSON.stringify(summary, null, 2) + "\n");
     } catch (err) {

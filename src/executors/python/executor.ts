@@ -81,7 +81,10 @@ interface PoolWorker {
   headStart: number;
   overdue: boolean;
   idleSince: number;
+  /** One timer per worker: the head call's overdue or timeout deadline, or its idle expiry. */
   timer?: NodeJS.Timeout;
+  timerKind?: "overdue" | "timeout" | "idle";
+  timerMs: number;
 }
 
 function serverError(type: PythonServerErrorType, details: string): PythonOutcome {
@@ -329,15 +332,23 @@ class PythonPool implements PythonPoolExecutor {
   }
 
   /** The worker's head call starts now: arm the overdue (then timeout) timer. */
-  private startHead(w: PoolWorker): void {
-    w.headStart = performance.now();
+  private startHead(w: PoolWorker, now = performance.now()): void {
+    w.headStart = now;
     w.overdue = false;
-    this.arm(w, overdueAfterMs(this.costMs.get(w.hash), this.limits), () => this.onOverdue(w));
+    this.arm(w, "overdue", overdueAfterMs(this.costMs.get(w.hash), this.limits));
   }
 
-  private arm(w: PoolWorker, ms: number, fire: () => void): void {
+  private arm(w: PoolWorker, kind: "overdue" | "timeout" | "idle", ms: number): void {
+    // Reusing the timer (refresh) is much cheaper than a new one per call on the hot path.
+    if (w.timer && w.timerKind === kind && w.timerMs === ms) {
+      w.timer.refresh();
+      return;
+    }
     if (w.timer) clearTimeout(w.timer);
-    w.timer = setTimeout(fire, ms).unref();
+    w.timerKind = kind;
+    w.timerMs = ms;
+    const fire = kind === "overdue" ? this.onOverdue : kind === "timeout" ? this.onTimeout : this.onIdleExpired;
+    w.timer = setTimeout(fire, ms, w).unref();
   }
 
   private disarm(w: PoolWorker): void {
@@ -350,22 +361,22 @@ class PythonPool implements PythonPoolExecutor {
    * another may start, and the calls batched behind it go back to the queue (whoever answers
    * first wins). Then wait for the timeout.
    */
-  private onOverdue(w: PoolWorker): void {
+  private readonly onOverdue = (w: PoolWorker): void => {
     if (w.retired || w.outstanding.length === 0) return;
     w.overdue = true;
     const moved = w.outstanding.slice(1).filter((c) => !c.done && !c.queued && !c.stolen);
     for (const c of moved) c.stolen = true;
     this.enqueue(moved);
     const left = w.headStart + this.timeoutMs - performance.now();
-    this.arm(w, Math.max(0, left), () => this.onTimeout(w));
+    this.arm(w, "timeout", Math.max(0, left));
     this.dispatch();
-  }
+  };
 
-  private onTimeout(w: PoolWorker): void {
+  private readonly onTimeout = (w: PoolWorker): void => {
     if (w.retired || w.outstanding.length === 0) return;
     const seconds = this.timeoutMs / 1000;
     this.failHead(w, serverError("timeout", `grade() did not finish within the ${seconds}s time limit`));
-  }
+  };
 
   // ---- workers -------------------------------------------------------------------------------
 
@@ -377,7 +388,7 @@ class PythonPool implements PythonPoolExecutor {
       onJunk: () => {},
       onGone: (how, signal, stderr) => this.onGone(w, how, signal, stderr),
     });
-    w = { id, hash, proc, ready: false, retired: false, outstanding: [], answered: 0, headStart: 0, overdue: false, idleSince: 0 };
+    w = { id, hash, proc, ready: false, retired: false, outstanding: [], answered: 0, headStart: 0, overdue: false, idleSince: 0, timerMs: 0 };
     this.workers.set(id, w);
     proc.write(encodeSource(this.sources.get(hash) ?? ""));
     if (this.pending === 0) proc.setRef(false);
@@ -399,7 +410,8 @@ class PythonPool implements PythonPoolExecutor {
     w.outstanding.shift();
     w.answered++;
     w.proc.clearStderr();
-    const elapsed = performance.now() - w.headStart;
+    const now = performance.now();
+    const elapsed = now - w.headStart;
     if (!this.costMs.has(head.hash) && this.costMs.size >= 1024) this.costMs.clear();
     this.costMs.set(head.hash, updateCost(this.costMs.get(head.hash), elapsed));
 
@@ -420,18 +432,18 @@ class PythonPool implements PythonPoolExecutor {
       return;
     }
     if (w.outstanding.length > 0) {
-      this.startHead(w);
+      this.startHead(w, now);
     } else {
       w.overdue = false;
-      w.idleSince = performance.now();
-      this.arm(w, IDLE_EXIT_MS, () => this.onIdleExpired(w));
+      w.idleSince = now;
+      this.arm(w, "idle", IDLE_EXIT_MS);
       this.dispatch();
     }
   }
 
-  private onIdleExpired(w: PoolWorker): void {
+  private readonly onIdleExpired = (w: PoolWorker): void => {
     if (!w.retired && w.outstanding.length === 0) this.retire(w);
-  }
+  };
 
   /** The head call failed with the worker: report it, replace the worker, requeue the rest. */
   private failHead(w: PoolWorker, outcome: PythonOutcome): void {
