@@ -168,6 +168,11 @@ describe.each(["bwrap", "none"] as const)("python executor (sandbox %s)", (sandb
 
   it("reports a dead worker as crashed and recovers", async () => {
     expectServerError(await py.grade(src("os._exit(0)"), sample, item), "crashed");
+    // A SIGKILL graderkit did not send is most likely the OOM killer; the same through bwrap,
+    // which reports its worker's signal as an exit code.
+    const killed = await py.grade(src("import signal\nos.kill(os.getpid(), signal.SIGKILL)"), sample, item);
+    expectServerError(killed, "memory");
+    if (killed.kind === "server_error") expect(killed.details).toMatch(/killed by SIGKILL/);
     expectServerError(await py.grade(src("import ctypes\nctypes.string_at(0)"), sample, item), "crashed");
     expect(await py.grade(EXACT, sample, item)).toEqual({ kind: "ok", reward: 1 });
   });

@@ -43,6 +43,8 @@ export interface Launch {
   env: Record<string, string>;
   cwd: string;
   hostDir?: string;
+  /** The command reports the worker's death by signal N as exit code 128 + N (bwrap does). */
+  signalAsExitCode?: boolean;
 }
 
 export type Launcher =
@@ -203,7 +205,7 @@ export async function resolveLauncher(mode: SandboxMode, executable: string, run
       const workerArgs = bwrapArgs(probe.layout, runner, s);
       const info: SandboxInfo = { active: "bwrap", networkNamespace: true, warnings: [] };
       // The outer bwrap process sees no secret either: it gets the sandbox environment too.
-      const inBwrap = (args: string[]): Launch => ({ command: probe.bwrap, args, env: sandboxEnv(SANDBOX_HOME), cwd: "/" });
+      const inBwrap = (args: string[]): Launch => ({ command: probe.bwrap, args, env: sandboxEnv(SANDBOX_HOME), cwd: "/", signalAsExitCode: true });
       return {
         ok: true,
         info,

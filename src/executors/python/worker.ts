@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { Socket } from "node:net";
+import os from "node:os";
 
 import { release, track, type Disposable } from "./cleanup.js";
 import { decodeAnswer, LineSplitter, type Answer } from "./protocol.js";
@@ -76,7 +77,12 @@ export class WorkerProcess implements Disposable {
     this.child.on("error", (err) => {
       if (this.child.pid === undefined) ended(err.message, null);
     });
-    this.child.on("exit", (code, signal) => ended(signal ? `killed by ${signal}` : `exited with code ${code}`, signal));
+    this.child.on("exit", (code, signal) => {
+      // bwrap exits with 128 + N when the worker inside it is killed by signal N.
+      const inner = launch.signalAsExitCode && code !== null && code > 128 ? signalName(code - 128) : null;
+      const sig = signal ?? inner;
+      ended(sig ? `killed by ${sig}` : `exited with code ${code}`, sig);
+    });
   }
 
   /** The grader's recent stderr, for a report; cleared per answered call by the pool. */
@@ -112,6 +118,11 @@ export class WorkerProcess implements Disposable {
   private streams(): Socket[] {
     return this.child.stdio.filter((s) => s !== null && s !== undefined) as unknown as Socket[];
   }
+}
+
+function signalName(n: number): NodeJS.Signals | null {
+  const found = Object.entries(os.constants.signals).find(([, v]) => v === n);
+  return found ? (found[0] as NodeJS.Signals) : null;
 }
 
 function killGroup(child: ChildProcess): void {
