@@ -52,6 +52,8 @@ interface Call {
   id: number;
   token: string;
   hash: string;
+  /** The grader source (a reference, not a copy): a new worker for this hash is sent it. */
+  source: string;
   /** `[sample, item]` already serialized, so requeueing costs nothing. */
   payload: string;
   /** Arrival number: sources are served oldest call first. */
@@ -107,7 +109,6 @@ class PythonPool implements PythonPoolExecutor {
   private readonly dying = new Set<PoolWorker>();
   /** Waiting calls per source hash, oldest first (done calls are dropped lazily). */
   private readonly queues = new Map<string, Call[]>();
-  private readonly sources = new Map<string, string>();
   private readonly hashes = new Map<string, string>();
   /** Smoothed duration of one call per source hash, in ms: decides batch sizes and overdue. */
   private readonly costMs = new Map<string, number>();
@@ -150,6 +151,7 @@ class PythonPool implements PythonPoolExecutor {
         id,
         token: this.tokens.next(),
         hash,
+        source,
         payload,
         seq: id,
         done: false,
@@ -208,7 +210,6 @@ class PythonPool implements PythonPoolExecutor {
       h = createHash("sha256").update(source).digest("hex").slice(0, 32);
       if (this.hashes.size >= 1024) this.hashes.clear();
       this.hashes.set(source, h);
-      this.sources.set(h, source);
     }
     return h;
   }
@@ -304,7 +305,7 @@ class PythonPool implements PythonPoolExecutor {
         w = this.workers.get(d.worker);
       } else {
         try {
-          w = this.spawnWorker(hash, launcher.launch);
+          w = this.spawnWorker(hash, calls[0]!.source, launcher.launch);
         } catch (err) {
           // e.g. no space for the working directory: fail what waits rather than reject.
           const details = `cannot start a python worker: ${err instanceof Error ? err.message : String(err)}`;
@@ -380,7 +381,7 @@ class PythonPool implements PythonPoolExecutor {
 
   // ---- workers -------------------------------------------------------------------------------
 
-  private spawnWorker(hash: string, launch: () => Launch): PoolWorker {
+  private spawnWorker(hash: string, source: string, launch: () => Launch): PoolWorker {
     const id = this.nextWorkerId++;
     let w!: PoolWorker;
     const proc = new WorkerProcess(launch(), {
@@ -390,7 +391,7 @@ class PythonPool implements PythonPoolExecutor {
     });
     w = { id, hash, proc, ready: false, retired: false, outstanding: [], answered: 0, headStart: 0, overdue: false, idleSince: 0, timerMs: 0 };
     this.workers.set(id, w);
-    proc.write(encodeSource(this.sources.get(hash) ?? ""));
+    proc.write(encodeSource(source));
     if (this.pending === 0) proc.setRef(false);
     return w;
   }
