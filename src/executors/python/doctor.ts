@@ -156,6 +156,7 @@ export async function pythonDoctor(
     report.error = `package check failed: ${err instanceof Error ? err.message : String(err)}`;
   } finally {
     if (check.hostDir) await rm(check.hostDir, { recursive: true, force: true });
+    check.releaseHostDir?.();
   }
   return report;
 }

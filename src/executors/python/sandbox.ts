@@ -4,11 +4,12 @@
 // Both run the same runner.py with the same rlimits and audit hook; bubblewrap adds containment
 // for whatever gets past that layer. README "The python sandbox" states what each protects.
 
-import { existsSync, lstatSync, mkdtempSync, readlinkSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readlinkSync, realpathSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { release, track } from "./cleanup.js";
 import { findProgram, interpreterLayout, networkNamespacePrefix, runProgram, sandboxEnv, type InterpreterLayout } from "./interpreter.js";
 
 export type SandboxMode = "auto" | "bwrap" | "none";
@@ -45,6 +46,8 @@ export interface Launch {
   hostDir?: string;
   /** The command reports the worker's death by signal N as exit code 128 + N (bwrap does). */
   signalAsExitCode?: boolean;
+  /** Stop guarding `hostDir` for exit and signals: call once its owner guards (or removed) it. */
+  releaseHostDir?: () => void;
 }
 
 export type Launcher =
@@ -232,10 +235,15 @@ async function auditHookLauncher(executable: string, runner: string, s: SandboxS
   const prefix = await networkNamespacePrefix();
   const info: SandboxInfo = { active: "audit-hook", networkNamespace: prefix.length > 0, warnings: [] };
   const plain = (args: string[]): Launch => {
-    // A host directory of its own: removed when the worker is gone (and on exit or a signal).
-    const dir = mkdtempSync(path.join(os.tmpdir(), "graderkit-py-"));
+    // A host directory of its own: removed when the worker is gone, and on exit or a signal. The
+    // guard is in place before the directory exists, so a signal that arrives while it is created
+    // or while the worker is spawned (both synchronous) is handled, not fatal.
+    const guard = { dir: "", disposeNow: () => guard.dir && rmSync(guard.dir, { recursive: true, force: true }) };
+    track(guard);
+    guard.dir = mkdtempSync(path.join(os.tmpdir(), "graderkit-py-"));
     const argv = [...prefix, executable, ...args];
-    return { command: argv[0]!, args: argv.slice(1), env: sandboxEnv(dir, s.env), cwd: dir, hostDir: dir };
+    const env = sandboxEnv(guard.dir, s.env);
+    return { command: argv[0]!, args: argv.slice(1), env, cwd: guard.dir, hostDir: guard.dir, releaseHostDir: () => release(guard) };
   };
   return { ok: true, info, launch: () => plain([runner, runnerConfig(s)]), interpreter: plain };
 }

@@ -46,6 +46,7 @@ export class WorkerProcess implements Disposable {
     let onExit!: () => void;
     this.exited = new Promise((r) => (onExit = r));
     track(this);
+    launch.releaseHostDir?.(); // guarded by this worker from now on
     const splitter = new LineSplitter(
       (line) => {
         if (this.killed || line.length === 0) return;
@@ -102,7 +103,8 @@ export class WorkerProcess implements Disposable {
 
   disposeNow(): void {
     this.kill();
-    if (this.launch.hostDir) rmSync(this.launch.hostDir, { recursive: true, force: true });
+    // Retries: the killed process may still be finishing a write into it.
+    if (this.launch.hostDir) rmSync(this.launch.hostDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
 
   /** Idle workers must not keep a CLI's event loop alive. */
