@@ -1,9 +1,11 @@
 """graderkit python worker: runs `grade(sample, item)` from grader sources, many calls per process.
 
-Started by executor.ts as `python3 runner.py TIMEOUT_S MEMORY_MB FSIZE_MB`. Protocol: one JSON value
-per line. The parent sends {"src": {hash: source}, "forget": [hash], "calls": [[id, hash, sample, item]]};
-the worker answers each call, in order, with [id, "ok", reward] | [id, "err", details] | [id, "mem", details],
-after first announcing ["ready", python_version].
+Started by executor.ts as `python3 runner.py CONFIG_JSON` (directly, or inside bubblewrap). One
+worker runs one grader source for its whole life. Protocol (src/executors/python/protocol.ts): the
+parent sends the source as a JSON string on the first line, then one line per call,
+`ID TOKEN [sample, item]`. The worker announces `["ready", version]`, then answers each call, in
+order, with `[id, token, "ok", reward] | [id, token, "err", details] | [id, token, "mem", details]`,
+each answer written as one line preceded by a newline.
 """
 
 import sys
@@ -20,11 +22,21 @@ import numbers
 import os
 import resource
 import signal
+import subprocess
+import threading
 import traceback
+
+import _posixsubprocess
 
 RUNNER_FILE = os.path.abspath(__file__)
 # Bound once: a grader that monkeypatches json or os must not break the protocol.
-_loads, _dumps, _write = json.loads, json.dumps, os.write
+_loads, _dumps, _write, _kill, _getpid = json.loads, json.dumps, os.write, os.kill, os.getpid
+# The C scanner and string encoder directly: json.loads/dumps cost microseconds of fixed overhead
+# per call, more than a trivial grade() itself.
+_scan = json.JSONDecoder().scan_once
+_encode_str = json.encoder.encode_basestring_ascii
+# The longest error text sent back, in characters (protocol.ts MAX_DETAILS_CHARS).
+MAX_DETAILS = 16384
 GRADER_FILE = "grader.py"
 # Seconds past the parent's own timeout after which the worker kills itself: a backstop for a
 # parent that died or stalled, so a hung grader cannot outlive it.
@@ -59,12 +71,122 @@ BLOCKED_EVENTS = frozenset(
 )
 
 
+# Modules that are always loaded before grader code runs, so the `import` audit event only fires
+# for them when a grader re-imports one (after deleting it from sys.modules, or importlib.reload)
+# to get back a function this runner replaced.
+REIMPORT_REFUSED = frozenset({"_posixsubprocess", "posix", "_signal"})
+# ctypes reaches libc (kill, prctl, fork...) by looking up symbols; the Python C API stays usable.
+CTYPES_SYMBOL_EVENTS = frozenset({"ctypes.dlsym", "ctypes.dlsym/handle"})
+
+
+def refuse(what):
+    raise PermissionError("graderkit sandbox: %s is not allowed in a python grader" % what)
+
+
+def other_process_path(path):
+    """True for a path into /proc/<pid> of another process (environ, mem, fd...)."""
+    if isinstance(path, int):
+        return False
+    try:
+        real = os.path.realpath(os.fsdecode(path))
+    except (TypeError, ValueError, OSError):
+        return False
+    if not real.startswith("/proc/"):
+        return False
+    first = real[6:].split("/", 1)[0]
+    return first.isdigit() and int(first) != _getpid()
+
+
 def audit_hook(event, args):
     if event in BLOCKED_EVENTS:
-        raise PermissionError("graderkit sandbox: %s is not allowed in a python grader" % event)
+        refuse(event)
     # Signalling another process (e.g. the parent) is refused; signalling itself is harmless.
-    if event == "os.kill" and args and args[0] not in (0, os.getpid()):
-        raise PermissionError("graderkit sandbox: os.kill of another process is not allowed")
+    if event == "os.kill" and args and args[0] not in (0, _getpid()):
+        refuse("os.kill of another process")
+    if event == "import" and args and args[0] in REIMPORT_REFUSED:
+        refuse("re-importing %s" % args[0])
+    if event in CTYPES_SYMBOL_EVENTS and len(args) > 1:
+        name = args[1]
+        if isinstance(name, str) and not name.startswith(("Py", "_Py")):
+            refuse("looking up the native function %s with ctypes" % name)
+    if event in ("open", "os.listdir", "os.scandir", "os.chdir") and args and other_process_path(args[0]):
+        refuse("reading another process's /proc entry")
+
+
+def refused_function(what):
+    def refused(*args, **kwargs):
+        refuse(what)
+
+    refused.__name__ = what.rsplit(".", 1)[-1]
+    return refused
+
+
+def own_pid_only(pidfd_open, what):
+    def checked(pid, flags=0):
+        if pid != _getpid():
+            refuse(what + " of another process")
+        return pidfd_open(pid, flags)
+
+    checked.__name__ = what.rsplit(".", 1)[-1]
+    return checked
+
+
+def defang_process_functions():
+    """Functions with no audit event of their own that start processes or signal others.
+
+    subprocess stays importable (many libraries import it) but cannot start anything: its
+    Popen is refused by the audit hook, and the fork_exec it and multiprocessing call is
+    replaced, in the module and in subprocess' own binding of it. posix.pidfd_open of another
+    process and signal.pidfd_send_signal (which takes such a pidfd) are refused the same way.
+    The originals are dropped, and re-importing these modules is refused by the audit hook.
+    """
+    refused_fork_exec = refused_function("_posixsubprocess.fork_exec")
+    _posixsubprocess.fork_exec = refused_fork_exec
+    if hasattr(subprocess, "_fork_exec"):
+        subprocess._fork_exec = refused_fork_exec
+    import _signal
+    import posix
+
+    for module in (os, posix):
+        if hasattr(module, "pidfd_open"):
+            module.pidfd_open = own_pid_only(module.pidfd_open, "os.pidfd_open")
+    for module in (signal, _signal):
+        if hasattr(module, "pidfd_send_signal"):
+            module.pidfd_send_signal = refused_function("signal.pidfd_send_signal")
+
+
+def watch_lifeline(fd):
+    """End this worker as soon as graderkit is gone, however it died (even kill -9).
+
+    The parent never writes on fd; read() returns EOF only when its end is closed. A thread
+    blocked in read() holds no lock, costs nothing, and a grader cannot cancel it the way it
+    can cancel the SIGALRM backstop (signal.setitimer has no audit event).
+    """
+
+    def watch():
+        try:
+            while os.read(fd, 64):
+                pass
+        except OSError:
+            pass
+        _kill(_getpid(), signal.SIGKILL)
+
+    # A small stack: thread stacks count against RLIMIT_AS.
+    threading.stack_size(256 * 1024)
+    try:
+        threading.Thread(target=watch, name="graderkit-lifeline", daemon=True).start()
+    finally:
+        threading.stack_size(0)
+
+
+def cap_details(text):
+    """Keep the start and the end of a long error, with a marker saying how much was cut."""
+    if len(text) <= MAX_DETAILS:
+        return text
+    keep = MAX_DETAILS - 40  # room for the marker: the result is at most MAX_DETAILS characters
+    head, tail = text[: (keep + 1) // 2], text[len(text) - keep // 2 :]
+    cut = len(text[len(head) : len(text) - len(tail)].encode("utf-8", "surrogatepass"))
+    return "%s…[truncated %d bytes]…%s" % (head, cut, tail)
 
 
 def take_protocol_fds():
@@ -91,9 +213,11 @@ def set_limits(memory_mb, fsize_mb):
 
 
 def write_all(fd, data):
-    view = memoryview(data)
-    while view:
-        view = view[_write(fd, view):]
+    written = _write(fd, data)
+    if written < len(data):
+        view = memoryview(data)[written:]
+        while view:
+            view = view[_write(fd, view) :]
 
 
 def compile_source(source):
@@ -149,17 +273,18 @@ def to_reward(value):
 
 
 class Worker:
-    def __init__(self, timeout_s, workdir):
-        self.cache = {}  # source hash -> (code, compile error details, source)
+    def __init__(self, timeout_s, workdir, source):
+        self.source = source
+        self.code, self.compile_error = compile_source(source)
         self.backstop = timeout_s + BACKSTOP_GRACE if timeout_s > 0 else 0
         self.workdir = workdir
         self.stdout = sys.stdout
         self.stderr = sys.stderr
 
-    def run_call(self, entry, sample, item):
-        code, compile_error, source = entry
-        if compile_error is not None:
-            return "err", compile_error
+    def run_call(self, sample, item):
+        code, source = self.code, self.source
+        if self.compile_error is not None:
+            return "err", self.compile_error
         # Fresh module globals per call: no state leaks from one call to the next.
         module = {"__name__": "grader", "__file__": GRADER_FILE, "__builtins__": builtins}
         if self.backstop:
@@ -193,38 +318,52 @@ class Worker:
         except OSError:
             os.chdir(self.workdir)
 
-    def handle(self, msg, proto_out):
-        for h in msg.get("forget", ()):
-            self.cache.pop(h, None)
-        for h, source in (msg.get("src") or {}).items():
-            code, error = compile_source(source)
-            self.cache[h] = (code, error, source)
-        for cid, h, sample, item in msg["calls"]:
-            entry = self.cache.get(h)
-            if entry is None:
-                kind, value = "err", "graderkit internal error: unknown source %s" % h
-            else:
-                kind, value = self.run_call(entry, sample, item)
-            write_all(proto_out, (_dumps([cid, kind, value]) + "\n").encode("utf-8"))
+    def handle(self, line, proto_out):
+        """One call line: `ID TOKEN [sample, item]` (no newline)."""
+        cid, token, payload = line.split(b" ", 2)
+        try:
+            (sample, item), _ = _scan(payload.decode("utf-8", "surrogatepass"), 0)
+        except RecursionError as exc:
+            kind, value = "err", (
+                "graderkit: this row's sample or item is nested too deeply for Python's json module "
+                "to decode (%s); grade() was not called" % exc
+            )
+        except MemoryError as exc:
+            kind, value = "mem", "decoding this row's sample and item: %s" % type(exc).__name__
+        except BaseException as exc:
+            kind, value = "err", "graderkit: cannot decode this row's sample and item: %s: %s" % (type(exc).__name__, exc)
+        else:
+            kind, value = self.run_call(sample, item)
+        # Formatted by hand (a finite float's repr is valid JSON): this is the per-call hot path.
+        if kind == "ok":
+            answer = '\n[%d,"%s","ok",%r]\n' % (int(cid), token.decode("ascii"), value)
+        else:
+            answer = '\n[%d,"%s","%s",%s]\n' % (int(cid), token.decode("ascii"), kind, _encode_str(cap_details(value)))
+        write_all(proto_out, answer.encode("ascii"))
 
 
 def main():
-    timeout_s, memory_mb, fsize_mb = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    config = _loads(sys.argv[1])
+    timeout_s, memory_mb, fsize_mb = float(config["timeout"]), int(config["memory_mb"]), int(config["fsize_mb"])
     # Graders must not import the runner's neighbours by accident.
     here = os.path.dirname(RUNNER_FILE)
     sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != here]
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the backstop terminates the process
+    if config.get("lifeline_fd") is not None:
+        watch_lifeline(int(config["lifeline_fd"]))
     proto_in, proto_out = take_protocol_fds()
-    worker = Worker(timeout_s, os.getcwd())
+    source = _loads(proto_in.readline() or b'""')
+    defang_process_functions()
     set_limits(memory_mb, fsize_mb)
+    worker = Worker(timeout_s, os.getcwd(), source)  # compiles the source within the limits
     sys.addaudithook(audit_hook)  # before any grader code runs; cannot be removed from Python
     version = "%d.%d.%d" % sys.version_info[:3]
-    write_all(proto_out, (_dumps(["ready", version]) + "\n").encode("utf-8"))
+    write_all(proto_out, ("\n" + _dumps(["ready", version]) + "\n").encode("utf-8"))
     while True:
         line = proto_in.readline()
         if not line:
             return  # the parent closed our stdin: exit quietly
-        worker.handle(_loads(line), proto_out)
+        worker.handle(line[:-1] if line.endswith(b"\n") else line, proto_out)
 
 
 if __name__ == "__main__":

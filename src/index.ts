@@ -67,7 +67,8 @@ export type {
   PythonExecutor,
   PythonOutcome,
 } from "./core/executors.js";
-export { createPythonExecutor, type PythonExecutorOptions } from "./executors/python/executor.js";
+export { createPythonExecutor, type PythonExecutorOptions, type PythonPoolExecutor } from "./executors/python/executor.js";
+export type { SandboxInfo, SandboxMode } from "./executors/python/sandbox.js";
 export {
   createChatExecutor,
   createEmbeddingExecutor,

@@ -38,7 +38,7 @@ afterAll(() => server.close());
 
 describe("config schema", () => {
   // Required<…> literals list every key of each type (a missing or extra key does not compile).
-  const python: Required<PythonConfig> = { path: "/usr/bin/python3", timeoutSeconds: 10, memoryMb: 512, workers: 2 };
+  const python: Required<PythonConfig> = { path: "/usr/bin/python3", timeoutSeconds: 10, memoryMb: 512, workers: 2, sandbox: "bwrap" };
   const route: Required<ModelRouteConfig> = { baseUrl: "http://127.0.0.1:9/v1", model: "local", apiKey: "k2" };
   const model: Required<ModelConfig> = { baseUrl: "http://127.0.0.1:8000/v1", apiKey: "k", timeoutSeconds: 30, maxRetries: 1, concurrency: 4, maxResponseMb: 8, routes: { "gpt-4o": route } };
   const embedding: Required<EmbeddingConfig> = { baseUrl: "http://127.0.0.1:8001/v1", apiKey: "k3", model: "e", batchSize: 64 };

@@ -12,6 +12,8 @@ export interface ExecutorSet {
   executors: Executors;
   /** Cache hits and misses so far, when a model or embedding endpoint is configured. */
   cacheStats(): { hits: number; misses: number } | undefined;
+  /** What the user should know about the setup (e.g. the python sandbox fell back to the audit hook). */
+  warnings(): string[];
   /** Stop the python workers and release everything. */
   close(): Promise<void>;
 }
@@ -30,7 +32,7 @@ export interface CreateExecutorsOptions {
 export function createExecutors(config: GraderkitConfig = {}, env: NodeJS.ProcessEnv = process.env, options: CreateExecutorsOptions = {}): ExecutorSet {
   const fromEnv = executorEnvironment(env);
   const { python: py = {}, model = {}, embedding = {}, cache: cacheConfig = {} } = config.executors ?? {};
-  const python = createPythonExecutor({ python: py.path, timeoutSeconds: py.timeoutSeconds, memoryMb: py.memoryMb, workers: py.workers });
+  const python = createPythonExecutor({ python: py.path, timeoutSeconds: py.timeoutSeconds, memoryMb: py.memoryMb, workers: py.workers, sandbox: py.sandbox });
   const cache = createResponseCache({
     enabled: cacheConfig.enabled ?? true,
     dir: cacheConfig.dir ?? join(options.cwd ?? process.cwd(), ".graderkit-cache"),
@@ -55,6 +57,7 @@ export function createExecutors(config: GraderkitConfig = {}, env: NodeJS.Proces
       const { hits, misses } = cache.stats();
       return { hits, misses };
     },
+    warnings: () => python.sandboxInfo()?.warnings ?? [],
     async close() {
       await Promise.all([python.close(), chat?.close?.(), embed?.close?.()]);
     },

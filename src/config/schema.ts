@@ -18,6 +18,7 @@ export const configSchema: Schema = {
         timeoutSeconds: positive,
         memoryMb: count(16),
         workers: count(1),
+        sandbox: { enum: ["auto", "bwrap", "none"] },
       }),
       model: object({
         baseUrl: url,

@@ -2,6 +2,7 @@
 // (createExecutors). test/config.test.ts checks that these types and the schema agree.
 
 import type { ChatRoute } from "../executors/openai/chat.js";
+import type { SandboxMode } from "../executors/python/sandbox.js";
 
 export interface PythonConfig {
   /** Interpreter name on PATH or path (default python3). */
@@ -10,6 +11,8 @@ export interface PythonConfig {
   memoryMb?: number;
   /** Worker processes (default: the number of CPUs). */
   workers?: number;
+  /** bubblewrap around the workers (default auto: when it works on this machine). */
+  sandbox?: SandboxMode;
 }
 
 /** A grader model name routed to another endpoint and/or model (the chat executor's own route type). */

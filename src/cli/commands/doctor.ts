@@ -3,25 +3,30 @@ import { defineCommand, EXIT } from "../command.js";
 
 export const doctorCommand = defineCommand({
   name: "doctor",
-  summary: "Report the Python interpreter and which of the hosted grader image's packages it can import.",
+  summary: "Report the Python interpreter, the active sandbox and which of the hosted grader image's packages it can import.",
   positionals: { names: "", min: 0, max: 0 },
   description: `A python grader that imports a package missing here works in the hosted service but fails locally
-with python_grader_runtime_error (ModuleNotFoundError).`,
+with python_grader_runtime_error (ModuleNotFoundError). Packages are checked inside the sandbox the
+workers get.`,
   options: [
     { name: "python", type: "string", arg: "PATH", default: "python3", description: "Interpreter to check" },
     { name: "json", type: "boolean", description: "Print the report as JSON" },
   ],
-  exitStatus: "0 the report was printed, 2 usage error.",
+  exitStatus: "0 the report was printed, 1 no usable interpreter was found, 2 usage error.",
   async run({ values }, io) {
     const report = await pythonDoctor(values.python);
+    const status = report.interpreter ? EXIT.ok : EXIT.failed;
     if (values.json) {
       io.stdout(JSON.stringify(report, null, 2) + "\n");
-      return EXIT.ok;
+      return status;
     }
-    io.stdout(`interpreter: ${report.interpreter ?? "not found"}${report.version ? ` (Python ${report.version})` : ""}\n`);
-    io.stdout(`network namespace (unshare -n): ${report.networkNamespace ? "available" : "not available (audit hooks only)"}\n`);
+    io.stdout(`interpreter: ${report.interpreter ?? `not found (${report.error})`}${report.version ? ` (Python ${report.version})` : ""}\n`);
+    const sandbox = report.sandbox === "bwrap" ? "bwrap (bubblewrap namespaces + audit hook)" : report.sandbox === "audit-hook" ? "audit hook only" : "none (no interpreter)";
+    io.stdout(`sandbox: ${sandbox}\n`);
+    if (report.bwrapUnavailable) io.stdout(`bwrap not used: ${report.bwrapUnavailable}\n`);
+    io.stdout(`network namespace (unshare -n): ${report.networkNamespace ? "available" : "not available"}\n`);
     io.stdout("packages of the hosted grader image:\n");
     for (const p of report.packages) io.stdout(`  ${p.importable ? "ok     " : "missing"}  ${p.name}${p.version ? ` ${p.version}` : ""}\n`);
-    return EXIT.ok;
+    return status;
   },
 });

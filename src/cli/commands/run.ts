@@ -56,6 +56,7 @@ Output rows: {"line": N, "id"?, ...graders/run response}`,
         cacheStats: setup.cacheStats,
       });
       if (showProgress && io.stderrIsTTY) io.stderr("\n");
+      if (!values.quiet) for (const w of setup.warnings()) io.stderr(`warning: ${w}\n`);
       if (!values.quiet) io.stderr(formatSummary(summary));
       if (values["summary-json"]) writeFileSync(values["summary-json"], JSON.stringify(summary, null, 2) + "\n");
     } catch (err) {

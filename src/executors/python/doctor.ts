@@ -1,12 +1,12 @@
-// `graderkit doctor`: which interpreter python graders would run on, whether the network
-// namespace works, and which of the hosted grader image's packages are importable here.
+// `graderkit doctor`: which interpreter python graders would run on, which sandbox they would
+// get (and why not bubblewrap), whether the network namespace works, and which of the hosted
+// grader image's packages are importable here (checked inside that same sandbox).
 
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 
-import { networkNamespacePrefix, resolveInterpreter, sandboxEnv } from "./interpreter.js";
+import { findProgram, networkNamespacePrefix, resolveInterpreter } from "./interpreter.js";
+import { resolveLauncher, RUNNER, type SandboxMode } from "./sandbox.js";
 
 /**
  * The packages of the hosted python grader image (image_tag "2025-05-08"), as OpenAI's graders
@@ -43,7 +43,12 @@ export const HOSTED_NLTK_DATA: ReadonlyArray<{ name: string; resource: string }>
 export interface PythonDoctorReport {
   interpreter: string | null;
   version: string | null;
+  /** `unshare -n` works here (the fallback's network cut; checked without the interpreter). */
   networkNamespace: boolean;
+  /** The sandbox python graders get: "bwrap", "audit-hook" (the fallback), or null without an interpreter. */
+  sandbox: "bwrap" | "audit-hook" | null;
+  /** Why bubblewrap is not used, when it is not. */
+  bwrapUnavailable: string | null;
   packages: Array<{ name: string; importable: boolean; version: string | null; hosted: string }>;
   nltkData: Array<{ name: string; available: boolean }>;
   /** Why the interpreter could not be used, when interpreter is null. */
@@ -88,35 +93,50 @@ print(json.dumps(out))
 
 export async function pythonDoctor(
   python = "python3",
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; sandbox?: SandboxMode; readOnlyPaths?: string[] } = {},
 ): Promise<PythonDoctorReport> {
   const report: PythonDoctorReport = {
     interpreter: null,
     version: null,
-    networkNamespace: false,
+    networkNamespace: (await networkNamespacePrefix()).length > 0,
+    sandbox: null,
+    bwrapUnavailable: null,
     packages: HOSTED_PACKAGES.map((p) => ({ name: p.name, importable: false, version: null, hosted: p.hosted })),
     nltkData: HOSTED_NLTK_DATA.map((d) => ({ name: d.name, available: false })),
   };
   const found = await resolveInterpreter(python);
   if (!found.ok) {
     report.error = found.error;
+    report.bwrapUnavailable = findProgram("bwrap") ? "no interpreter to run in it" : "bwrap (Debian package bubblewrap) is not installed";
     return report;
   }
   const exe = found.interpreter.executable;
   report.interpreter = exe;
   report.version = found.interpreter.version;
-  report.networkNamespace = (await networkNamespacePrefix(exe)).length > 0;
+  const launcher = await resolveLauncher(options.sandbox ?? "auto", exe, RUNNER, {
+    timeoutSeconds: 120,
+    memoryMb: 0,
+    outputFileMb: 1024,
+    env: options.env ?? {},
+    readOnlyPaths: options.readOnlyPaths ?? [],
+  });
+  report.bwrapUnavailable = launcher.info.bwrapUnavailable ?? null;
+  if (!launcher.ok) {
+    report.error = launcher.error;
+    return report;
+  }
+  report.sandbox = launcher.info.active;
+  if (options.sandbox === "none" && report.bwrapUnavailable === null) report.bwrapUnavailable = "--python-sandbox none";
 
-  const home = await mkdtemp(path.join(os.tmpdir(), "graderkit-doctor-"));
+  const check = launcher.interpreter([
+    "-c",
+    CHECK_SCRIPT,
+    JSON.stringify(HOSTED_PACKAGES.map((p) => [p.name, p.module])),
+    JSON.stringify(HOSTED_NLTK_DATA.map((d) => [d.name, d.resource])),
+  ]);
   try {
-    const args = [
-      "-c",
-      CHECK_SCRIPT,
-      JSON.stringify(HOSTED_PACKAGES.map((p) => [p.name, p.module])),
-      JSON.stringify(HOSTED_NLTK_DATA.map((d) => [d.name, d.resource])),
-    ];
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(exe, args, { cwd: home, env: sandboxEnv(home, options.env), timeout: 120_000 }, (err, out) =>
+      execFile(check.command, check.args, { cwd: check.cwd, env: check.env, timeout: 120_000, maxBuffer: 1 << 20 }, (err, out) =>
         err ? reject(err) : resolve(String(out)),
       );
     });
@@ -135,7 +155,8 @@ export async function pythonDoctor(
   } catch (err) {
     report.error = `package check failed: ${err instanceof Error ? err.message : String(err)}`;
   } finally {
-    await rm(home, { recursive: true, force: true });
+    if (check.hostDir) await rm(check.hostDir, { recursive: true, force: true });
+    check.releaseHostDir?.();
   }
   return report;
 }

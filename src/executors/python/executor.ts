@@ -1,26 +1,19 @@
-// A pool of long-lived Python worker processes (runner.py) that run python graders under
-// sandbox limits close to the hosted service's: wall time, address space, file size, no child
-// processes, no network, an empty environment and a private working directory.
-//
-// Calls are queued and handed to free workers; fast graders are batched several calls per
-// message, slow or unknown ones one at a time, so a hung grader only ever holds up its own call.
+// The python executor: a pool of long-lived worker processes (runner.py), each running one
+// grader source, started under the sandbox of sandbox.ts. This file holds the calls and applies
+// the decisions of the scheduling policy (schedule.ts) to worker processes (worker.ts); every
+// failure becomes an outcome, nothing throws.
 
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import type { Socket } from "node:net";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import type { PythonServerErrorType } from "../../core/response.js";
 import type { PythonExecutor, PythonOutcome } from "../../core/executors.js";
 import type { Item, Sample } from "../../core/rows.js";
-import { networkNamespacePrefix, resolveInterpreter, sandboxEnv } from "./interpreter.js";
-
-// The package's python/ folder: the same relative path from src/executors/python/ and dist/executors/python/.
-const RUNNER = fileURLToPath(new URL("../../../python/runner.py", import.meta.url));
+import { resolveInterpreter } from "./interpreter.js";
+import { capText, encodeCall, encodeSource, TokenSource, type Answer } from "./protocol.js";
+import { resolveLauncher, RUNNER, type Launch, type Launcher, type SandboxInfo, type SandboxMode } from "./sandbox.js";
+import { defaultLimits, overdueAfterMs, plan, updateCost, type PoolLimits, type QueueView, type WorkerView } from "./schedule.js";
+import { WorkerProcess } from "./worker.js";
 
 export interface PythonExecutorOptions {
   /** Interpreter name on PATH or path. Default "python3". */
@@ -29,136 +22,168 @@ export interface PythonExecutorOptions {
   timeoutSeconds?: number;
   /** Address-space limit per worker (RLIMIT_AS). Default 2048. */
   memoryMb?: number;
-  /** Worker processes. Default os.availableParallelism(). */
+  /** Workers running calls at once (the CPU budget). Default os.availableParallelism(). */
   workers?: number;
-  /** Largest file a grader may write (RLIMIT_FSIZE). Default 1024. */
+  /** Largest file a grader may write (RLIMIT_FSIZE); under bwrap also the size of its tmpfs. Default 1024. */
   outputFileMb?: number;
   /** Extra environment variables for the workers (e.g. NLTK_DATA); nothing else is inherited. */
   env?: Record<string, string>;
+  /**
+   * "bwrap": workers run under bubblewrap, or every call is `unavailable`; "none": the audit-hook
+   * layer only; "auto" (default): bwrap when it works here, else "none" with a warning.
+   */
+  sandbox?: SandboxMode;
+  /** Host paths visible read-only inside the bwrap sandbox besides the interpreter's own. */
+  readOnlyPaths?: string[];
+}
+
+/** The python executor, with what its sandbox is (known after the first call). */
+export interface PythonPoolExecutor extends PythonExecutor {
+  /** The sandbox in use, or undefined before the first call decided it. */
+  sandboxInfo(): SandboxInfo | undefined;
 }
 
 /** The hosted sandbox's limits (spec §5): 2 minutes, 2 GB; the CLI's --help shows these. */
 export const PYTHON_DEFAULTS = { timeoutSeconds: 120, memoryMb: 2048, outputFileMb: 1024 } as const;
 
-/** Expected duration of the calls one message carries: small enough to keep latency low. */
-const BATCH_BUDGET_MS = 20;
-const MAX_BATCH = 32;
-/** A batch making no progress for this long gives its unstarted calls back to the queue. */
-const STEAL_AFTER_MS = 250;
-/** Compiled sources a worker keeps (LRU, mirrored here so we know which to send). */
-const MAX_KNOWN_SOURCES = 128;
-const STDERR_TAIL = 4000;
 /** Workers in a row that die before "ready" before the executor gives up as unavailable. */
 const MAX_START_FAILURES = 3;
+/** An idle worker is stopped after this long: it keeps a grader's interpreter and memory. */
+const IDLE_EXIT_MS = 60_000;
 
 interface Call {
   id: number;
+  token: string;
   hash: string;
+  /** The grader source (a reference, not a copy): a new worker for this hash is sent it. */
   source: string;
-  /** `[id, hash, sample, item]` already serialized, so requeueing costs nothing. */
-  json: string;
+  /** `[sample, item]` already serialized, so requeueing costs nothing. */
+  payload: string;
+  /** Arrival number: sources are served oldest call first. */
+  seq: number;
   done: boolean;
   queued: boolean;
+  /** Handed to another worker while a stuck one still had it: never moved twice. */
   stolen: boolean;
+  /** Its worker died under it after running other calls: it runs again alone before it is blamed. */
+  alone: boolean;
+  /** The worker it was last sent to: only that worker's death requeues it. */
+  owner: PoolWorker | null;
   resolve: (outcome: PythonOutcome) => void;
 }
 
-interface Worker {
-  child: ChildProcess;
-  dir: string;
+interface PoolWorker {
+  id: number;
+  hash: string;
+  proc: WorkerProcess;
   ready: boolean;
-  gone: boolean;
-  /** Killed or retired by us: its exit is expected and blames no call. */
   retired: boolean;
   /** Calls sent and not yet answered, in the order the worker runs them. */
   outstanding: Call[];
-  known: Set<string>;
-  forget: string[];
-  stdoutBuf: string;
-  stderrTail: string;
-  /** When the current head call started (approximately: when the previous one answered). */
-  mark: number;
-  timeoutTimer?: NodeJS.Timeout;
-  stealTimer?: NodeJS.Timeout;
-  exited: Promise<void>;
+  /** Calls it has answered: a death on its first call blames that call without a retry. */
+  answered: number;
+  /** When the head call started (approximately: when the previous one answered). */
+  headStart: number;
+  overdue: boolean;
+  idleSince: number;
+  /** One timer per worker: the head call's overdue or timeout deadline, or its idle expiry. */
+  timer?: NodeJS.Timeout;
+  timerKind?: "overdue" | "timeout" | "idle";
+  timerMs: number;
 }
-
-type Runtime = { ok: true; command: string; args: string[] } | { ok: false; error: string };
 
 function serverError(type: PythonServerErrorType, details: string): PythonOutcome {
-  return { kind: "server_error", type, details };
+  return { kind: "server_error", type, details: capText(details) };
 }
 
-function streams(child: ChildProcess): Socket[] {
-  return [child.stdin, child.stdout, child.stderr].filter((s) => s !== null) as unknown as Socket[];
-}
-
-class PythonPool implements PythonExecutor {
+class PythonPool implements PythonPoolExecutor {
   private readonly python: string;
+  private readonly mode: SandboxMode;
   private readonly timeoutMs: number;
   private readonly memoryMb: number;
-  private readonly maxWorkers: number;
   private readonly outputFileMb: number;
-  private readonly extraEnv: Record<string, string>;
+  private readonly env: Record<string, string>;
+  private readonly readOnlyPaths: string[];
+  private readonly limits: PoolLimits;
 
-  private runtime: Runtime | null = null;
+  private launcher: Launcher | null = null;
   private preparing: Promise<void> | null = null;
-  private readonly workers: Worker[] = [];
-  private readonly dying = new Set<Worker>();
-  private queue: Call[] = [];
+  private readonly workers = new Map<number, PoolWorker>();
+  private readonly dying = new Set<PoolWorker>();
+  /** Waiting calls per source hash, oldest first (done calls are dropped lazily). */
+  private readonly queues = new Map<string, Call[]>();
+  private readonly hashes = new Map<string, string>();
+  /** Smoothed duration of one call per source hash, in ms: decides batch sizes and overdue. */
+  private readonly costMs = new Map<string, number>();
+  private readonly tokens = new TokenSource();
   private nextId = 1;
+  private nextWorkerId = 1;
   private pending = 0;
   private closed = false;
-  private exitHookInstalled = false;
   private startFailures = 0;
-  private readonly hashes = new Map<string, string>();
-  /** Smoothed duration of one call per source hash, in ms: decides batch sizes. */
-  private readonly costMs = new Map<string, number>();
 
   constructor(options: PythonExecutorOptions = {}) {
     this.python = options.python ?? "python3";
+    this.mode = options.sandbox ?? "auto";
     this.timeoutMs = Math.max(0.001, options.timeoutSeconds ?? PYTHON_DEFAULTS.timeoutSeconds) * 1000;
     this.memoryMb = options.memoryMb ?? PYTHON_DEFAULTS.memoryMb;
-    this.maxWorkers = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
     this.outputFileMb = options.outputFileMb ?? PYTHON_DEFAULTS.outputFileMb;
-    this.extraEnv = options.env ?? {};
+    this.env = options.env ?? {};
+    this.readOnlyPaths = options.readOnlyPaths ?? [];
+    const workers = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
+    this.limits = defaultLimits(workers, this.timeoutMs);
+  }
+
+  sandboxInfo(): SandboxInfo | undefined {
+    return this.launcher?.info;
   }
 
   grade(source: string, sample: Sample, item: Item): Promise<PythonOutcome> {
     if (this.closed) return Promise.resolve(serverError("unavailable", "the python executor is closed"));
-    const id = this.nextId++;
-    const hash = this.hashOf(source);
-    let json: string;
+    let payload: string;
     try {
-      json = JSON.stringify([id, hash, sample ?? null, item ?? null]);
+      payload = JSON.stringify([sample ?? null, item ?? null]);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       return Promise.resolve({ kind: "runtime_error", details: `sample or item is not JSON-serializable: ${msg}` });
     }
+    const hash = this.hashOf(source);
     return new Promise((resolve) => {
-      const call: Call = { id, hash, source, json, done: false, queued: true, stolen: false, resolve };
+      const id = this.nextId++;
+      const call: Call = {
+        id,
+        token: this.tokens.next(),
+        hash,
+        source,
+        payload,
+        seq: id,
+        done: false,
+        queued: true,
+        stolen: false,
+        alone: false,
+        owner: null,
+        resolve,
+      };
       if (this.pending++ === 0) this.setRef(true);
-      this.queue.push(call);
-      if (this.runtime) this.dispatch();
+      this.enqueue([call]);
+      if (this.launcher) this.dispatch();
       else this.prepare();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const call of this.queue) this.finish(call, serverError("unavailable", "the python executor was closed"));
-    this.queue = [];
-    for (const w of [...this.workers]) {
+    for (const queue of this.queues.values()) {
+      for (const call of queue) this.finish(call, serverError("unavailable", "the python executor was closed"));
+    }
+    this.queues.clear();
+    for (const w of [...this.workers.values()]) {
       for (const call of w.outstanding) this.finish(call, serverError("unavailable", "the python executor was closed"));
       this.retire(w);
     }
     // Keep the event loop alive until the kills are confirmed and the directories removed.
-    for (const w of this.dying) w.child.ref();
-    await Promise.all([...this.dying].map((w) => w.exited));
-    if (this.exitHookInstalled) {
-      process.removeListener("exit", this.exitHook);
-      this.exitHookInstalled = false;
-    }
+    for (const w of this.dying) w.proc.setRef(true);
+    await Promise.all([...this.dying].map((w) => w.proc.exited));
   }
 
   // ---- setup -------------------------------------------------------------------------------
@@ -167,15 +192,16 @@ class PythonPool implements PythonExecutor {
     this.preparing ??= (async () => {
       const found = await resolveInterpreter(this.python);
       if (!found.ok) {
-        this.runtime = { ok: false, error: found.error };
+        const info: SandboxInfo = { active: "audit-hook", networkNamespace: false, warnings: [] };
+        this.launcher = { ok: false, info, error: found.error };
       } else {
-        const exe = found.interpreter.executable;
-        const prefix = await networkNamespacePrefix(exe);
-        const runnerArgs = [RUNNER, String(this.timeoutMs / 1000), String(this.memoryMb), String(this.outputFileMb)];
-        this.runtime =
-          prefix.length > 0
-            ? { ok: true, command: prefix[0]!, args: [...prefix.slice(1), exe, ...runnerArgs] }
-            : { ok: true, command: exe, args: runnerArgs };
+        this.launcher = await resolveLauncher(this.mode, found.interpreter.executable, RUNNER, {
+          timeoutSeconds: this.timeoutMs / 1000,
+          memoryMb: this.memoryMb,
+          outputFileMb: this.outputFileMb,
+          env: this.env,
+          readOnlyPaths: this.readOnlyPaths,
+        });
       }
       this.dispatch();
     })();
@@ -191,7 +217,7 @@ class PythonPool implements PythonExecutor {
     return h;
   }
 
-  // ---- scheduling ----------------------------------------------------------------------------
+  // ---- queue ---------------------------------------------------------------------------------
 
   private finish(call: Call, outcome: PythonOutcome): void {
     if (call.done) return;
@@ -200,267 +226,253 @@ class PythonPool implements PythonExecutor {
     call.resolve(outcome);
   }
 
-  private dispatch(): void {
-    const rt = this.runtime;
-    if (!rt || this.closed) return;
-    if (!rt.ok) {
-      for (const call of this.queue) this.finish(call, serverError("unavailable", rt.error));
-      this.queue = [];
-      return;
-    }
-    while (this.queue.length > 0) {
-      while (this.queue.length > 0 && this.queue[0]!.done) this.queue.shift();
-      if (this.queue.length === 0) break;
-      let w = this.workers.find((x) => x.outstanding.length === 0);
-      if (!w) {
-        if (this.workers.length >= this.maxWorkers) break;
-        try {
-          w = this.spawnWorker(rt.command, rt.args);
-        } catch (err) {
-          // e.g. no space for the working directory: fail what waits rather than reject.
-          const details = `cannot start a python worker: ${err instanceof Error ? err.message : String(err)}`;
-          for (const call of this.queue) this.finish(call, serverError("unavailable", details));
-          this.queue = [];
-          break;
-        }
-      }
-      this.send(w, this.takeBatch());
+  /** Put calls (new, or given back by a worker) in their source's queue, in arrival order. */
+  private enqueue(calls: Call[]): void {
+    for (const c of calls) {
+      c.queued = true;
+      let q = this.queues.get(c.hash);
+      if (!q) this.queues.set(c.hash, (q = []));
+      // New calls arrive in order; a requeued one goes before every later arrival.
+      if (q.length === 0 || q[q.length - 1]!.seq < c.seq) q.push(c);
+      else q.splice(lowerBound(q, c.seq), 0, c);
     }
   }
 
-  /** The next calls for one worker: as many as fit BATCH_BUDGET_MS, a fair share of the queue. */
-  private takeBatch(): Call[] {
-    const first = this.queue.shift()!;
-    const cost = this.costMs.get(first.hash);
-    // An unknown source runs alone until we know it is fast.
-    let size = cost === undefined ? 1 : Math.floor(BATCH_BUDGET_MS / Math.max(cost, 0.01));
-    size = Math.min(size, MAX_BATCH, Math.ceil((this.queue.length + 1) / this.maxWorkers));
-    const batch = [first];
-    while (batch.length < size && this.queue.length > 0) {
-      const next = this.queue[0]!;
+  /** Up to `count` waiting calls of one source; a call that must run alone goes by itself. */
+  private take(hash: string, count: number): Call[] {
+    const q = this.queues.get(hash);
+    const batch: Call[] = [];
+    while (q && q.length > 0 && batch.length < count) {
+      const next = q[0]!;
       if (next.done) {
-        this.queue.shift();
+        q.shift();
         continue;
       }
-      if (this.costMs.get(next.hash) === undefined) break;
-      batch.push(this.queue.shift()!);
+      if (next.alone && batch.length > 0) break;
+      batch.push(q.shift()!);
+      if (next.alone) break;
     }
+    if (q && q.length === 0) this.queues.delete(hash);
     return batch;
   }
 
-  private send(w: Worker, calls: Call[]): void {
-    const src: Record<string, string> = {};
-    for (const c of calls) {
-      c.queued = false;
-      if (w.known.has(c.hash)) {
-        w.known.delete(c.hash); // re-insert: the set's order is least recently used first
+  private waiting(q: Call[]): number {
+    while (q.length > 0 && q[0]!.done) q.shift();
+    let n = 0;
+    for (const c of q) if (!c.done) n++;
+    return n;
+  }
+
+  // ---- scheduling ----------------------------------------------------------------------------
+
+  /** Apply the policy's decisions for the current state. */
+  private dispatch(): void {
+    const launcher = this.launcher;
+    if (!launcher || this.closed) return;
+    if (!launcher.ok) {
+      for (const q of this.queues.values()) for (const call of q) this.finish(call, serverError("unavailable", launcher.error));
+      this.queues.clear();
+      return;
+    }
+    if (this.queues.size === 0) return;
+    // Nothing can start while every worker of the CPU budget is busy (the common case under load).
+    let running = 0;
+    for (const w of this.workers.values()) if (w.outstanding.length > 0 && !w.overdue) running++;
+    if (running >= this.limits.workers) return;
+
+    const queueViews: QueueView[] = [];
+    for (const [source, q] of this.queues) {
+      const waiting = this.waiting(q);
+      if (waiting === 0) this.queues.delete(source);
+      else queueViews.push({ source, waiting, oldest: q[0]!.seq });
+    }
+    const workerViews: WorkerView[] = [...this.workers.values()].map((w) => ({
+      id: w.id,
+      source: w.hash,
+      outstanding: w.outstanding.length,
+      overdue: w.overdue,
+      idleSince: w.idleSince,
+    }));
+    for (const d of plan(queueViews, workerViews, (s) => this.costMs.get(s), this.limits)) {
+      if (d.kind === "evict") {
+        const w = this.workers.get(d.worker);
+        if (w) this.retire(w);
+        continue;
+      }
+      const hash = d.kind === "spawn" ? d.source : this.workers.get(d.worker)?.hash;
+      if (hash === undefined) continue;
+      const calls = this.take(hash, d.count);
+      if (calls.length === 0) continue;
+      let w: PoolWorker | undefined;
+      if (d.kind === "send") {
+        w = this.workers.get(d.worker);
       } else {
-        src[c.hash] = c.source;
-        if (w.known.size >= MAX_KNOWN_SOURCES) {
-          const oldest = w.known.values().next().value as string;
-          w.known.delete(oldest);
-          w.forget.push(oldest);
+        try {
+          w = this.spawnWorker(hash, calls[0]!.source, launcher.launch);
+        } catch (err) {
+          // e.g. no space for the working directory: fail what waits rather than reject.
+          const details = `cannot start a python worker: ${err instanceof Error ? err.message : String(err)}`;
+          for (const c of calls) this.finish(c, serverError("unavailable", details));
+          continue;
         }
       }
-      w.known.add(c.hash);
+      if (w) this.send(w, calls);
+      else this.enqueue(calls);
     }
-    const forget = w.forget.length > 0 ? `"forget":${JSON.stringify(w.forget)},` : "";
-    w.forget = [];
-    const msg = `{${forget}"src":${JSON.stringify(src)},"calls":[${calls.map((c) => c.json).join(",")}]}\n`;
+  }
+
+  private send(w: PoolWorker, calls: Call[]): void {
+    let text = "";
+    for (const c of calls) {
+      c.queued = false;
+      c.owner = w;
+      text += encodeCall(c.id, c.token, c.payload);
+    }
     const wasIdle = w.outstanding.length === 0;
     w.outstanding.push(...calls);
     // Before "ready" this also bounds a worker that hangs while starting.
-    if (wasIdle) this.startClock(w);
-    w.child.stdin!.write(msg);
+    if (wasIdle) this.startHead(w);
+    w.proc.write(text);
   }
 
-  /** Arm the per-call timers: the head call starts now. */
-  private startClock(w: Worker): void {
-    w.mark = performance.now();
-    if (w.timeoutTimer) w.timeoutTimer.refresh();
-    else w.timeoutTimer = setTimeout(() => this.onTimeout(w), this.timeoutMs).unref();
-    if (w.outstanding.length > 1) {
-      if (w.stealTimer) w.stealTimer.refresh();
-      else w.stealTimer = setTimeout(() => this.steal(w), STEAL_AFTER_MS).unref();
-    } else {
-      this.stopTimer(w, "stealTimer");
+  /** The worker's head call starts now: arm the overdue (then timeout) timer. */
+  private startHead(w: PoolWorker, now = performance.now()): void {
+    w.headStart = now;
+    w.overdue = false;
+    this.arm(w, "overdue", overdueAfterMs(this.costMs.get(w.hash), this.limits));
+  }
+
+  private arm(w: PoolWorker, kind: "overdue" | "timeout" | "idle", ms: number): void {
+    // Reusing the timer (refresh) is much cheaper than a new one per call on the hot path.
+    if (w.timer && w.timerKind === kind && w.timerMs === ms) {
+      w.timer.refresh();
+      return;
     }
+    if (w.timer) clearTimeout(w.timer);
+    w.timerKind = kind;
+    w.timerMs = ms;
+    const fire = kind === "overdue" ? this.onOverdue : kind === "timeout" ? this.onTimeout : this.onIdleExpired;
+    w.timer = setTimeout(fire, ms, w).unref();
   }
 
-  private stopTimer(w: Worker, which: "timeoutTimer" | "stealTimer"): void {
-    const t = w[which];
-    if (t) {
-      clearTimeout(t);
-      w[which] = undefined;
-    }
+  private disarm(w: PoolWorker): void {
+    if (w.timer) clearTimeout(w.timer);
+    w.timer = undefined;
   }
 
-  /** Give a stuck worker's unstarted calls to other workers; whoever answers first wins. */
-  private steal(w: Worker): void {
-    w.stealTimer = undefined;
+  /**
+   * The head call has run past its overdue threshold: the worker leaves the CPU budget, so
+   * another may start, and the calls batched behind it go back to the queue (whoever answers
+   * first wins). Then wait for the timeout.
+   */
+  private readonly onOverdue = (w: PoolWorker): void => {
+    if (w.retired || w.outstanding.length === 0) return;
+    w.overdue = true;
     const moved = w.outstanding.slice(1).filter((c) => !c.done && !c.queued && !c.stolen);
-    if (moved.length === 0) return;
-    for (const c of moved) {
-      c.queued = true;
-      c.stolen = true;
-    }
-    this.queue.unshift(...moved);
+    for (const c of moved) c.stolen = true;
+    this.enqueue(moved);
+    const left = w.headStart + this.timeoutMs - performance.now();
+    this.arm(w, "timeout", Math.max(0, left));
     this.dispatch();
-  }
+  };
 
-  private requeue(calls: Call[]): void {
-    const back = calls.filter((c) => !c.done && !c.queued);
-    for (const c of back) c.queued = true;
-    this.queue.unshift(...back);
-  }
+  private readonly onTimeout = (w: PoolWorker): void => {
+    if (w.retired || w.outstanding.length === 0) return;
+    const seconds = this.timeoutMs / 1000;
+    this.failHead(w, serverError("timeout", `grade() did not finish within the ${seconds}s time limit`));
+  };
 
   // ---- workers -------------------------------------------------------------------------------
 
-  private spawnWorker(command: string, args: string[]): Worker {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "graderkit-py-"));
-    const child = spawn(command, args, {
-      cwd: dir,
-      env: sandboxEnv(dir, this.extraEnv),
-      stdio: ["pipe", "pipe", "pipe"],
-      // Its own process group, so a kill reaches anything it managed to start.
-      detached: true,
+  private spawnWorker(hash: string, source: string, launch: () => Launch): PoolWorker {
+    const id = this.nextWorkerId++;
+    let w!: PoolWorker;
+    const proc = new WorkerProcess(launch(), {
+      onAnswer: (a) => this.onAnswer(w, a),
+      onJunk: () => {},
+      onGone: (how, signal, stderr) => this.onGone(w, how, signal, stderr),
     });
-    let onExit!: () => void;
-    const w: Worker = {
-      child,
-      dir,
-      ready: false,
-      gone: false,
-      retired: false,
-      outstanding: [],
-      known: new Set(),
-      forget: [],
-      stdoutBuf: "",
-      stderrTail: "",
-      mark: 0,
-      exited: new Promise((r) => (onExit = r)),
-    };
-    this.workers.push(w);
-    if (!this.exitHookInstalled) {
-      process.on("exit", this.exitHook);
-      this.exitHookInstalled = true;
-    }
-    child.stdout!.setEncoding("utf8");
-    child.stderr!.setEncoding("utf8");
-    child.stdout!.on("data", (chunk: string) => this.onStdout(w, chunk));
-    child.stderr!.on("data", (chunk: string) => {
-      w.stderrTail = (w.stderrTail + chunk).slice(-STDERR_TAIL);
-    });
-    child.stdin!.on("error", () => {}); // EPIPE after a crash: the exit handler reports it
-    const gone = (code: number | null, signal: NodeJS.Signals | null, err?: Error) => {
-      if (w.gone) return;
-      w.gone = true;
-      this.onGone(w, code, signal, err);
-      rm(w.dir, { recursive: true, force: true }).then(onExit, onExit);
-    };
-    // "error" after a successful spawn (a failed kill) is followed by "exit"; only a failed
-    // spawn ends the worker here.
-    child.on("error", (err) => {
-      if (child.pid === undefined) gone(null, null, err);
-    });
-    child.on("exit", (code, signal) => gone(code, signal));
-    if (this.pending === 0) this.refWorker(w, false);
+    w = { id, hash, proc, ready: false, retired: false, outstanding: [], answered: 0, headStart: 0, overdue: false, idleSince: 0, timerMs: 0 };
+    this.workers.set(id, w);
+    proc.write(encodeSource(source));
+    if (this.pending === 0) proc.setRef(false);
     return w;
   }
 
-  private onStdout(w: Worker, chunk: string): void {
-    let buf = w.stdoutBuf + chunk;
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (w.retired) continue;
-      this.onMessage(w, line);
-    }
-    w.stdoutBuf = buf;
-  }
-
-  private onMessage(w: Worker, line: string): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      return this.crashHead(w, "crashed", `python worker wrote an invalid protocol line: ${line.slice(0, 200)}`);
-    }
-    if (!Array.isArray(msg)) return this.crashHead(w, "crashed", "python worker wrote an invalid protocol message");
-    if (msg[0] === "ready") {
+  private onAnswer(w: PoolWorker, a: Answer): void {
+    if (w.retired) return;
+    if (a.kind === "ready") {
       w.ready = true;
       this.startFailures = 0;
-      if (w.outstanding.length > 0) this.startClock(w);
+      if (w.outstanding.length > 0) this.startHead(w);
       return;
     }
-    const [id, kind, value] = msg as [number, string, unknown];
     const head = w.outstanding[0];
-    if (!head || head.id !== id) return this.crashHead(w, "crashed", "python worker answered out of order");
+    // Only the running call's own answer counts: anything else on the protocol (a grader's
+    // thread writing to it, a forged answer without the call's token) is skipped.
+    if (!head || head.id !== a.id || head.token !== a.token) return;
     w.outstanding.shift();
-    w.stderrTail = "";
-    // Learn how long this source's calls take, to size later batches.
-    const elapsed = performance.now() - w.mark;
-    const prev = this.costMs.get(head.hash);
-    if (prev === undefined && this.costMs.size >= 1024) this.costMs.clear();
-    this.costMs.set(head.hash, prev === undefined ? elapsed : prev * 0.8 + elapsed * 0.2);
+    w.answered++;
+    w.proc.clearStderr();
+    const now = performance.now();
+    const elapsed = now - w.headStart;
+    if (!this.costMs.has(head.hash) && this.costMs.size >= 1024) this.costMs.clear();
+    this.costMs.set(head.hash, updateCost(this.costMs.get(head.hash), elapsed));
 
-    if (kind === "ok" && typeof value === "number") {
-      this.finish(head, { kind: "ok", reward: value });
-    } else if (kind === "err") {
-      this.finish(head, { kind: "runtime_error", details: String(value) });
-    } else if (kind === "mem") {
+    if (a.status === "ok" && typeof a.value === "number" && Number.isFinite(a.value)) {
+      this.finish(head, { kind: "ok", reward: a.value });
+    } else if (a.status === "err") {
+      this.finish(head, { kind: "runtime_error", details: capText(String(a.value)) });
+    } else if (a.status === "mem") {
       // The worker may be in a poor state after MemoryError: replace it.
-      this.finish(head, serverError("memory", `out of memory (limit ${this.memoryMb} MB)\n${String(value)}`));
+      this.finish(head, serverError("memory", `out of memory (limit ${this.memoryMb} MB)\n${String(a.value)}`));
       this.retire(w);
       this.dispatch();
       return;
     } else {
-      return this.crashHead(w, "crashed", `python worker sent an unknown answer: ${line.slice(0, 200)}`);
+      this.finish(head, serverError("crashed", "python worker sent an invalid answer"));
+      this.retire(w);
+      this.dispatch();
+      return;
     }
     if (w.outstanding.length > 0) {
-      this.startClock(w);
+      this.startHead(w, now);
     } else {
-      this.stopTimer(w, "timeoutTimer");
-      this.stopTimer(w, "stealTimer");
+      w.overdue = false;
+      w.idleSince = now;
+      this.arm(w, "idle", IDLE_EXIT_MS);
       this.dispatch();
     }
   }
 
-  private onTimeout(w: Worker): void {
-    w.timeoutTimer = undefined;
-    if (w.outstanding.length === 0 || w.retired) return;
-    const seconds = this.timeoutMs / 1000;
-    this.crashHead(w, "timeout", `grade() did not finish within the ${seconds}s time limit`);
-  }
+  private readonly onIdleExpired = (w: PoolWorker): void => {
+    if (!w.retired && w.outstanding.length === 0) this.retire(w);
+  };
 
   /** The head call failed with the worker: report it, replace the worker, requeue the rest. */
-  private crashHead(w: Worker, type: PythonServerErrorType, details: string): void {
+  private failHead(w: PoolWorker, outcome: PythonOutcome): void {
     const head = w.outstanding[0];
-    if (head) this.finish(head, serverError(type, details));
+    if (head) this.finish(head, outcome);
     this.retire(w);
     this.dispatch();
   }
 
-  /** Stop using a worker: kill it and give its unanswered calls to others. */
-  private retire(w: Worker): void {
+  /** Stop using a worker: kill it and give the calls it owns back to the queue. */
+  private retire(w: PoolWorker): void {
     if (w.retired) return;
     w.retired = true;
-    this.stopTimer(w, "timeoutTimer");
-    this.stopTimer(w, "stealTimer");
-    this.workers.splice(this.workers.indexOf(w), 1);
+    this.disarm(w);
+    this.workers.delete(w.id);
     this.dying.add(w);
-    void w.exited.then(() => this.dying.delete(w));
-    this.requeue(w.outstanding);
+    void w.proc.exited.then(() => this.dying.delete(w));
+    this.enqueue(w.outstanding.filter((c) => !c.done && !c.queued && c.owner === w));
     w.outstanding = [];
-    killGroup(w.child);
+    w.proc.kill();
   }
 
-  /** The worker process ended (or never started). */
-  private onGone(w: Worker, code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
+  /** The worker process ended (or never started) without us killing it. */
+  private onGone(w: PoolWorker, how: string, signal: NodeJS.Signals | null, stderr: string): void {
     if (w.retired) return;
-    const stderr = w.stderrTail.trim();
-    const how = err ? err.message : signal ? `killed by ${signal}` : `exited with code ${code}`;
     if (!w.ready) {
       // It never came up. Retry with a new worker, unless that keeps failing: then the
       // interpreter or the sandbox setup is broken and every call is unavailable.
@@ -468,7 +480,18 @@ class PythonPool implements PythonExecutor {
       for (const c of w.outstanding) this.finish(c, serverError("unavailable", details));
       w.outstanding = [];
       this.retire(w);
-      if (++this.startFailures >= MAX_START_FAILURES) this.runtime = { ok: false, error: details };
+      if (++this.startFailures >= MAX_START_FAILURES && this.launcher) {
+        this.launcher = { ok: false, info: this.launcher.info, error: details };
+      }
+      this.dispatch();
+      return;
+    }
+    const head = w.outstanding[0];
+    if (head && w.answered > 0 && !head.alone) {
+      // It had run other calls first: what killed it may be left over from them. Run the head
+      // again alone on a fresh worker; only a second death blames it.
+      head.alone = true;
+      this.retire(w);
       this.dispatch();
       return;
     }
@@ -478,53 +501,31 @@ class PythonPool implements PythonExecutor {
     else if (signal === "SIGKILL" || /MemoryError|Cannot allocate memory|bad_alloc|out of memory/i.test(stderr)) {
       type = "memory";
     }
-    const details = `python worker died while running grade() (${how})${stderr ? `:\n${stderr}` : ""}`;
-    this.crashHead(w, type, details);
+    const again = head?.alone ? ", also when run alone on a fresh worker" : "";
+    const details = `python worker died while running grade() on this row (${how}${again})${stderr ? `:\n${stderr}` : ""}`;
+    this.failHead(w, serverError(type, details));
   }
 
   // ---- process lifetime ------------------------------------------------------------------------
 
   /** Idle workers must not keep a CLI's event loop alive. */
   private setRef(on: boolean): void {
-    for (const w of this.workers) this.refWorker(w, on);
+    for (const w of this.workers.values()) w.proc.setRef(on);
   }
-
-  private refWorker(w: Worker, on: boolean): void {
-    if (on) w.child.ref();
-    else w.child.unref();
-    for (const s of streams(w.child)) {
-      if (on) s.ref?.();
-      else s.unref?.();
-    }
-  }
-
-  /** On process exit (close() never called): kill workers and remove their directories. */
-  private readonly exitHook = (): void => {
-    for (const w of [...this.workers, ...this.dying]) {
-      killGroup(w.child);
-      try {
-        rmSync(w.dir, { recursive: true, force: true });
-      } catch {
-        // best effort at exit
-      }
-    }
-  };
 }
 
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
+function lowerBound(q: Call[], seq: number): number {
+  let lo = 0;
+  let hi = q.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (q[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
 }
 
 /** A pool of sandboxed Python workers implementing the python grader executor. */
-export function createPythonExecutor(options: PythonExecutorOptions = {}): PythonExecutor {
+export function createPythonExecutor(options: PythonExecutorOptions = {}): PythonPoolExecutor {
   return new PythonPool(options);
 }

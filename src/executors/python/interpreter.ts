@@ -2,6 +2,8 @@
 // executor and `graderkit doctor`, so both see the interpreter the same way.
 
 import { execFile } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import path from "node:path";
 
 export interface Interpreter {
   /** Absolute path of the real interpreter (sys.executable), so shims work under an empty env. */
@@ -11,14 +13,14 @@ export interface Interpreter {
 
 export type InterpreterResult = { ok: true; interpreter: Interpreter } | { ok: false; error: string };
 
-interface RunResult {
+export interface RunResult {
   code: number | null;
   stdout: string;
   stderr: string;
   error?: NodeJS.ErrnoException;
 }
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<RunResult> {
+export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       const err = error as (NodeJS.ErrnoException & { code?: unknown }) | null;
@@ -74,7 +76,7 @@ export function resolveInterpreter(python: string): Promise<InterpreterResult> {
   if (!p) {
     p = (async (): Promise<InterpreterResult> => {
       const script = "import sys; print(sys.executable); print('%d.%d.%d' % sys.version_info[:3])";
-      const r = await run(python, ["-c", script], locatorEnv());
+      const r = await runProgram(python, ["-c", script], locatorEnv());
       if (r.error && r.code === null) {
         return { ok: false, error: `python interpreter ${JSON.stringify(python)} not usable: ${r.error.message}` };
       }
@@ -93,25 +95,84 @@ export function resolveInterpreter(python: string): Promise<InterpreterResult> {
   return p;
 }
 
-const namespaces = new Map<string, Promise<string[]>>();
+/**
+ * Absolute path of a system program (unshare, bwrap): looked up on the user's PATH and then in the
+ * usual system folders, including the sbin ones. Resolved here rather than by the child's
+ * sandbox PATH (/usr/local/bin:/usr/bin:/bin), which does not hold every install location.
+ */
+export function findProgram(name: string): string | null {
+  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"];
+  for (const dir of dirs) {
+    if (!dir || !path.isAbsolute(dir)) continue;
+    const file = path.join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return file;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+let namespacePrefix: Promise<string[]> | null = null;
 
 /**
  * The command prefix that runs a program without network access: `unshare -n` (needs root or
  * CAP_SYS_ADMIN), else `unshare -r -n` (unprivileged user namespaces), else nothing. Probed once
- * per interpreter; failures fall back silently.
+ * with `true`, so the answer does not depend on the interpreter (doctor reports it even when
+ * there is none) and `unshare` is found wherever it is installed (see findProgram).
  */
-export function networkNamespacePrefix(executable: string): Promise<string[]> {
-  let p = namespaces.get(executable);
+export function networkNamespacePrefix(): Promise<string[]> {
+  namespacePrefix ??= (async () => {
+    const unshare = findProgram("unshare");
+    const probe = findProgram("true");
+    if (!unshare || !probe) return [];
+    for (const flags of [["-n"], ["-r", "-n"]]) {
+      const r = await runProgram(unshare, [...flags, "--", probe], sandboxEnv("/tmp"));
+      if (r.code === 0) return [unshare, ...flags, "--"];
+    }
+    return [];
+  })();
+  return namespacePrefix;
+}
+
+export interface InterpreterLayout {
+  /** sys.executable as started, and its real path. */
+  executable: string;
+  realExecutable: string;
+  /** sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix (deduplicated). */
+  prefixes: string[];
+  /** The import path the workers get (sys.path, without the current directory). */
+  importPath: string[];
+}
+
+const LAYOUT_SCRIPT = `
+import json, os, sys
+print(json.dumps({
+    "executable": sys.executable,
+    "realExecutable": os.path.realpath(sys.executable),
+    "prefixes": sorted({sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix}),
+    "importPath": [p for p in sys.path if p and os.path.isabs(p)],
+}))
+`;
+
+const layouts = new Map<string, Promise<InterpreterLayout | { error: string }>>();
+
+/** Where the interpreter's own files are, as it sees them in the workers' environment. */
+export function interpreterLayout(executable: string): Promise<InterpreterLayout | { error: string }> {
+  let p = layouts.get(executable);
   if (!p) {
     p = (async () => {
-      const env = sandboxEnv("/tmp");
-      for (const prefix of [["unshare", "-n", "--"], ["unshare", "-r", "-n", "--"]]) {
-        const r = await run(prefix[0]!, [...prefix.slice(1), executable, "-c", "pass"], env);
-        if (r.code === 0) return prefix;
+      const r = await runProgram(executable, ["-c", LAYOUT_SCRIPT], sandboxEnv("/tmp"));
+      if (r.code !== 0) return { error: `cannot read the interpreter's paths: ${(r.stderr || r.error?.message || "").trim()}` };
+      try {
+        return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as InterpreterLayout;
+      } catch {
+        return { error: `cannot read the interpreter's paths: unexpected output ${JSON.stringify(r.stdout.slice(0, 200))}` };
       }
-      return [];
     })();
-    namespaces.set(executable, p);
+    layouts.set(executable, p);
   }
   return p;
 }
