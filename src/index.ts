@@ -9,7 +9,7 @@ export type { CompiledGrader, CompileOptions, GradeContext, GradeOutput } from "
 export { checkGraderFile, checkGraderText, GraderValidationError, loadGrader, type CheckOptions, type GraderFileResult } from "./schema/load.js";
 export { validateGrader, validateFineTuningJob, type ValidateOptions, type ValidationResult } from "./schema/validate.js";
 export type { Problem } from "./schema/ajv.js";
-export { graderSchema, fineTuningJobSchema } from "./schema/grader-schema.js";
+export { graderSchema } from "./schema/grader-schema.js";
 export type {
   Grader,
   GraderMessage,
@@ -82,6 +82,50 @@ export {
 } from "./executors/openai/index.js";
 
 // ---- fine-tuning jobs ---------------------------------------------------------------------------
-export { buildRftJob, type RftJob, type RftJobOptions } from "./export/rft-job.js";
+export {
+  buildFineTuningJob,
+  buildRftJob,
+  type FineTuningJobBuild,
+  type FineTuningJobOptions,
+  type RftJob,
+  type RftJobOptions,
+} from "./export/fine-tuning-job.js";
+export { parseIntegration, IntegrationSyntaxError } from "./export/integrations.js";
+export { modelInfo, baseModelName, DEFAULT_MODEL_INFO, type BaseModelInfo, type Encoding } from "./export/models.js";
+export {
+  fineTuningJobSchema,
+  fineTuningJobObjectSchema,
+  fineTuningJobEventSchema,
+  fineTuningJobCheckpointSchema,
+  fineTuningJobErrorSchema,
+  fineTuningJobListSchema,
+  fineTuningJobEventListSchema,
+  fineTuningJobCheckpointListSchema,
+  HYPERPARAMETER_DOMAINS,
+  METHOD_HYPERPARAMETERS,
+  describeDomain,
+  type HyperparameterDomain,
+  type HyperparameterName,
+} from "./schema/fine-tuning.js";
+export type {
+  Auto,
+  DpoHyperparameters,
+  FineTuningJob,
+  FineTuningJobCheckpoint,
+  FineTuningJobCheckpointList,
+  FineTuningJobError,
+  FineTuningJobEvent,
+  FineTuningJobEventList,
+  FineTuningJobList,
+  FineTuningJobRequest,
+  FineTuningJobStatus,
+  FineTuningMethod,
+  FineTuningMethodType,
+  FineTuningMetrics,
+  ListEnvelope,
+  ReinforcementHyperparameters,
+  SupervisedHyperparameters,
+  WandbIntegration,
+} from "./schema/fine-tuning-types.js";
 
 export { VERSION } from "./util/version.js";
