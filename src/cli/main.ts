@@ -2,6 +2,7 @@
 // (src/cli/command.ts) that generates its parser and --help; exit codes follow one convention.
 
 import { EXIT, UsageError, type Command, type Io } from "./command.js";
+import { checkDataCommand } from "./commands/check-data.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { exportCommand } from "./commands/export.js";
 import { gradeCommand } from "./commands/grade.js";
@@ -10,7 +11,7 @@ import { serveCommand } from "./commands/serve.js";
 import { validateCommand } from "./commands/validate.js";
 import { nearestMatch } from "../metrics/nearest.js";
 
-export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, exportCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, checkDataCommand, exportCommand, doctorCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
