@@ -128,4 +128,26 @@ export type {
   WandbIntegration,
 } from "./schema/fine-tuning-types.js";
 
+// ---- training data and the jobs lifecycle --------------------------------------------------------
+export {
+  checkTrainingData,
+  DATA_LIMITS,
+  type CheckDataOptions,
+  type DataLimits,
+  type DataReport,
+} from "./datasets/check-data.js";
+export type { DataProblem, Severity } from "./datasets/problems.js";
+export { defaultEpochs, type TokenStats } from "./datasets/estimate.js";
+export {
+  CursorList,
+  FineTuningApiError,
+  FineTuningClient,
+  type FileObject,
+  type FineTuningEndpoint,
+  type JobListParams,
+  type PageParams,
+} from "./clients/fine-tuning.js";
+export { resolveEndpoint, EndpointError, type EndpointSettings } from "./clients/endpoint.js";
+export { followJob, isTerminal, TERMINAL_STATUSES, type FollowOptions } from "./clients/follow.js";
+
 export { VERSION } from "./util/version.js";

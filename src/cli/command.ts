@@ -96,6 +96,8 @@ export interface CommandGroupSpec {
   description?: string;
   /** Made with defineCommand, each named "GROUP SUB" ("jobs list"). */
   commands: readonly Command[];
+  /** The exit statuses the subcommands share (each one's --help has its own). */
+  exitStatus: string;
 }
 
 /**
@@ -111,6 +113,8 @@ export function defineCommandGroup(spec: CommandGroupSpec): Command {
       spec.summary,
       `Commands:\n${spec.commands.map((c) => `  ${sub(c).padEnd(width)}  ${c.summary}`).join("\n")}`,
       ...(spec.description ? [spec.description.trimEnd()] : []),
+      formatOptions([HELP_OPTION]).trimEnd(),
+      `Exit status:\n${spec.exitStatus.trimEnd()}`,
       `Run 'graderkit help ${spec.name} <command>' (or 'graderkit ${spec.name} <command> --help') for a command's options.`,
     ].join("\n\n") + "\n";
   return {

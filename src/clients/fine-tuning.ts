@@ -135,8 +135,8 @@ function path(template: TemplateStringsArray, ...ids: string[]): string {
 }
 
 export class FineTuningClient {
-  /** The SDK client underneath, for what these resources do not cover. */
-  readonly sdk: OpenAI;
+  // The SDK client underneath; private, so the package's types do not depend on the SDK's.
+  private readonly sdk: OpenAI;
   readonly files: { create(file: string, purpose?: string): Promise<FileObject> };
   readonly jobs: {
     create(body: FineTuningJobRequest): Promise<FineTuningJob>;

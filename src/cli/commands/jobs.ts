@@ -3,10 +3,10 @@
 
 import { existsSync } from "node:fs";
 import { EndpointError, resolveEndpoint } from "../../clients/endpoint.js";
-import { FineTuningApiError, FineTuningClient } from "../../clients/fine-tuning.js";
+import { CursorList, FineTuningApiError, FineTuningClient } from "../../clients/fine-tuning.js";
 import { followJob } from "../../clients/follow.js";
 import { checkTrainingData } from "../../datasets/check-data.js";
-import type { FineTuningJob, FineTuningJobEvent, FineTuningJobRequest, FineTuningMethodType } from "../../schema/fine-tuning-types.js";
+import type { FineTuningJob, FineTuningJobEvent, FineTuningJobRequest, FineTuningMethodType, ListEnvelope } from "../../schema/fine-tuning-types.js";
 import type { Grader } from "../../schema/types.js";
 import { validateFineTuningJob } from "../../schema/validate.js";
 import { JsonSyntaxError, parseJsonText } from "../../util/json-text.js";
@@ -58,6 +58,17 @@ async function reportingApiErrors(io: Io, run: () => Promise<number>): Promise<n
   }
 }
 
+/** Run with a client for the endpoint flags, API errors reported (exit 2). */
+function withClient(values: EndpointValues, io: Io, run: (client: FineTuningClient) => Promise<number>): Promise<number> {
+  const client = clientFor(values, io);
+  return reportingApiErrors(io, () => run(client));
+}
+
+/** One page as the API sent it, or with --all every item as one list. */
+async function pageOrAll<T extends { id: string }>(request: CursorList<T>, all: boolean): Promise<ListEnvelope<T>> {
+  return all ? { object: "list", data: await request.all(), has_more: false } : await request;
+}
+
 const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 
 /** The end of a followed job: 0 succeeded, 1 failed (with its error) or cancelled. */
@@ -102,31 +113,29 @@ function localFile(value: string, flag: string): string | undefined {
   return undefined;
 }
 
-async function uploadChecked(
-  client: FineTuningClient,
-  body: FineTuningJobRequest,
-  field: "training_file" | "validation_file",
-  check: boolean,
-  io: Io,
-): Promise<boolean> {
-  const value = body[field];
-  if (typeof value !== "string") return true;
-  const file = localFile(value, field === "training_file" ? "--training-file" : "--validation-file");
-  if (file === undefined) return true;
-  if (check) {
+/**
+ * The job's local training files, checked with check-data for the job's method, model and grader
+ * (before any client or upload exists, so a refusal costs no network); null when one has errors.
+ */
+async function localFiles(body: FineTuningJobRequest, check: boolean, io: Io): Promise<Array<[field: "training_file" | "validation_file", path: string]> | null> {
+  const out: Array<["training_file" | "validation_file", string]> = [];
+  let ok = true;
+  for (const field of ["training_file", "validation_file"] as const) {
+    const value = body[field];
+    const file = typeof value === "string" ? localFile(value, field === "training_file" ? "--training-file" : "--validation-file") : undefined;
+    if (file === undefined) continue;
+    out.push([field, file]);
+    if (!check) continue;
     const method: FineTuningMethodType = body.method?.type ?? "supervised";
     const grader = body.method?.reinforcement?.grader as Grader | undefined;
     const report = await checkTrainingData(file, { method, grader, model: body.model, validation: field === "validation_file" });
     for (const p of report.problems) io.stderr(formatDataProblem(file, p) + "\n");
     if (report.errors) {
       io.stderr(`${file}: ${report.errors} error${report.errors === 1 ? "" : "s"}: not uploaded (fix them, or --no-check)\n`);
-      return false;
+      ok = false;
     }
   }
-  const uploaded = await client.files.create(file, "fine-tune");
-  io.stderr(`uploaded ${file} as ${uploaded.id}\n`);
-  body[field] = uploaded.id;
-  return true;
+  return ok ? out : null;
 }
 
 /** The body of --body JOB.json, checked; null (problems printed) when invalid. */
@@ -177,10 +186,13 @@ errors unless --no-check) and uploaded (POST /files, purpose fine-tune) first.`,
       }
       body = build.job;
     }
-    const client = clientFor(values, io);
-    return reportingApiErrors(io, async () => {
-      for (const field of ["training_file", "validation_file"] as const) {
-        if (!(await uploadChecked(client, body, field, !values["no-check"], io))) return EXIT.failed;
+    const uploads = await localFiles(body, !values["no-check"], io);
+    if (!uploads) return EXIT.failed;
+    return withClient(values, io, async (client) => {
+      for (const [field, file] of uploads) {
+        const uploaded = await client.files.create(file, "fine-tune");
+        io.stderr(`uploaded ${file} as ${uploaded.id}\n`);
+        body[field] = uploaded.id;
       }
       const job = await client.jobs.create(body);
       io.stdout(values.json ? json(job) : jobDetails(job));
@@ -205,11 +217,9 @@ const listCommand = defineCommand({
   ],
   exitStatus: "0 listed, 2 usage or API error.",
   async run({ values }, io) {
-    const client = clientFor(values, io);
     const metadata = values.metadata.length ? keyValuePairs(values.metadata, "metadata") : undefined;
-    return reportingApiErrors(io, async () => {
-      const request = client.jobs.list({ limit: values.limit, after: values.after, metadata });
-      const page = values.all ? { object: "list" as const, data: await request.all(), has_more: false } : await request;
+    return withClient(values, io, async (client) => {
+      const page = await pageOrAll(client.jobs.list({ limit: values.limit, after: values.after, metadata }), values.all);
       if (values.json) io.stdout(json(page));
       else {
         io.stdout(page.data.length ? jobsTable(page.data) : "no jobs\n");
@@ -229,8 +239,7 @@ const getCommand = defineCommand({
   options: ENDPOINT_OPTIONS,
   exitStatus: "0 shown (whatever the job's status), 2 usage or API error.",
   async run({ values, positionals }, io) {
-    const client = clientFor(values, io);
-    return reportingApiErrors(io, async () => {
+    return withClient(values, io, async (client) => {
       const job = await client.jobs.retrieve(positionals[0]!);
       io.stdout(values.json ? json(job) : jobDetails(job));
       return EXIT.ok;
@@ -246,8 +255,7 @@ function actionCommand(action: "cancel" | "pause" | "resume", summary: string) {
     options: ENDPOINT_OPTIONS,
     exitStatus: `0 done, 2 usage or API error (e.g. a job that cannot ${action} now).`,
     async run({ values, positionals }, io) {
-      const client = clientFor(values, io);
-      return reportingApiErrors(io, async () => {
+      return withClient(values, io, async (client) => {
         const job = await client.jobs[action](positionals[0]!);
         io.stdout(values.json ? json(job) : `${job.id}: ${job.status}\n`);
         return EXIT.ok;
@@ -267,9 +275,8 @@ const eventsCommand = defineCommand({
   ],
   exitStatus: "0 shown (with --follow: the job succeeded), 1 the followed job failed or was cancelled, 2 usage or API error.",
   async run({ values, positionals }, io) {
-    const client = clientFor(values, io);
     const id = positionals[0]!;
-    return reportingApiErrors(io, async () => {
+    return withClient(values, io, async (client) => {
       if (values.follow) return follow(client, id, values, io);
       const page = await client.jobs.events.list(id, { limit: values.limit });
       if (values.json) io.stdout(json(page));
@@ -290,10 +297,8 @@ const checkpointsCommand = defineCommand({
   ],
   exitStatus: "0 listed, 2 usage or API error.",
   async run({ values, positionals }, io) {
-    const client = clientFor(values, io);
-    return reportingApiErrors(io, async () => {
-      const request = client.jobs.checkpoints.list(positionals[0]!, { limit: values.limit });
-      const page = values.all ? { object: "list" as const, data: await request.all(), has_more: false } : await request;
+    return withClient(values, io, async (client) => {
+      const page = await pageOrAll(client.jobs.checkpoints.list(positionals[0]!, { limit: values.limit }), values.all);
       if (values.json) io.stdout(json(page));
       else io.stdout(page.data.length ? checkpointsTable(page.data) : "no checkpoints\n");
       return EXIT.ok;
@@ -307,6 +312,7 @@ export const jobsCommand = defineCommandGroup({
   description: `Endpoints: OpenAI (--base-url / $OPENAI_BASE_URL, key $OPENAI_API_KEY) or Azure OpenAI
 (--azure-endpoint / $AZURE_OPENAI_ENDPOINT, key $AZURE_OPENAI_API_KEY, --api-version). Tables by
 default, the API's JSON with --json.`,
+  exitStatus: "0 success, 1 a job or training file refused or a followed job that did not succeed, 2 usage, I/O or API error.",
   commands: [
     createCommand,
     listCommand,
