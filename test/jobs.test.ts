@@ -168,6 +168,16 @@ describe("graderkit jobs (CLI)", () => {
     expect(r.stderr).toMatch(/ftjob-\d+ succeeded: ft:gpt-4o-mini-2024-07-18:graderkit::ftjob-\d+/);
   });
 
+  it("create --json --follow prints JSON lines: the job, each event, the final job", async () => {
+    server.script({ steps: 1, outcome: "succeeded" });
+    const r = await jobs("create", "--body", writeJson(dir, "job3.json", sftBody()), "--follow", "--json", ...fast);
+    expect(r.code).toBe(0);
+    const objects = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(objects[0]).toMatchObject({ object: "fine_tuning.job", status: "validating_files" });
+    expect(objects.slice(1, -1).every((o) => o.object === "fine_tuning.job.event")).toBe(true);
+    expect(objects[objects.length - 1]).toMatchObject({ object: "fine_tuning.job", status: "succeeded" });
+  });
+
   it("a failed job: exit 1 with error code, message and param", async () => {
     server.script({ steps: 2, outcome: "failed", error: { code: "invalid_training_file", message: "Line 3: missing messages", param: "training_file" } });
     const created = JSON.parse((await jobs("create", "--body", writeJson(dir, "job2.json", sftBody()), "--json")).stdout);

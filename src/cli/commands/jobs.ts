@@ -195,7 +195,8 @@ errors unless --no-check) and uploaded (POST /files, purpose fine-tune) first.`,
         body[field] = uploaded.id;
       }
       const job = await client.jobs.create(body);
-      io.stdout(values.json ? json(job) : jobDetails(job));
+      // --json --follow prints JSON lines: the job, each event, the final job.
+      io.stdout(values.json ? (values.follow ? JSON.stringify(job) + "\n" : json(job)) : jobDetails(job));
       return values.follow ? follow(client, job.id, values, io) : EXIT.ok;
     });
   },
