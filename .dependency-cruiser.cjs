@@ -77,6 +77,8 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
+    // Resolve packages' "exports" maps as Node does for an ES module (gpt-tokenizer/encoding/*).
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "types", "node", "default"] },
     exclude: { path: "^(dist|node_modules)/" },
   },
 };

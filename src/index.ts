@@ -9,7 +9,7 @@ export type { CompiledGrader, CompileOptions, GradeContext, GradeOutput } from "
 export { checkGraderFile, checkGraderText, GraderValidationError, loadGrader, type CheckOptions, type GraderFileResult } from "./schema/load.js";
 export { validateGrader, validateFineTuningJob, type ValidateOptions, type ValidationResult } from "./schema/validate.js";
 export type { Problem } from "./schema/ajv.js";
-export { graderSchema, fineTuningJobSchema } from "./schema/grader-schema.js";
+export { graderSchema } from "./schema/grader-schema.js";
 export type {
   Grader,
   GraderMessage,
@@ -83,6 +83,72 @@ export {
 } from "./executors/openai/index.js";
 
 // ---- fine-tuning jobs ---------------------------------------------------------------------------
-export { buildRftJob, type RftJob, type RftJobOptions } from "./export/rft-job.js";
+export {
+  buildFineTuningJob,
+  buildRftJob,
+  type FineTuningJobBuild,
+  type FineTuningJobOptions,
+  type RftJob,
+  type RftJobOptions,
+} from "./export/fine-tuning-job.js";
+export { parseIntegration, IntegrationSyntaxError } from "./export/integrations.js";
+export { modelInfo, baseModelName, DEFAULT_MODEL_INFO, type BaseModelInfo, type Encoding } from "./export/models.js";
+export {
+  fineTuningJobSchema,
+  fineTuningJobObjectSchema,
+  fineTuningJobEventSchema,
+  fineTuningJobCheckpointSchema,
+  fineTuningJobErrorSchema,
+  fineTuningJobListSchema,
+  fineTuningJobEventListSchema,
+  fineTuningJobCheckpointListSchema,
+  HYPERPARAMETER_DOMAINS,
+  METHOD_HYPERPARAMETERS,
+  describeDomain,
+  type HyperparameterDomain,
+  type HyperparameterName,
+} from "./schema/fine-tuning.js";
+export type {
+  Auto,
+  DpoHyperparameters,
+  FineTuningJob,
+  FineTuningJobCheckpoint,
+  FineTuningJobCheckpointList,
+  FineTuningJobError,
+  FineTuningJobEvent,
+  FineTuningJobEventList,
+  FineTuningJobList,
+  FineTuningJobRequest,
+  FineTuningJobStatus,
+  FineTuningMethod,
+  FineTuningMethodType,
+  FineTuningMetrics,
+  ListEnvelope,
+  ReinforcementHyperparameters,
+  SupervisedHyperparameters,
+  WandbIntegration,
+} from "./schema/fine-tuning-types.js";
+
+// ---- training data and the jobs lifecycle --------------------------------------------------------
+export {
+  checkTrainingData,
+  DATA_LIMITS,
+  type CheckDataOptions,
+  type DataLimits,
+  type DataReport,
+} from "./datasets/check-data.js";
+export type { DataProblem, Severity } from "./datasets/problems.js";
+export { defaultEpochs, type TokenStats } from "./datasets/estimate.js";
+export {
+  CursorList,
+  FineTuningApiError,
+  FineTuningClient,
+  type FileObject,
+  type FineTuningEndpoint,
+  type JobListParams,
+  type PageParams,
+} from "./clients/fine-tuning.js";
+export { resolveEndpoint, EndpointError, type EndpointSettings } from "./clients/endpoint.js";
+export { followJob, isTerminal, TERMINAL_STATUSES, type FollowOptions } from "./clients/follow.js";
 
 export { VERSION } from "./util/version.js";

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateFineTuningJob } from "../src/schema/validate.js";
 import { BIN, cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
+import { runMain } from "./helpers/run-main.js";
 
 const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" };
 let dir: string;
@@ -268,7 +269,7 @@ describe("graderkit export", () => {
   });
   it("refuses out-of-domain or unknown hyperparameters (exit 1)", async () => {
     for (const hp of ["batch_size=0", "n_epochs=51", "n_epochs=1.5", "compute_multiplier=11", "learning_rate_multiplier=0", "reasoning_effort=max", "beta=0.5", "eval_samples=lots"]) {
-      const r = await cli(["export", exactPath, "--model", "m", "--training-file", "f", "--hp", hp]);
+      const r = await runMain(["export", exactPath, "--model", "m", "--training-file", "f", "--hp", hp]);
       expect(r.code, hp).toBe(1);
       expect(r.stderr, hp).toContain(hp.split("=")[0]);
     }

@@ -2,6 +2,7 @@
 // generates the parser and --help), its exit statuses, and a run function. One exit-code
 // convention holds for all commands (README "Exit status").
 
+import { nearestMatch } from "../metrics/nearest.js";
 import { formatOptions, HELP_OPTION, parseOptions, UsageError, type OptionSpec, type ParsedArgs } from "./options.js";
 
 /**
@@ -84,6 +85,60 @@ export function defineCommand<const Os extends readonly OptionSpec[]>(spec: Comm
         throw new UsageError(`${spec.name} ${expected}, got ${n === 0 ? "none" : parsed.positionals.map((p) => `'${p}'`).join(" ")}`);
       }
       return spec.run(parsed as unknown as ParsedArgs<Os>, io);
+    },
+  };
+}
+
+export interface CommandGroupSpec {
+  name: string;
+  summary: string;
+  /** Printed in --help after the list of subcommands. */
+  description?: string;
+  /** Made with defineCommand, each named "GROUP SUB" ("jobs list"). */
+  commands: readonly Command[];
+  /** The exit statuses the subcommands share (each one's --help has its own). */
+  exitStatus: string;
+}
+
+/**
+ * A command whose first argument names a subcommand (`graderkit jobs list ...`): its --help lists
+ * the subcommands, each of which is an ordinary defineCommand with its own option table and help.
+ */
+export function defineCommandGroup(spec: CommandGroupSpec): Command {
+  const sub = (c: Command) => c.name.slice(spec.name.length + 1);
+  const width = Math.max(...spec.commands.map((c) => sub(c).length));
+  const help = () =>
+    [
+      `Usage: graderkit ${spec.name} <command> [options]`,
+      spec.summary,
+      `Commands:\n${spec.commands.map((c) => `  ${sub(c).padEnd(width)}  ${c.summary}`).join("\n")}`,
+      ...(spec.description ? [spec.description.trimEnd()] : []),
+      formatOptions([HELP_OPTION]).trimEnd(),
+      `Exit status:\n${spec.exitStatus.trimEnd()}`,
+      `Run 'graderkit help ${spec.name} <command>' (or 'graderkit ${spec.name} <command> --help') for a command's options.`,
+    ].join("\n\n") + "\n";
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    help,
+    async execute(argv, io) {
+      const [name, ...rest] = argv;
+      if (name === "--help" || name === "-h") {
+        io.stdout(help());
+        return EXIT.ok;
+      }
+      if (name === undefined) throw new UsageError(`needs a command: ${spec.commands.map(sub).join(", ")}`);
+      const command = spec.commands.find((c) => sub(c) === name);
+      if (!command) {
+        const hint = nearestMatch(name, spec.commands.map(sub));
+        throw new UsageError(`unknown command '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; commands: ${spec.commands.map(sub).join(", ")}`);
+      }
+      try {
+        return await command.execute(rest, io);
+      } catch (err) {
+        if (err instanceof UsageError && err.command === undefined) throw new UsageError(err.message, command.name);
+        throw err;
+      }
     },
   };
 }

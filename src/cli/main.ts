@@ -2,15 +2,17 @@
 // (src/cli/command.ts) that generates its parser and --help; exit codes follow one convention.
 
 import { EXIT, UsageError, type Command, type Io } from "./command.js";
+import { checkDataCommand } from "./commands/check-data.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { exportCommand } from "./commands/export.js";
 import { gradeCommand } from "./commands/grade.js";
+import { jobsCommand } from "./commands/jobs.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { validateCommand } from "./commands/validate.js";
 import { nearestMatch } from "../metrics/nearest.js";
 
-export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, exportCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, checkDataCommand, exportCommand, jobsCommand, doctorCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -50,15 +52,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let command: Command | undefined;
   try {
     if (name === "help") {
-      findCommand(rest[0]!); // `graderkit help CMD` is `graderkit CMD --help`
-      return await main([rest[0]!, "--help"], io);
+      findCommand(rest[0]!); // `graderkit help CMD [SUB]` is `graderkit CMD [SUB] --help`
+      return await main([...rest, "--help"], io);
     }
     command = findCommand(name);
     return await command.execute(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      const who = command ? `graderkit ${command.name}` : "graderkit";
-      const more = command ? `\nRun 'graderkit help ${command.name}' for usage.` : "";
+      const name = err.command ?? command?.name;
+      const who = name ? `graderkit ${name}` : "graderkit";
+      const more = name ? `\nRun 'graderkit help ${name}' for usage.` : "";
       io.stderr(`${who}: ${err.message}${more}\n`);
       return EXIT.usage;
     }

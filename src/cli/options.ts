@@ -67,7 +67,11 @@ export type OptionValues<Os extends readonly OptionSpec[]> = {
 };
 
 export class UsageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The (sub)command the error is about, when it is not the top-level one ("jobs list"). */
+    readonly command?: string,
+  ) {
     super(message);
     this.name = "UsageError";
   }

@@ -68,6 +68,15 @@ export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, b
           message = `'${p.tag}' must be a string`;
         }
         break;
+      case "maxLength":
+      case "minLength": {
+        const n = Number(p.limit);
+        message = e.keyword === "maxLength" ? `must be at most ${n} characters` : n === 1 ? "must not be empty" : `must be at least ${n} characters`;
+        break;
+      }
+      case "maxProperties":
+        message = `must have at most ${p.limit} entries`;
+        break;
       case "anyOf":
       case "oneOf":
         // The branches' own errors say more; keep this only if nothing else is reported here.
@@ -78,6 +87,8 @@ export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, b
         message = e.message ?? e.keyword;
         if (e.keyword === "type") code = "invalid_type";
     }
+    if (e.keyword === "propertyNames") continue; // its inner error (below) names the key
+    if (e.propertyName !== undefined) message = `key '${e.propertyName}' ${message}`;
     const key = pointer + "\0" + message;
     if (!seen.has(key)) {
       seen.add(key);

@@ -1,6 +1,6 @@
-// JSON Schema (draft-07, checked with ajv) of the grader JSON (spec §1) and of the fine-tuning
-// job payload (spec §9). Structural rules live here; rules that need code (templates, formulas,
-// label subsets, where a type is allowed) live in validate.ts.
+// JSON Schema (draft-07, checked with ajv) of the grader JSON (spec §1); the fine-tuning job
+// schemas that embed it are in fine-tuning.ts. Structural rules live here; rules that need code
+// (templates, formulas, label subsets, where a type is allowed) live in validate.ts.
 
 import { EVALUATION_METRICS } from "../metrics/names.js";
 
@@ -128,7 +128,8 @@ export const multiGraderSchema: Schema = graderBase("multi", ["graders", "calcul
   calculate_output: nonEmpty,
 });
 
-const definitions: Schema = {
+/** The grader definitions, shared with the fine-tuning job schemas (src/schema/fine-tuning.ts). */
+export const graderDefinitions: Schema = {
   content_item: contentItemSchema,
   message: messageSchema,
   sampling_params: samplingParamsSchema,
@@ -146,84 +147,6 @@ const definitions: Schema = {
 /** A grader of any type (multi normalized to its map form). */
 export const graderSchema: Schema = {
   $id: "https://graderkit.dev/schema/grader.json",
-  definitions,
+  definitions: graderDefinitions,
   $ref: "#/definitions/grader",
-};
-
-// ---- fine-tuning job payload (spec §9) -----------------------------------------------------
-
-const auto = { const: "auto" };
-const autoOr = (s: Schema): Schema => ({ anyOf: [auto, s] });
-
-export const HYPERPARAMETER_SCHEMAS: Record<string, Schema> = {
-  batch_size: autoOr({ type: "integer", minimum: 1, maximum: 256 }),
-  learning_rate_multiplier: autoOr({ type: "number", exclusiveMinimum: 0 }),
-  n_epochs: autoOr({ type: "integer", minimum: 1, maximum: 50 }),
-  beta: autoOr({ type: "number", exclusiveMinimum: 0, maximum: 2 }),
-  compute_multiplier: autoOr({ type: "number", exclusiveMinimum: 0, maximum: 10 }),
-  eval_interval: autoOr({ type: "integer", minimum: 1 }),
-  eval_samples: autoOr({ type: "integer", minimum: 1 }),
-  reasoning_effort: { enum: ["default", "low", "medium", "high"] },
-};
-
-/** Which hyperparameters each method takes. */
-export const METHOD_HYPERPARAMETERS: Record<"supervised" | "dpo" | "reinforcement", string[]> = {
-  supervised: ["batch_size", "learning_rate_multiplier", "n_epochs"],
-  dpo: ["batch_size", "learning_rate_multiplier", "n_epochs", "beta"],
-  reinforcement: [
-    "batch_size",
-    "learning_rate_multiplier",
-    "n_epochs",
-    "compute_multiplier",
-    "eval_interval",
-    "eval_samples",
-    "reasoning_effort",
-  ],
-};
-
-const hyperparameters = (method: keyof typeof METHOD_HYPERPARAMETERS): Schema => ({
-  type: "object",
-  additionalProperties: false,
-  properties: Object.fromEntries(METHOD_HYPERPARAMETERS[method].map((k) => [k, HYPERPARAMETER_SCHEMAS[k]])),
-});
-
-export const fineTuningJobSchema: Schema = {
-  $id: "https://graderkit.dev/schema/fine-tuning-job.json",
-  definitions: { ...definitions },
-  type: "object",
-  required: ["model", "training_file", "method"],
-  additionalProperties: false,
-  properties: {
-    model: nonEmpty,
-    training_file: nonEmpty,
-    validation_file: nonEmpty,
-    suffix: { type: "string", minLength: 1, maxLength: 64 },
-    seed: { type: "integer" },
-    metadata: {
-      type: "object",
-      maxProperties: 16,
-      propertyNames: { maxLength: 64 },
-      additionalProperties: { type: "string", maxLength: 512 },
-    },
-    method: {
-      type: "object",
-      required: ["type"],
-      additionalProperties: false,
-      properties: {
-        type: { enum: ["supervised", "dpo", "reinforcement"] },
-        supervised: { type: "object", additionalProperties: false, properties: { hyperparameters: hyperparameters("supervised") } },
-        dpo: { type: "object", additionalProperties: false, properties: { hyperparameters: hyperparameters("dpo") } },
-        reinforcement: {
-          type: "object",
-          required: ["grader"],
-          additionalProperties: false,
-          properties: {
-            grader: { $ref: "#/definitions/grader" },
-            hyperparameters: hyperparameters("reinforcement"),
-            response_format: { type: "object" },
-          },
-        },
-      },
-    },
-  },
 };

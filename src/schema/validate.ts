@@ -7,7 +7,8 @@ import { ajvProblems, schemaValidator, type Problem } from "./ajv.js";
 import { compileFormula, FormulaError } from "../formula/index.js";
 import { nearestMatch } from "../metrics/nearest.js";
 import { parsePlaceholders, SAMPLE_FIELDS, TemplateSyntaxError, unclosedOpenings } from "../templates/template.js";
-import { fineTuningJobSchema, graderSchema } from "./grader-schema.js";
+import { fineTuningJobSchema, refineJobProblems } from "./fine-tuning.js";
+import { graderSchema } from "./grader-schema.js";
 import type { Grader, Target } from "./types.js";
 
 export type { Problem };
@@ -207,10 +208,13 @@ export function validateGrader(input: unknown, options: ValidateOptions = {}): V
   return { ok: problems.length === 0, grader: normalized as Grader, problems, warnings };
 }
 
-/** Validate a POST /v1/fine_tuning/jobs body against the schema (the grader with target rft). */
+/**
+ * Validate a POST /v1/fine_tuning/jobs body against the schema (the grader with target rft);
+ * each bad hyperparameter is one problem naming its domain.
+ */
 export function validateFineTuningJob(body: unknown): Problem[] {
   const validate = schemaValidator(fineTuningJobSchema);
-  const problems = validate(body) ? [] : ajvProblems(validate.errors);
+  const problems = refineJobProblems(body, validate(body) ? [] : ajvProblems(validate.errors));
   const grader = isObject(body) && isObject(body.method) && isObject(body.method.reinforcement) ? body.method.reinforcement.grader : undefined;
   if (grader !== undefined) {
     const codeProblems: Problem[] = [];
