@@ -15,3 +15,13 @@ export function executorEnvironment(env: NodeJS.ProcessEnv): ExecutorEnvironment
   if (env.OPENAI_BASE_URL) out.baseUrl = env.OPENAI_BASE_URL;
   return out;
 }
+
+/**
+ * Whether output to a terminal may use ANSI colours: not when $NO_COLOR is set to anything
+ * non-empty (no-color.org), always when $FORCE_COLOR is set to anything but "0".
+ */
+export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
+  if (env.NO_COLOR) return false;
+  return isTTY;
+}

@@ -10,11 +10,12 @@ export function formatNumber(x: number): string {
   return Object.is(x, -0) ? "0" : String(x);
 }
 
-export function formatBounds(bounds: Bounds, subject: string): string {
+/** "0.4 ≤ reward ≤ 0.6", "reward ≥ 0.4"; without a subject (a table column) "0.4 to 0.6", "≥ 0.4". */
+export function formatBounds(bounds: Bounds, subject?: string): string {
   const { min, max } = bounds;
-  if (min !== undefined && max !== undefined) return `${formatNumber(min)} ≤ ${subject} ≤ ${formatNumber(max)}`;
-  if (min !== undefined) return `${subject} ≥ ${formatNumber(min)}`;
-  return `${subject} ≤ ${formatNumber(max!)}`;
+  if (min !== undefined && max !== undefined) return subject ? `${formatNumber(min)} ≤ ${subject} ≤ ${formatNumber(max)}` : `${formatNumber(min)} to ${formatNumber(max)}`;
+  const bound = min !== undefined ? `≥ ${formatNumber(min)}` : `≤ ${formatNumber(max!)}`;
+  return subject ? `${subject} ${bound}` : bound;
 }
 
 // Control characters (an ANSI escape in a model's answer, a NUL) are shown as \uXXXX, never sent
@@ -70,7 +71,7 @@ function subRewardTable(res: RunResponse | undefined, checks: readonly Check[]):
   if (keys.length === 0) return [];
   const rows = keys.map((key) => {
     const c = expected.get(key);
-    const want = !c ? "-" : typeof c.expected === "number" ? `${formatNumber(c.expected)} ± ${formatNumber(c.tolerance)}` : formatBounds(c.expected, "x");
+    const want = !c ? "-" : typeof c.expected === "number" ? `${formatNumber(c.expected)} ± ${formatNumber(c.tolerance)}` : formatBounds(c.expected);
     const got = res && Object.hasOwn(res.sub_rewards, key) ? formatNumber(res.sub_rewards[key]!) : "(none)";
     return { failed: c ? !c.ok : false, cells: [key, want, got] };
   });
