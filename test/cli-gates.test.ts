@@ -4,8 +4,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli, tempDir, writeJson, writeLines } from "./helpers/cli.js";
+import { EXACT } from "./helpers/graders.js";
 
-const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" };
+const exact = EXACT;
 
 let dir: string;
 let grader: string;

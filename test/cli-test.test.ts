@@ -5,14 +5,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli, tempDir, writeJson, writeLines } from "./helpers/cli.js";
+import { EXACT, EXACT_AND_CLOSE } from "./helpers/graders.js";
 
-const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" };
-const multi = {
-  type: "multi",
-  name: "mix",
-  graders: { exact, close: { type: "text_similarity", name: "close", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "fuzzy_match" } },
-  calculate_output: "0.5 * exact + 0.5 * close",
-};
+const exact = EXACT;
+const multi = EXACT_AND_CLOSE;
 
 let dir: string;
 let failing: string;

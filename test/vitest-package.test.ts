@@ -7,17 +7,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "./helpers/cli.js";
+import { EXACT, EXACT_AND_CLOSE } from "./helpers/graders.js";
 
 const run = promisify(execFile);
 const version = (name: string) => JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).version as string;
 
-const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" };
-const multi = {
-  type: "multi",
-  name: "mix",
-  graders: { exact, close: { type: "text_similarity", name: "close", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "fuzzy_match" } },
-  calculate_output: "0.5 * exact + 0.5 * close",
-};
+const exact = EXACT;
+const multi = EXACT_AND_CLOSE;
 
 const TEST_TS = `
 import { expect, test } from "vitest";

@@ -8,14 +8,10 @@ import { formatSuiteProblem, loadCases, loadSuite, SuiteError, type SuiteProblem
 import { suiteSchema } from "../../src/testing/suite-schema.js";
 import { suiteSources } from "../../src/testing/sources.js";
 import { tempDir, writeJson, writeLines } from "../helpers/cli.js";
+import { EXACT, EXACT_AND_CLOSE } from "../helpers/graders.js";
 
-const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" };
-const multi = {
-  type: "multi",
-  name: "m",
-  graders: { exact, close: { type: "text_similarity", name: "close", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "fuzzy_match" } },
-  calculate_output: "0.5 * exact + 0.5 * close",
-};
+const exact = EXACT;
+const multi = EXACT_AND_CLOSE;
 const good = { name: "ok", item: { answer: "a" }, model_sample: "a", expect: { reward: 1 } };
 
 let dir: string;
