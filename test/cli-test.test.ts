@@ -1,10 +1,10 @@
 // `graderkit test` end to end: reports, exit statuses, --filter, the reporters, a grader plus a
 // JSONL cases file, and every way its input can be unusable (exit 2).
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, tempDir, writeJson, writeLines } from "./helpers/cli.js";
+import { BIN, cli, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 import { EXACT, EXACT_AND_CLOSE } from "./helpers/graders.js";
 
 const exact = EXACT;
@@ -64,6 +64,16 @@ describe("graderkit test", () => {
     expect(out).toMatch(/error: {3}invalid_variable_error \(at \/graders\/exact\/reference\): template variable \{\{ item\.answer \}\}/);
     expect(out).toMatch(/^Suites {2}1 failed \| 1 passed \(2\)$/m);
     expect(out).toMatch(/^Cases {3}2 failed \| 3 passed \(5\)$/m);
+  });
+
+  // util-linux `script` gives the command a real terminal.
+  it.skipIf(!existsSync("/usr/bin/script"))("colours on a terminal, none with $NO_COLOR", () => {
+    const command = [process.execPath, BIN, "test", passing].map((a) => `'${a}'`).join(" ");
+    const tty = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], { encoding: "utf8" });
+    expect(tty.stdout).toContain("\x1b[32m✓\x1b[0m same");
+    const plain = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(plain.stdout).toContain("✓ same");
+    expect(plain.stdout).not.toContain("\x1b[");
   });
 
   it("--filter runs the cases whose name contains the text; one that matches nothing is exit 2", async () => {

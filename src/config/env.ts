@@ -16,12 +16,7 @@ export function executorEnvironment(env: NodeJS.ProcessEnv): ExecutorEnvironment
   return out;
 }
 
-/**
- * Whether output to a terminal may use ANSI colours: not when $NO_COLOR is set to anything
- * non-empty (no-color.org), always when $FORCE_COLOR is set to anything but "0".
- */
+/** Whether output may use ANSI colours: only to a terminal, and not when $NO_COLOR is set (no-color.org). */
 export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
-  if (env.NO_COLOR) return false;
-  return isTTY;
+  return isTTY && !env.NO_COLOR;
 }
