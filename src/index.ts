@@ -45,6 +45,16 @@ export {
 // ---- files ------------------------------------------------------------------------------------
 export { runFile, type Progress, type RunFileOptions } from "./engine/run.js";
 export type { RunSummary } from "./engine/summary.js";
+export type { FirstError, FirstErrors } from "./engine/first-errors.js";
+
+// ---- test suites and CI gates (the vitest matchers are in graderkit/vitest) --------------------
+export { checkSuite, formatSuiteProblem, loadCases, loadSuite, SuiteError, type LoadSuiteOptions, type SuiteProblem } from "./testing/load-suite.js";
+export { caseSchema, suiteSchema } from "./testing/suite-schema.js";
+export { checkCase, DEFAULT_TOLERANCE } from "./testing/expectations.js";
+export { runSuite, type RunSuiteOptions } from "./testing/run-suite.js";
+export type { Bounds, CaseExpectation, CaseLocation, CaseResult, CaseStatus, CaseCounts, Check, SuiteResult, TestCase, TestSuite } from "./testing/types.js";
+export { evaluateGates, type GateName, type GateResult, type RunGates } from "./testing/gates.js";
+export { runSummaryMarkdown, type MarkdownSummaryOptions } from "./testing/summary-markdown.js";
 
 // ---- executors: configured, or your own implementations of the contracts ---------------------
 export { createExecutors, checkConfig, loadConfig, ConfigError, CONFIG_FILE_NAME, type CreateExecutorsOptions, type ExecutorSet } from "./config/index.js";

@@ -10,6 +10,7 @@ const ENTRY_POINTS = {
   graderkit: "dist/index.d.ts",
   "graderkit-metrics": "dist/metrics/index.d.ts",
   "graderkit-server": "dist/server/index.d.ts",
+  "graderkit-vitest": "dist/testing/vitest.d.ts",
 };
 
 describe("public API", () => {

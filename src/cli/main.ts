@@ -6,13 +6,26 @@ import { checkDataCommand } from "./commands/check-data.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { exportCommand } from "./commands/export.js";
 import { gradeCommand } from "./commands/grade.js";
+import { initCommand } from "./commands/init.js";
 import { jobsCommand } from "./commands/jobs.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
+import { testCommand } from "./commands/test.js";
 import { validateCommand } from "./commands/validate.js";
 import { nearestMatch } from "../metrics/nearest.js";
 
-export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, checkDataCommand, exportCommand, jobsCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  gradeCommand,
+  runCommand,
+  testCommand,
+  serveCommand,
+  checkDataCommand,
+  exportCommand,
+  jobsCommand,
+  doctorCommand,
+  initCommand,
+];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

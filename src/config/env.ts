@@ -48,3 +48,8 @@ export function fineTuningEnvironment(env: NodeJS.ProcessEnv): FineTuningEnviron
   for (const [key, name] of read) if (env[name]) out[key] = env[name];
   return out;
 }
+
+/** Whether output may use ANSI colours: only to a terminal, and not when $NO_COLOR is set (no-color.org). */
+export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  return isTTY && !env.NO_COLOR;
+}

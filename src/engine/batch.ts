@@ -8,6 +8,7 @@ import type { CompiledGrader } from "../graders/types.js";
 import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
 import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
 import { serializeRow } from "./serialize.js";
+import { mergeFirstErrors, noteFirstErrors, type FirstErrors } from "./first-errors.js";
 import type { Semaphore } from "../util/semaphore.js";
 
 export interface Block {
@@ -29,6 +30,8 @@ export interface BatchResult {
   flags: Partial<Record<ErrorFlag, number>>;
   /** Rows that raised at least one flag. */
   errorRows: number;
+  /** Per flag, the block's first row that raised it and its message. */
+  firstErrors: FirstErrors;
 }
 
 const decoder = new TextDecoder("utf-8");
@@ -62,6 +65,7 @@ function collect(rows: readonly GradedLine[]): BatchResult {
   const rewards = new Float64Array(rows.length);
   const flags: Partial<Record<ErrorFlag, number>> = {};
   let errorRows = 0;
+  const firstErrors: FirstErrors = {};
   for (let i = 0; i < rows.length; i++) {
     const { line, id, response } = rows[i];
     text += serializeRow(line, id, response) + "\n";
@@ -74,9 +78,12 @@ function collect(rows: readonly GradedLine[]): BatchResult {
         any = true;
       }
     }
-    if (any) errorRows++;
+    if (any) {
+      errorRows++;
+      noteFirstErrors(firstErrors, line, response);
+    }
   }
-  return { text, rewards, flags, errorRows };
+  return { text, rewards, flags, errorRows, firstErrors };
 }
 
 /** Concatenate results in order (rescued blocks graded line by line). */
@@ -85,6 +92,7 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
   const rewards = new Float64Array(total);
   const flags: Partial<Record<ErrorFlag, number>> = {};
   const texts: Array<string | Uint8Array> = [];
+  const firstErrors: FirstErrors = {};
   let errorRows = 0;
   let at = 0;
   for (const p of parts) {
@@ -92,12 +100,13 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
     rewards.set(p.rewards, at);
     at += p.rewards.length;
     errorRows += p.errorRows;
+    mergeFirstErrors(firstErrors, p.firstErrors);
     for (const [f, n] of Object.entries(p.flags) as Array<[ErrorFlag, number]>) flags[f] = (flags[f] ?? 0) + n;
   }
   const text = texts.every((t) => typeof t === "string")
     ? texts.join("")
     : Buffer.concat(texts.map((t) => (typeof t === "string" ? Buffer.from(t, "utf8") : t)));
-  return { text, rewards, flags, errorRows };
+  return { text, rewards, flags, errorRows, firstErrors };
 }
 
 export function gradeLines(

@@ -3,17 +3,19 @@
 
 import { existsSync, openSync, readSync, closeSync, ftruncateSync, fstatSync } from "node:fs";
 import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
+import { noteFirstErrors, type ErrorReport, type FirstErrors } from "./first-errors.js";
 
 export interface ResumeState {
   done: Set<number>;
   rewards: number[];
   flags: Partial<Record<ErrorFlag, number>>;
   errorRows: number;
+  firstErrors: FirstErrors;
 }
 
 /** Read OUT, drop a trailing partial line (truncating the file), and collect finished rows. */
 export function prepareResume(outPath: string): ResumeState {
-  const state: ResumeState = { done: new Set(), rewards: [], flags: {}, errorRows: 0 };
+  const state: ResumeState = { done: new Set(), rewards: [], flags: {}, errorRows: 0, firstErrors: {} };
   if (!existsSync(outPath)) return state;
   const fd = openSync(outPath, "r+");
   try {
@@ -32,7 +34,7 @@ export function prepareResume(outPath: string): ResumeState {
       for (const line of lines) {
         complete += Buffer.byteLength(line, "utf8") + 1;
         if (line.trim() === "") continue;
-        let row: { line?: unknown; reward?: unknown; metadata?: { errors?: Record<string, unknown> } };
+        let row: { line?: unknown; reward?: unknown; metadata?: { errors?: Record<string, unknown> } } & ErrorReport;
         try {
           row = JSON.parse(line);
         } catch {
@@ -49,7 +51,10 @@ export function prepareResume(outPath: string): ResumeState {
             any = true;
           }
         }
-        if (any) state.errorRows++;
+        if (any) {
+          state.errorRows++;
+          noteFirstErrors(state.firstErrors, row.line, row);
+        }
       }
     }
     if (complete < size) ftruncateSync(fd, complete);

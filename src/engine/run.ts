@@ -55,6 +55,8 @@ export interface RunFileOptions {
   executors?: Executors;
   compileOptions?: CompileOptions;
   onProgress?: (p: Progress) => void;
+  /** The reward at or above which a row passes (summary pass_rate); default the grader's pass_threshold. */
+  passThreshold?: number;
   /** Executors' cache counters, for the summary. */
   cacheStats?: () => { hits: number; misses: number } | undefined;
 }
@@ -124,7 +126,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   // Executor-backed graders stay on the main thread, where the executors live.
   const workers = compiled.async ? 0 : options.workers ?? ((totalBytes ?? 0) < AUTO_POOL_MIN_BYTES ? 0 : availableParallelism());
 
-  const threshold = (grader as { pass_threshold?: unknown }).pass_threshold;
+  const threshold = options.passThreshold ?? (grader as { pass_threshold?: unknown }).pass_threshold;
   const summary = new SummaryBuilder(typeof threshold === "number" ? threshold : null);
   let resumed = 0;
   let done: Int32Array | null = null;
@@ -134,7 +136,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     done = Int32Array.from(state.done).sort();
     resumed = state.rewards.length;
     for (const r of state.rewards) summary.addReward(r);
-    summary.addFlags(state.flags, state.errorRows);
+    summary.addFlags(state.flags, state.errorRows, state.firstErrors);
   }
 
   const out: Writable = options.output
@@ -175,7 +177,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
       nextSeq++;
       if (r.text.length > 0) writer.write(r.text);
       for (let i = 0; i < r.rewards.length; i++) summary.addReward(r.rewards[i]);
-      summary.addFlags(r.flags, r.errorRows);
+      summary.addFlags(r.flags, r.errorRows, r.firstErrors);
       gradedNow += r.rewards.length;
       errorRowsNow += r.errorRows;
     }
@@ -186,7 +188,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   const crashedRow = (l: LineInput, err: unknown): BatchResult => {
     const reason = err instanceof Error ? err.message : String(err);
     const res = failedResponse(compiled.name, compiled.type, new Error(`worker crashed while grading ${file}:${l.line}: ${reason}`));
-    return { text: serializeRow(l.line, idOf(l.text), res) + "\n", rewards: Float64Array.of(0), flags: { other_error: 1 }, errorRows: 1 };
+    return { text: serializeRow(l.line, idOf(l.text), res) + "\n", rewards: Float64Array.of(0), flags: { other_error: 1 }, errorRows: 1, firstErrors: { other_error: { line: l.line, message: res.error!.message } } };
   };
   // The block's buffer is transferred, not copied; if the worker dies, the lines are read
   // again from the file.

@@ -2,6 +2,7 @@
 // from a fixed-size reservoir sample, exact up to RESERVOIR rows and approximate beyond.
 
 import type { ErrorFlag } from "../core/response.js";
+import { mergeFirstErrors, type FirstErrors } from "./first-errors.js";
 
 export const RESERVOIR = 65_536;
 
@@ -16,6 +17,8 @@ export interface RunSummary {
   pass_rate: number | null;
   error_rows: number;
   errors: Partial<Record<ErrorFlag, number>>;
+  /** Per flag, the first row that raised it and its message. */
+  first_errors: FirstErrors;
   rows_per_s: number;
   wall_time_s: number;
   workers: number;
@@ -32,6 +35,7 @@ export class SummaryBuilder {
   private passed = 0;
   private errorRows = 0;
   private errors: Partial<Record<ErrorFlag, number>> = {};
+  private firstErrors: FirstErrors = {};
   private sample = new Float64Array(RESERVOIR);
   private seen = 0;
   // A small deterministic PRNG (mulberry32) so summaries are reproducible.
@@ -60,8 +64,10 @@ export class SummaryBuilder {
     this.seen++;
   }
 
-  addFlags(flags: Partial<Record<ErrorFlag, number>>, errorRows: number): void {
+  /** Flag counts of rows in input order; `firstErrors` of earlier calls win. */
+  addFlags(flags: Partial<Record<ErrorFlag, number>>, errorRows: number, firstErrors?: FirstErrors): void {
     this.errorRows += errorRows;
+    mergeFirstErrors(this.firstErrors, firstErrors);
     for (const [flag, n] of Object.entries(flags) as Array<[ErrorFlag, number]>) this.errors[flag] = (this.errors[flag] ?? 0) + n;
   }
 
@@ -86,6 +92,7 @@ export class SummaryBuilder {
       pass_rate: this.passThreshold !== null && this.rows ? this.passed / this.rows : null,
       error_rows: this.errorRows,
       errors: this.errors,
+      first_errors: this.firstErrors,
       rows_per_s: extra.wallTimeS > 0 ? extra.gradedNow / extra.wallTimeS : 0,
       wall_time_s: extra.wallTimeS,
       workers: extra.workers,
@@ -98,6 +105,30 @@ export class SummaryBuilder {
 
 const fmt = (x: number | null, digits = 4) => (x === null ? "-" : Number.isInteger(x) ? String(x) : x.toFixed(digits));
 
+const MESSAGE_WIDTH = 160;
+
+/** A message on one line of a terminal: its first line, cut to MESSAGE_WIDTH characters. */
+export function oneLine(message: string, width = MESSAGE_WIDTH): string {
+  const first = message.trim().split("\n", 1)[0]!.trimEnd();
+  const more = first.length < message.trim().length;
+  if (first.length > width) return `${first.slice(0, width - 1)}…`;
+  return more ? `${first} …` : first;
+}
+
+/** The errors part of the summary: one line per flag with its count and its first message. */
+function formatErrorCounts(s: RunSummary): string[] {
+  const flags = Object.entries(s.errors) as Array<[ErrorFlag, number]>;
+  if (flags.length === 0) return ["errors: none"];
+  const width = Math.max(...flags.map(([f, n]) => `${f} ${n}`.length));
+  const lines = [`errors: ${s.error_rows} ${s.error_rows === 1 ? "row" : "rows"} with a flag`];
+  for (const [flag, n] of flags) {
+    const first = s.first_errors?.[flag];
+    const label = `${flag} ${n}`;
+    lines.push(first ? `  ${label.padEnd(width)}  first at line ${first.line}: ${oneLine(first.message)}` : `  ${label}`);
+  }
+  return lines;
+}
+
 /** The human summary printed to stderr. */
 export function formatSummary(s: RunSummary): string {
   const lines = [
@@ -105,8 +136,7 @@ export function formatSummary(s: RunSummary): string {
     `reward: mean ${fmt(s.reward.mean)}  min ${fmt(s.reward.min)}  max ${fmt(s.reward.max)}  p50 ${fmt(s.reward.p50)}  p90 ${fmt(s.reward.p90)}`,
   ];
   if (s.pass_rate !== null) lines.push(`passed: ${(s.pass_rate * 100).toFixed(1)}% (reward >= ${s.pass_threshold})`);
-  const flags = Object.entries(s.errors);
-  lines.push(`errors: ${flags.length ? flags.map(([f, n]) => `${f} ${n}`).join(", ") : "none"}`);
+  lines.push(...formatErrorCounts(s));
   if (s.cache) lines.push(`cache: ${s.cache.hits} hits, ${s.cache.misses} misses`);
   lines.push(`time: ${s.wall_time_s.toFixed(2)} s, ${Math.round(s.rows_per_s)} rows/s, ${s.workers === 0 ? "main thread" : `${s.workers} workers`}`);
   return lines.join("\n") + "\n";

@@ -80,7 +80,12 @@ export interface FakeOpenAIServer {
 }
 
 export async function startFakeOpenAI(
-  options: { defaultChat?: ChatBehaviour; model?: string } = {},
+  options: {
+    defaultChat?: ChatBehaviour;
+    /** Answers chat requests (when nothing is queued) from the request body: a scripted judge. */
+    chatFor?: (body: any) => ChatBehaviour;
+    model?: string;
+  } = {},
 ): Promise<FakeOpenAIServer> {
   const chatQueue: ChatBehaviour[] = [];
   const embeddingQueue: EmbeddingBehaviour[] = [];
@@ -160,7 +165,7 @@ export async function startFakeOpenAI(
       let respond: () => void;
       let delayMs = 0;
       if (path === "chat/completions") {
-        const b = chatQueue.shift() ?? options.defaultChat ?? answer(scoreContent(1));
+        const b = chatQueue.shift() ?? options.chatFor?.(body) ?? options.defaultChat ?? answer(scoreContent(1));
         delayMs = b.delayMs ?? 0;
         respond = () => answerChat(res, b);
       } else if (path === "embeddings") {

@@ -3,6 +3,7 @@ import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, runFile, type Progress } from 
 import { formatSummary } from "../../engine/summary.js";
 import { defineCommand, EXIT, UsageError, type Io } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
+import { GATE_OPTIONS, gatesFromFlags, reportGates } from "../gate-options.js";
 import { requireGrader } from "../load.js";
 
 function progressPrinter(io: Io): (p: Progress) => void {
@@ -32,15 +33,18 @@ Output rows: {"line": N, "id"?, ...graders/run response}`,
     { name: "summary-json", type: "string", arg: "FILE", description: "Also write the summary as JSON" },
     { name: "progress", type: "boolean", description: "Show progress even when stderr is not a terminal" },
     { name: "quiet", type: "boolean", description: "No summary and no progress on stderr" },
+    ...GATE_OPTIONS,
     ...EXECUTOR_OPTIONS,
   ],
-  exitStatus: "0 the run completed (row errors are in the rows), 2 invalid grader, unreadable or unwritable file, or usage error.",
+  exitStatus: "0 the run completed (row errors are in the rows) and every gate passed, 1 a gate failed, 2 invalid grader, unreadable or unwritable file, or usage error.",
   async run({ values, positionals }, io) {
     if (values.resume && !values.output) throw new UsageError("--resume needs -o OUT.jsonl");
     const [graderFile, input] = positionals as [string, string];
     const grader = requireGrader(graderFile, "local", io);
     if (!grader) return EXIT.usage;
+    const gates = gatesFromFlags(values, grader);
     const setup = buildExecutors(values, io);
+    let gatesFailed = false;
     const showProgress = !values.quiet && (io.stderrIsTTY || values.progress);
     try {
       const summary = await runFile({
@@ -54,11 +58,15 @@ Output rows: {"line": N, "id"?, ...graders/run response}`,
         executors: setup.executors,
         onProgress: showProgress ? progressPrinter(io) : undefined,
         cacheStats: setup.cacheStats,
+        passThreshold: values["pass-threshold"],
       });
       if (showProgress && io.stderrIsTTY) io.stderr("\n");
       if (!values.quiet) for (const w of setup.warnings()) io.stderr(`warning: ${w}\n`);
       if (!values.quiet) io.stderr(formatSummary(summary));
-      if (values["summary-json"]) writeFileSync(values["summary-json"], JSON.stringify(summary, null, 2) + "\n");
+      const verdicts = reportGates(summary, gates, values, { grader: graderFile, input }, io);
+      gatesFailed = verdicts.some((g) => !g.passed);
+      const json = verdicts.length ? { ...summary, gates: verdicts } : summary;
+      if (values["summary-json"]) writeFileSync(values["summary-json"], JSON.stringify(json, null, 2) + "\n");
     } catch (err) {
       // File-system errors (unreadable input, a full disk, a missing output folder) are I/O
       // errors: exit 2 with the file and the reason, not a stack trace.
@@ -71,6 +79,6 @@ Output rows: {"line": N, "id"?, ...graders/run response}`,
     } finally {
       await setup.close();
     }
-    return EXIT.ok;
+    return gatesFailed ? EXIT.failed : EXIT.ok;
   },
 });
