@@ -41,8 +41,11 @@ export interface ChatRequest {
     max_completion_tokens?: number;
     reasoning_effort?: string;
   };
-  /** The strict json_schema response_format to request. */
-  responseFormat: { name: string; schema: Record<string, unknown> };
+  /**
+   * The strict json_schema response_format to request. Absent: free text, no response_format
+   * is sent (how eval runs sample the model under test).
+   */
+  responseFormat?: { name: string; schema: Record<string, unknown> };
 }
 
 export type ChatOutcome =
@@ -53,6 +56,8 @@ export type ChatOutcome =
       usage: TokenUsage | null;
       /** The model that answered (response.model). */
       model: string | null;
+      /** choices[0].finish_reason ("stop", "length", ...), when the server sent one. */
+      finishReason?: string | null;
     }
   | { kind: "refusal"; refusal: string; usage: TokenUsage | null; model: string | null }
   | { kind: "server_error"; details: string };

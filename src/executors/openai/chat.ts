@@ -61,14 +61,16 @@ export function mapUsage(raw: unknown): TokenUsage | null {
 export function parseChatCompletion(json: unknown): ChatOutcome {
   const body = (json ?? {}) as Record<string, unknown>;
   const choices = body.choices;
-  const message = Array.isArray(choices) ? (choices[0] as { message?: Record<string, unknown> } | undefined)?.message : undefined;
+  const choice = Array.isArray(choices) ? (choices[0] as { message?: Record<string, unknown>; finish_reason?: unknown } | undefined) : undefined;
+  const message = choice?.message;
   const usage = mapUsage(body.usage);
   const model = typeof body.model === "string" ? body.model : null;
   if (message && typeof message.refusal === "string" && message.refusal !== "") {
     return { kind: "refusal", refusal: message.refusal, usage, model };
   }
   if (message && typeof message.content === "string") {
-    return { kind: "ok", content: message.content, usage, model };
+    const finishReason = typeof choice?.finish_reason === "string" ? choice.finish_reason : null;
+    return { kind: "ok", content: message.content, usage, model, finishReason };
   }
   return { kind: "server_error", details: `response has no choices[0].message.content: ${excerpt(JSON.stringify(json) ?? "")}` };
 }
@@ -101,11 +103,12 @@ export function createChatExecutor(options: ChatExecutorOptions): OpenAIChatExec
       counts.calls++;
       const t = target(request.model);
       if (!t) return { kind: "server_error", details: `no model endpoint configured for model '${request.model}' (executors.model.baseUrl or a route)` };
-      const response_format = {
-        type: "json_schema",
-        json_schema: { name: request.responseFormat.name, strict: true, schema: request.responseFormat.schema },
-      };
-      const body = { model: t.model, messages: request.messages, ...request.sampling, response_format };
+      // Without a responseFormat the model answers in free text (eval runs sampling the model
+      // under test); the key then has no response_format, so it cannot collide with a grader's.
+      const response_format = request.responseFormat
+        ? { type: "json_schema", json_schema: { name: request.responseFormat.name, strict: true, schema: request.responseFormat.schema } }
+        : undefined;
+      const body = { model: t.model, messages: request.messages, ...request.sampling, ...(response_format ? { response_format } : {}) };
 
       const key = cache
         ? cacheKey({ endpoint: t.url, model: t.model, messages: request.messages, sampling: request.sampling, response_format })
