@@ -3,6 +3,7 @@
 
 import { EXIT, UsageError, type Command, type Io } from "./command.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
 import { gradeCommand } from "./commands/grade.js";
 import { runCommand } from "./commands/run.js";
@@ -10,7 +11,7 @@ import { serveCommand } from "./commands/serve.js";
 import { validateCommand } from "./commands/validate.js";
 import { nearestMatch } from "../metrics/nearest.js";
 
-export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, exportCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, evalCommand, serveCommand, exportCommand, doctorCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
