@@ -27,12 +27,13 @@ export async function* jsonlRows(file: string, label = file): AsyncGenerator<Dat
     lineNo++;
     const text = lineNo === 1 ? stripBom(raw) : raw;
     if (text.trim() === "") continue;
-    const where = `${label}:${lineNo}`;
+    const row: DataRow = { index: index++, where: `${label}:${lineNo}` };
     try {
-      yield { index: index++, where, value: JSON.parse(text) as unknown };
+      row.value = JSON.parse(text) as unknown;
     } catch (err) {
-      yield { index: index++, where, parseError: `not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+      row.parseError = `not valid JSON (${err instanceof Error ? err.message : String(err)})`;
     }
+    yield row;
   }
 }
 

@@ -16,19 +16,19 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => `  ${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")}`.trimEnd());
 }
 
-function formatComparison(c: Comparison): string[] {
+function formatComparison(c: Comparison, nameOf: (resultName: string) => string): string[] {
   const lines = [`agreement with the hosted results (${c.items} items with a hosted status, scores within ${c.score_tolerance}):`];
   const rows = [["item status", `${c.status_agreed}/${c.items} agree`, ""]];
   for (const a of c.criteria) {
     const missing = a.missing_hosted ? `  (${a.missing_hosted} items without a hosted result)` : "";
-    rows.push([a.testing_criteria, `passed ${a.passed_agreed}/${a.compared} agree`, `score ${a.score_agreed}/${a.compared} agree${missing}`]);
+    rows.push([nameOf(a.testing_criteria), `passed ${a.passed_agreed}/${a.compared} agree`, `score ${a.score_agreed}/${a.compared} agree${missing}`]);
   }
   lines.push(...table(rows));
   if (c.unmatched_hosted_results.length) lines.push(`  hosted results that match no criterion: ${c.unmatched_hosted_results.join(", ")}`);
   const diffs = [
     ...c.status_differences.map((d) => `  ${d.where} (item ${d.datasource_item_id}): status: hosted ${d.hosted}, local ${d.local}`),
     ...c.differences.map(
-      (d) => `  ${d.where} (item ${d.datasource_item_id}): ${d.testing_criteria}: hosted passed ${d.hosted.passed} score ${num(d.hosted.score)}, local passed ${d.local.passed} score ${num(d.local.score)}`,
+      (d) => `  ${d.where} (item ${d.datasource_item_id}): ${nameOf(d.testing_criteria)}: hosted passed ${d.hosted.passed} score ${num(d.hosted.score)}, local passed ${d.local.passed} score ${num(d.local.score)}`,
     ),
   ];
   if (diffs.length) {
@@ -74,6 +74,9 @@ export function formatEvalRun(result: EvalRunResult, extra: { cache?: { hits: nu
     const more = counts.errored - result.errored_items.length;
     if (more > 0) lines.push(`  … and ${more} more (the output items have them all)`);
   }
-  if (result.comparison) lines.push(...formatComparison(result.comparison));
+  if (result.comparison) {
+    const names = new Map(result.criteria.map((c) => [c.testing_criteria, c.name]));
+    lines.push(...formatComparison(result.comparison, (r) => names.get(r) ?? r));
+  }
   return lines.join("\n") + "\n";
 }
