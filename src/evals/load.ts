@@ -29,19 +29,26 @@ export class EvalSetupError extends Error {
   }
 }
 
-export interface DocumentFileResult {
+/** A checked eval text: the parsed JSON (undefined when it is not JSON) and where it came from. */
+export interface EvalTextResult extends EvalCheckResult {
   file: string;
+  json: unknown;
+}
+
+export interface RunTextResult extends RunCheckResult {
+  file: string;
+  json: unknown;
 }
 
 /** Check eval JSON text. */
-export function checkEvalText(text: string, file: string): EvalCheckResult & DocumentFileResult & { json: unknown } {
+export function checkEvalText(text: string, file: string): EvalTextResult {
   const parsed = parseJsonDocument(text);
   if ("problem" in parsed) return { file, json: undefined, ok: false, eval: null, problems: [parsed.problem], warnings: [] };
   return { file, json: parsed.json, ...checkEval(parsed.json) };
 }
 
 /** Check run JSON text. */
-export function checkRunText(text: string, file: string): RunCheckResult & DocumentFileResult & { json: unknown } {
+export function checkRunText(text: string, file: string): RunTextResult {
   const parsed = parseJsonDocument(text);
   if ("problem" in parsed) return { file, json: undefined, ok: false, run: null, problems: [parsed.problem], warnings: [] };
   return { file, json: parsed.json, ...checkRun(parsed.json) };

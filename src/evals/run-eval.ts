@@ -198,7 +198,10 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRunResult> {
   if (sampler && !chat) throw new EvalSetupError(`${options.runLabel ?? "run"} generates samples with '${sampler.model}': ${NO_ENDPOINT_MESSAGE}`);
 
   const digest = source.file !== null ? await fileDigest(source.file) : null;
-  const runId = localId("evalrun", def.id, source.dataSource, digest, options.fromOutputItems === true);
+  // The run id depends on what decides the results: the eval, how samples are made, and the
+  // items (the file's bytes, not its path; inline items are part of the data source).
+  const sampledBy = source.file !== null ? { ...source.dataSource, source: null } : source.dataSource;
+  const runId = localId("evalrun", options.eval, sampledBy, digest, options.fromOutputItems === true);
   const createdAt = Math.floor((options.now ?? Date.now)() / 1000);
   const criteria = compileCriteria(def.criteria, options.compileOptions);
   const itemValidator: ValidateFunction | null = def.itemSchema ? schemaValidator(def.itemSchema) : null;
