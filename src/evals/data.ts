@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { stripBom } from "../util/json-text.js";
 import type { Item, Sample } from "../core/rows.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export interface DataRow {
   /** 0-based position among the data's rows (blank lines are not rows). */
@@ -42,9 +43,6 @@ export function* contentRows(content: readonly unknown[], label: string, pointer
   for (let i = 0; i < content.length; i++) yield { index: i, where: `${label}: ${pointer}/${i}`, value: content[i] };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export type ParsedDataRow = { item: Item; sample?: Sample } | { error: string };
 
@@ -54,10 +52,10 @@ export type ParsedDataRow = { item: Item; sample?: Sample } | { error: string };
  * (decided: so an item may itself have a field called "item").
  */
 export function parseDataRow(value: unknown): ParsedDataRow {
-  if (!isObject(value)) return { error: "a row must be a JSON object (an item, or {\"item\": {...}, \"sample\"?: {...}})" };
+  if (!isJsonObject(value)) return { error: "a row must be a JSON object (an item, or {\"item\": {...}, \"sample\"?: {...}})" };
   const keys = Object.keys(value);
-  const wrapped = isObject(value.item) && keys.every((k) => k === "item" || k === "sample");
+  const wrapped = isJsonObject(value.item) && keys.every((k) => k === "item" || k === "sample");
   if (!wrapped) return { item: value };
-  if (value.sample !== undefined && !isObject(value.sample)) return { error: "'sample' must be an object" };
+  if (value.sample !== undefined && !isJsonObject(value.sample)) return { error: "'sample' must be an object" };
   return value.sample === undefined ? { item: value.item as Item } : { item: value.item as Item, sample: value.sample as Sample };
 }

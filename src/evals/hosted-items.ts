@@ -3,6 +3,7 @@
 // the hosted results are kept to compare with.
 
 import { sampleFromModelSample, type Item, type Sample } from "../core/rows.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export interface HostedResult {
   name: string;
@@ -22,15 +23,12 @@ export interface HostedItem {
   unusable?: string;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** The text of a message's content: a string, or the text parts of a content array. */
 function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  return content.map((p) => (isObject(p) && typeof p.text === "string" ? p.text : "")).join("");
+  return content.map((p) => (isJsonObject(p) && typeof p.text === "string" ? p.text : "")).join("");
 }
 
 /**
@@ -39,7 +37,7 @@ function contentText(content: unknown): string {
  * (the model_sample rule), output_tools collects the messages' tool_calls when there are any.
  */
 export function sampleFromOutputMessages(output: readonly unknown[]): Sample {
-  const messages = output.filter(isObject);
+  const messages = output.filter(isJsonObject);
   const sample = sampleFromModelSample(messages.map((m) => contentText(m.content)).join(""));
   const tools = messages.flatMap((m) => (Array.isArray(m.tool_calls) ? m.tool_calls : []));
   if (tools.length > 0) sample.output_tools = tools;
@@ -48,7 +46,7 @@ export function sampleFromOutputMessages(output: readonly unknown[]): Sample {
 
 function hostedResults(results: unknown): HostedResult[] {
   if (!Array.isArray(results)) return [];
-  return results.filter(isObject).flatMap((r) =>
+  return results.filter(isJsonObject).flatMap((r) =>
     typeof r.name === "string"
       ? [{ name: r.name, score: typeof r.score === "number" ? r.score : null, passed: typeof r.passed === "boolean" ? r.passed : null }]
       : [],
@@ -59,10 +57,10 @@ function unusableReason(value: Record<string, unknown>): string | undefined {
   if (value.object !== undefined && value.object !== "eval.run.output_item") {
     return `not an output item (object ${JSON.stringify(value.object)}, expected "eval.run.output_item")`;
   }
-  if (!isObject(value.datasource_item)) return "the output item has no 'datasource_item' object";
-  if (!isObject(value.sample)) return "the output item has no 'sample' object";
+  if (!isJsonObject(value.datasource_item)) return "the output item has no 'datasource_item' object";
+  if (!isJsonObject(value.sample)) return "the output item has no 'sample' object";
   const hostedError = value.sample.error;
-  if (isObject(hostedError) && (hostedError.code || hostedError.message)) {
+  if (isJsonObject(hostedError) && (hostedError.code || hostedError.message)) {
     return `the hosted sample has an error (${String(hostedError.code ?? "")}: ${String(hostedError.message ?? "")}): there is no output to grade`;
   }
   if (!Array.isArray(value.sample.output)) return "the output item's sample has no 'output' messages";
@@ -71,11 +69,11 @@ function unusableReason(value: Record<string, unknown>): string | undefined {
 
 /** A hosted output item (with `unusable` saying why when it cannot be re-graded), or an error for a row that is not an object. */
 export function parseHostedItem(value: unknown): HostedItem | { error: string } {
-  if (!isObject(value)) return { error: "an output item must be a JSON object" };
+  if (!isJsonObject(value)) return { error: "an output item must be a JSON object" };
   const unusable = unusableReason(value);
-  const rawSample = isObject(value.sample) ? value.sample : {};
+  const rawSample = isJsonObject(value.sample) ? value.sample : {};
   return {
-    item: isObject(value.datasource_item) ? value.datasource_item : {},
+    item: isJsonObject(value.datasource_item) ? value.datasource_item : {},
     sample: unusable === undefined ? sampleFromOutputMessages(rawSample.output as unknown[]) : {},
     rawSample,
     datasourceItemId: typeof value.datasource_item_id === "number" ? value.datasource_item_id : null,

@@ -26,6 +26,7 @@ import { RunTally } from "./tally.js";
 import type { CriterionType, EvalApiError, EvalDefinition, EvalRunObject, OutputItem, OutputItemSample, RunPlan } from "./types.js";
 import { checkEval } from "./validate-eval.js";
 import { checkRun } from "./validate-run.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export const DEFAULT_EVAL_CONCURRENCY = 16;
 /** How many errored items a result lists (every one is in the output items). */
@@ -97,9 +98,6 @@ interface Rows {
   dataSource: Record<string, unknown>;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 async function fileDigest(file: string): Promise<string> {
   const hash = createHash("sha256");
@@ -342,7 +340,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRunResult> {
 
 /** A run document's metadata (string values only, as the API keeps them). */
 function runMetadata(run: unknown): Record<string, string> {
-  const md = isObject(run) && isObject(run.metadata) ? run.metadata : {};
+  const md = isJsonObject(run) && isJsonObject(run.metadata) ? run.metadata : {};
   return Object.fromEntries(Object.entries(md).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 

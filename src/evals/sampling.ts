@@ -11,6 +11,7 @@ import { sampleFromModelSample, type Item, type Sample } from "../core/rows.js";
 import { compileMessages } from "../graders/model-grader.js";
 import { parsePlaceholders, resolve } from "../templates/template.js";
 import type { EvalApiError, OutputItemSample, SamplingSetup } from "./types.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export interface Usage {
   /** The model that answered (else the one asked for). */
@@ -31,16 +32,13 @@ export const NO_ENDPOINT_MESSAGE = "no model endpoint configured (executors.mode
 
 const TEMPLATE_POINTER = "/data_source/input_messages/template";
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** The messages an item_reference points at; they are sent as they are (chat wire format). */
 function referencedMessages(reference: string): (item: Item) => ChatMessage[] {
   const [placeholder] = parsePlaceholders(`{{ ${reference} }}`);
   return (item) => {
     const value = resolve({ item, sample: {} }, placeholder!, "/data_source/input_messages/item_reference");
-    const ok = Array.isArray(value) && value.length > 0 && value.every((m) => isObject(m) && typeof m.role === "string");
+    const ok = Array.isArray(value) && value.length > 0 && value.every((m) => isJsonObject(m) && typeof m.role === "string");
     if (!ok) {
       throw new GradingFailure("invalid_variable_error", `${reference} must be a non-empty array of messages ({"role", "content"}), got ${JSON.stringify(value)?.slice(0, 200)}`);
     }

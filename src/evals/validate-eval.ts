@@ -13,6 +13,7 @@ import { localId } from "./ids.js";
 import { passThresholdOf } from "./pass-rules.js";
 import { EVAL_KEYS, evalDocumentSchema } from "./schema.js";
 import { CRITERION_TYPES, type CriterionType, type DataSourceConfigType, type EvalCriterion, type EvalDefinition } from "./types.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export interface EvalCheckResult {
   ok: boolean;
@@ -22,9 +23,6 @@ export interface EvalCheckResult {
   warnings: Problem[];
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 const isCriterionType = (t: unknown): t is CriterionType => (CRITERION_TYPES as readonly unknown[]).includes(t);
 
@@ -51,13 +49,13 @@ function chooseItemSchema(config: Record<string, unknown>, problems: Problem[]):
       problems.push({ pointer: pointerJoin(base, "item_schema"), message: "missing required field 'item_schema' (or 'schema', as a retrieved eval has)", code: "missing_required_field" });
     }
   }
-  if (isObject(created)) {
+  if (isJsonObject(created)) {
     return { schema: created, pointer: pointerJoin(base, "item_schema"), includeSample: config.include_sample_schema === true };
   }
-  if (isObject(retrieved)) {
-    const props = isObject(retrieved.properties) ? retrieved.properties : {};
-    const hasSample = isObject(props.sample);
-    if (isObject(props.item)) {
+  if (isJsonObject(retrieved)) {
+    const props = isJsonObject(retrieved.properties) ? retrieved.properties : {};
+    const hasSample = isJsonObject(props.sample);
+    if (isJsonObject(props.item)) {
       return { schema: props.item, pointer: pointerJoin(base, "schema", "properties", "item"), includeSample: type !== "custom" || hasSample };
     }
     return { schema: retrieved, pointer: pointerJoin(base, "schema"), includeSample: type !== "custom" || hasSample };
@@ -90,7 +88,7 @@ function checkItemSchema(choice: ItemSchemaChoice, problems: Problem[]): Record<
 
 function checkCriterion(raw: unknown, index: number, problems: Problem[], warnings: Problem[]): EvalCriterion | null {
   const pointer = pointerJoin("/testing_criteria", index);
-  if (!isObject(raw)) return null; // the schema reported it
+  if (!isJsonObject(raw)) return null; // the schema reported it
   const type = raw.type;
   if (!isCriterionType(type)) {
     const allowed = CRITERION_TYPES.join(", ");
@@ -127,7 +125,7 @@ function checkCriterion(raw: unknown, index: number, problems: Problem[], warnin
 export function checkEval(input: unknown): EvalCheckResult {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  if (!isObject(input)) {
+  if (!isJsonObject(input)) {
     return { ok: false, eval: null, problems: [{ pointer: "", message: "an eval must be a JSON object", code: "invalid_type" }], warnings };
   }
   const validate = schemaValidator(evalDocumentSchema);
@@ -138,7 +136,7 @@ export function checkEval(input: unknown): EvalCheckResult {
     }
   }
 
-  const config = isObject(input.data_source_config) ? input.data_source_config : null;
+  const config = isJsonObject(input.data_source_config) ? input.data_source_config : null;
   const configOk = config !== null && ["custom", "logs", "stored_completions"].includes(config.type as string);
   const choice = configOk ? chooseItemSchema(config, problems) : null;
   const itemSchema = choice ? checkItemSchema(choice, problems) : null;

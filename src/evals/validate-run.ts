@@ -12,6 +12,7 @@ import { checkTemplate, messageTemplateFields } from "../schema/validate.js";
 import { parsePlaceholders, TemplateSyntaxError } from "../templates/template.js";
 import { runDocumentSchema } from "./schema.js";
 import type { InputMessages, RunPlan, RunSource, SamplingSetup } from "./types.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export interface RunCheckResult {
   ok: boolean;
@@ -22,9 +23,6 @@ export interface RunCheckResult {
 
 type Json = Record<string, unknown>;
 
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 const DS = "/data_source";
 
@@ -66,8 +64,8 @@ type Format = { type?: unknown; name?: unknown; schema?: unknown; json_schema?: 
 
 /** sampling_params → what the chat executor can send: a json_schema format or free text. */
 function responseFormat(params: Json, problems: Problem[]): SamplingSetup["responseFormat"] {
-  const completions = isObject(params.response_format) ? (params.response_format as Format) : null;
-  const responses = isObject(params.text) && isObject(params.text.format) ? (params.text.format as Format) : null;
+  const completions = isJsonObject(params.response_format) ? (params.response_format as Format) : null;
+  const responses = isJsonObject(params.text) && isJsonObject(params.text.format) ? (params.text.format as Format) : null;
   const format = completions ?? responses;
   const pointer = completions ? `${DS}/sampling_params/response_format` : `${DS}/sampling_params/text/format`;
   if (!format || format.type === "text") return undefined;
@@ -77,7 +75,7 @@ function responseFormat(params: Json, problems: Problem[]): SamplingSetup["respo
   }
   // Chat Completions nests the schema under json_schema; the Responses API's text.format is flat.
   const spec = (completions ? format.json_schema : format) as Format | undefined;
-  if (!isObject(spec) || !isObject(spec.schema)) {
+  if (!isJsonObject(spec) || !isJsonObject(spec.schema)) {
     problems.push({ pointer, message: "a json_schema format needs a 'schema' object", code: "missing_required_field" });
     return undefined;
   }
@@ -104,14 +102,14 @@ function samplingParams(params: Json, problems: Problem[]): ChatRequest["samplin
 
 function samplingSetup(run: Json, ds: Json, problems: Problem[], warnings: Problem[]): SamplingSetup | null {
   const model = typeof ds.model === "string" && ds.model !== "" ? ds.model : typeof run.model === "string" && run.model !== "" ? run.model : null;
-  const input = isObject(ds.input_messages) ? ds.input_messages : null;
+  const input = isJsonObject(ds.input_messages) ? ds.input_messages : null;
   if (!input) {
     problems.push({ pointer: `${DS}/input_messages`, message: `a ${ds.type} run needs 'input_messages' to generate samples`, code: "missing_required_field" });
   }
   if (!model) problems.push({ pointer: `${DS}/model`, message: `a ${ds.type} run needs the 'model' that generates samples`, code: "missing_required_field" });
   if (input?.type === "template" && Array.isArray(input.template)) checkTemplateMessages(input.template, problems, warnings);
   if (input?.type === "item_reference" && typeof input.item_reference === "string") checkItemReference(input.item_reference, problems);
-  const params = isObject(ds.sampling_params) ? ds.sampling_params : {};
+  const params = isJsonObject(ds.sampling_params) ? ds.sampling_params : {};
   const sampling = samplingParams(params, problems);
   const format = responseFormat(params, problems);
   if (!input || !model) return null;
@@ -126,7 +124,7 @@ function samplingSetup(run: Json, ds: Json, problems: Problem[], warnings: Probl
 export function checkRun(input: unknown): RunCheckResult {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  if (!isObject(input)) {
+  if (!isJsonObject(input)) {
     return { ok: false, run: null, problems: [{ pointer: "", message: "a run must be a JSON object", code: "invalid_type" }], warnings };
   }
   const validate = schemaValidator(runDocumentSchema);

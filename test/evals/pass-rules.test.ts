@@ -22,7 +22,7 @@ function response(reward: number, scores: Record<string, unknown> = {}, failed =
 }
 
 const criterion = (grader: Record<string, unknown>): Pick<EvalCriterion, "grader" | "passThreshold"> => ({
-  grader: grader as EvalCriterion["grader"],
+  grader: grader as unknown as EvalCriterion["grader"],
   passThreshold: passThresholdOf(grader.type as EvalCriterion["grader"]["type"], grader.pass_threshold as number | undefined),
 });
 
