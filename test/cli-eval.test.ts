@@ -75,6 +75,15 @@ describe("graderkit eval", () => {
     expect(s.stderr).toContain(`${syntax}:3:14: /: not valid JSON: line 3, column 14: strings must use double quotes`);
   });
 
+  it("warns once, on stderr, about a field of the eval it ignores", async () => {
+    const doc = { ...JSON.parse(readFileSync(EVAL, "utf8")), share_with_openai: false, owner: "geo" };
+    const file = writeJson(dir, "extra.eval.json", doc);
+    const r = await cli(["eval", file, DATA, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`warning: ${file}: /owner: unknown field 'owner' (ignored)\n`);
+    expect(JSON.parse(r.stdout).object).toBe("eval.run");
+  });
+
   it("unreadable and unwritable files are exit 2 naming the file", async () => {
     const missingData = await cli(["eval", EVAL, join(dir, "nope.jsonl")]);
     expect(missingData.code).toBe(2);

@@ -42,9 +42,10 @@ export interface RunEvalOptions {
    * `fromOutputItems`). Given with a run, it replaces the run's own source.
    */
   data?: string;
-  /** How the data and the run are named in messages and in the run object (default: the data path, "run"). */
-  dataLabel?: string;
+  /** How the documents and the data are named in messages and in the run object (default: none, "run", the data path). */
+  evalLabel?: string;
   runLabel?: string;
+  dataLabel?: string;
   /** A run's `file_id` source → the local JSONL file with its items. */
   files?: Readonly<Record<string, string>>;
   /** `data` holds hosted eval.run.output_item rows: re-grade their samples. */
@@ -178,7 +179,7 @@ function documentOrThrow<T>(kind: "eval" | "run", r: { ok: boolean; problems: Ev
 /** Run an eval over its data; the result is the hosted eval.run object. Never rejects for row problems: they are errored items. */
 export async function runEval(options: RunEvalOptions): Promise<EvalRunResult> {
   const checked = checkEval(options.eval);
-  const def = documentOrThrow("eval", checked, checked.eval, undefined, options.onWarning);
+  const def = documentOrThrow("eval", checked, checked.eval, options.evalLabel, options.onWarning);
   let run: RunPlan | null = null;
   if (options.run !== undefined) {
     const r = checkRun(options.run);

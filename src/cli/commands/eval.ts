@@ -16,11 +16,14 @@ interface CheckedText {
   warnings: Problem[];
 }
 
-/** A document the command needs: its problems printed, and undefined when it is invalid. */
+/**
+ * A document the command needs: its problems (and warnings) printed and undefined when it is
+ * invalid; a valid one's warnings are runEval's to report.
+ */
 function requireDocument(file: string, check: (text: string, file: string) => CheckedText, io: Io): unknown {
   const r = check(readText(file), file);
-  for (const w of r.warnings) io.stderr(`warning: ${formatProblem(file, w)}\n`);
   if (r.ok) return r.json;
+  for (const w of r.warnings) io.stderr(`warning: ${formatProblem(file, w)}\n`);
   for (const p of r.problems) io.stderr(`${formatProblem(file, p)}\n`);
   return undefined;
 }
@@ -113,6 +116,7 @@ Prints a summary (--json: the eval.run object); -o writes one eval.run.output_it
         eval: evalJson,
         run: runJson,
         data: dataFile,
+        evalLabel: evalFile,
         runLabel: values.run,
         files,
         fromOutputItems,
