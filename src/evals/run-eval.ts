@@ -6,27 +6,24 @@
 
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import type { ValidateFunction } from "ajv";
 import type { Executors } from "../core/executors.js";
-import type { Item, Sample } from "../core/rows.js";
 import type { CompileOptions } from "../graders/types.js";
-import { ajvProblems, schemaValidator } from "../schema/ajv.js";
 import { templateFields } from "../schema/validate.js";
 import { parsePlaceholders } from "../templates/template.js";
+import { isJsonObject } from "../util/json-object.js";
 import { Semaphore } from "../util/semaphore.js";
-import { ComparisonBuilder, DEFAULT_SCORE_TOLERANCE, type Comparison, type ComparedItem } from "./compare.js";
-import { compileCriteria, gradeCriteria, resultOf, type Verdict } from "./criteria.js";
-import { contentRows, jsonlRows, parseDataRow, type DataRow } from "./data.js";
-import { parseHostedItem } from "./hosted-items.js";
+import { ComparisonBuilder, DEFAULT_SCORE_TOLERANCE, type Comparison } from "./compare.js";
+import { compileCriteria } from "./criteria.js";
+import { contentRows, jsonlRows, type DataRow } from "./data.js";
 import { localId } from "./ids.js";
 import { EvalDocumentError, EvalSetupError } from "./load.js";
-import { describePassRule, itemStatus } from "./pass-rules.js";
+import { describePassRule } from "./pass-rules.js";
+import { createRowGrader, type RowResult } from "./row-grader.js";
 import { createSampler, NO_ENDPOINT_MESSAGE, type Sampler } from "./sampling.js";
 import { RunTally } from "./tally.js";
-import type { CriterionType, EvalApiError, EvalDefinition, EvalRunObject, OutputItem, OutputItemSample, RunPlan } from "./types.js";
+import type { CriterionType, EvalDefinition, EvalRunObject, OutputItem, RunPlan } from "./types.js";
 import { checkEval } from "./validate-eval.js";
 import { checkRun } from "./validate-run.js";
-import { isJsonObject } from "../util/json-object.js";
 
 export const DEFAULT_EVAL_CONCURRENCY = 16;
 /** How many errored items a result lists (every one is in the output items). */
@@ -142,34 +139,6 @@ function readsSample(def: EvalDefinition): boolean {
   );
 }
 
-const emptySample = (error: EvalApiError | null): OutputItemSample => ({
-  input: [],
-  output: [],
-  finish_reason: null,
-  model: null,
-  usage: null,
-  error,
-  temperature: null,
-  max_completion_tokens: null,
-  top_p: null,
-  seed: null,
-});
-
-/** A sample given in the data, in the output item's shape. */
-function givenSample(sample: Sample): OutputItemSample {
-  const text = typeof sample.output_text === "string" ? sample.output_text : null;
-  return { ...emptySample(null), output: text === null ? [] : [{ role: "assistant", content: text }] };
-}
-
-interface RowResult {
-  where: string;
-  output: OutputItem;
-  verdicts: Verdict[] | null;
-  /** Why the item is errored. */
-  error?: string;
-  compared?: ComparedItem;
-}
-
 function documentOrThrow<T>(kind: "eval" | "run", r: { ok: boolean; problems: EvalDocumentError["problems"]; warnings: EvalDocumentError["warnings"] }, value: T | null, label: string | undefined, onWarning?: (m: string) => void): T {
   if (!r.ok || value === null) throw new EvalDocumentError(kind, r.problems, r.warnings, label);
   for (const w of r.warnings) onWarning?.(`${label ? `${label}: ` : ""}${w.pointer || "/"}: ${w.message}`);
@@ -202,102 +171,23 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRunResult> {
   const sampledBy = source.file !== null ? { ...source.dataSource, source: null } : source.dataSource;
   const runId = localId("evalrun", options.eval, sampledBy, digest, options.fromOutputItems === true);
   const createdAt = Math.floor((options.now ?? Date.now)() / 1000);
-  const criteria = compileCriteria(def.criteria, options.compileOptions);
-  const itemValidator: ValidateFunction | null = def.itemSchema ? schemaValidator(def.itemSchema) : null;
   const tally = new RunTally(def.criteria);
   const comparison = options.compare ? new ComparisonBuilder(def.criteria, options.scoreTolerance ?? DEFAULT_SCORE_TOLERANCE) : null;
   const erroredItems: ErroredItem[] = [];
-  const warnOnce = onceEach(options.onWarning);
-  const sampleNeeded = readsSample(def);
 
-  const outputItem = (row: DataRow, status: OutputItem["status"], item: Item, results: OutputItem["results"], sample: OutputItem["sample"]): OutputItem => ({
-    object: "eval.run.output_item",
-    id: localId("outputitem", runId, row.index),
-    run_id: runId,
-    eval_id: def.id,
-    created_at: createdAt,
-    status,
-    datasource_item_id: row.index,
-    datasource_item: item,
-    results,
-    sample,
+  const grader = createRowGrader({
+    evalId: def.id,
+    runId,
+    createdAt,
+    criteria: compileCriteria(def.criteria, options.compileOptions),
+    itemSchema: def.itemSchema,
+    executors,
+    sampling: sampler && chat ? { sampler, chat, onCall: (u) => tally.addCall(u.model, u.usage) } : null,
+    readsSample: readsSample(def),
+    runLabel: options.runLabel ?? "the run",
+    warn: onceEach(options.onWarning),
   });
-
-  const errored = (row: DataRow, item: Item, message: string, sample: OutputItem["sample"]): RowResult => ({
-    where: row.where,
-    output: outputItem(row, "error", item, [], sample),
-    verdicts: null,
-    error: message,
-  });
-
-  const checkItem = (item: Item): string | null => {
-    if (!itemValidator || itemValidator(item)) return null;
-    const problems = ajvProblems(itemValidator.errors, "/item").map((p) => `${p.pointer}: ${p.message}`);
-    return `the item does not match the eval's item schema: ${problems.join("; ")}`;
-  };
-
-  async function grade(row: DataRow, item: Item, sample: Sample, recorded: OutputItem["sample"]): Promise<RowResult> {
-    const verdicts = await gradeCriteria(criteria, sample, item, executors);
-    const status = itemStatus(verdicts.map((v) => v.passed));
-    const failedGrading = verdicts.find((v) => v.passed === null);
-    const result: RowResult = { where: row.where, output: outputItem(row, status, item, verdicts.map(resultOf), recorded), verdicts };
-    if (failedGrading) result.error = `criterion '${failedGrading.criterion.resultName}': ${failedGrading.response.error?.message ?? "grading failed"}`;
-    return result;
-  }
-
-  async function processDataRow(row: DataRow): Promise<RowResult> {
-    if (row.parseError !== undefined) return errored(row, {}, row.parseError, emptySample({ code: "invalid_row", message: row.parseError }));
-    const parsed = parseDataRow(row.value);
-    if ("error" in parsed) return errored(row, {}, parsed.error, emptySample({ code: "invalid_row", message: parsed.error }));
-    const invalid = checkItem(parsed.item);
-    if (invalid) return errored(row, parsed.item, invalid, emptySample({ code: "invalid_item", message: invalid }));
-    if (sampler && chat) {
-      if (parsed.sample) warnOnce("replaced", `rows with a 'sample' (${row.where}): ${options.runLabel ?? "the run"} generates every item's sample, the given ones are not used`);
-      const generated = await sampler.generate(parsed.item, chat);
-      if (generated.usage) tally.addCall(generated.usage.model, generated.usage.usage);
-      if (!generated.ok) return errored(row, parsed.item, generated.error.message, generated.record);
-      return grade(row, parsed.item, generated.sample, generated.record);
-    }
-    if (!parsed.sample && sampleNeeded) {
-      warnOnce("no-sample", `rows without a 'sample' (${row.where}) and no run to generate one: criteria that read {{ sample.* }} will error on them`);
-    }
-    const sample = parsed.sample ?? {};
-    return grade(row, parsed.item, sample, parsed.sample ? givenSample(sample) : emptySample(null));
-  }
-
-  async function processHostedItem(row: DataRow): Promise<RowResult> {
-    if (row.parseError !== undefined) return errored(row, {}, row.parseError, emptySample({ code: "invalid_row", message: row.parseError }));
-    const hosted = parseHostedItem(row.value);
-    if ("error" in hosted) return errored(row, {}, hosted.error, emptySample({ code: "invalid_row", message: hosted.error }));
-    const compared = (r: RowResult): RowResult => ({
-      ...r,
-      compared: {
-        datasourceItemId: r.output.datasource_item_id,
-        where: row.where,
-        hostedStatus: hosted.status,
-        hostedResults: hosted.results,
-        localStatus: r.output.status,
-        verdicts: r.verdicts,
-      },
-    });
-    // The hosted numbering is kept, so local and hosted items can be joined on it.
-    const at = hosted.datasourceItemId !== null ? { ...row, index: hosted.datasourceItemId } : row;
-    if (hosted.unusable !== undefined) return compared(errored(at, hosted.item, hosted.unusable, hosted.rawSample));
-    const invalid = checkItem(hosted.item);
-    if (invalid) return compared(errored(at, hosted.item, invalid, hosted.rawSample));
-    return compared(await grade(at, hosted.item, hosted.sample, hosted.rawSample));
-  }
-
-  const processRow = async (row: DataRow): Promise<RowResult> => {
-    try {
-      return await (options.fromOutputItems ? processHostedItem(row) : processDataRow(row));
-    } catch (err) {
-      // Graders and executors report failures as outcomes; this is a bug or a custom executor
-      // that rejected. It stays inside its row.
-      const message = `internal error: ${err instanceof Error ? err.message : String(err)}`;
-      return errored(row, {}, message, emptySample({ code: "other_error", message }));
-    }
-  };
+  const gradeRow = options.fromOutputItems ? grader.hostedItem : grader.dataRow;
 
   const emit = async (r: RowResult) => {
     tally.addItem(r.output.status, r.verdicts);
@@ -314,7 +204,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRunResult> {
   const limiter = new Semaphore(concurrency);
   const window: Array<Promise<RowResult>> = [];
   for await (const row of source.rows) {
-    window.push(limiter.run(() => processRow(row)));
+    window.push(limiter.run(() => gradeRow(row)));
     if (window.length >= 2 * concurrency) await emit(await window.shift()!);
   }
   while (window.length > 0) await emit(await window.shift()!);
