@@ -43,7 +43,6 @@ export function* contentRows(content: readonly unknown[], label: string, pointer
   for (let i = 0; i < content.length; i++) yield { index: i, where: `${label}: ${pointer}/${i}`, value: content[i] };
 }
 
-
 export type ParsedDataRow = { item: Item; sample?: Sample } | { error: string };
 
 /**

@@ -23,7 +23,6 @@ export interface HostedItem {
   unusable?: string;
 }
 
-
 /** The text of a message's content: a string, or the text parts of a content array. */
 function contentText(content: unknown): string {
   if (typeof content === "string") return content;

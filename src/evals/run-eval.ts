@@ -10,8 +10,8 @@ import type { Executors } from "../core/executors.js";
 import type { CompileOptions } from "../graders/types.js";
 import { templateFields } from "../schema/validate.js";
 import { parsePlaceholders } from "../templates/template.js";
-import { isJsonObject } from "../util/json-object.js";
 import { Semaphore } from "../util/semaphore.js";
+import { isJsonObject } from "../util/json-object.js";
 import { ComparisonBuilder, DEFAULT_SCORE_TOLERANCE, type Comparison } from "./compare.js";
 import { compileCriteria } from "./criteria.js";
 import { contentRows, jsonlRows, type DataRow } from "./data.js";
@@ -95,7 +95,6 @@ interface Rows {
   /** The run object's data_source. */
   dataSource: Record<string, unknown>;
 }
-
 
 async function fileDigest(file: string): Promise<string> {
   const hash = createHash("sha256");

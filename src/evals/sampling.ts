@@ -10,8 +10,8 @@ import { GradingFailure, type TokenUsage } from "../core/response.js";
 import { sampleFromModelSample, type Item, type Sample } from "../core/rows.js";
 import { compileMessages } from "../graders/model-grader.js";
 import { parsePlaceholders, resolve } from "../templates/template.js";
-import type { EvalApiError, OutputItemSample, SamplingSetup } from "./types.js";
 import { isJsonObject } from "../util/json-object.js";
+import type { EvalApiError, OutputItemSample, SamplingSetup } from "./types.js";
 
 export interface Usage {
   /** The model that answered (else the one asked for). */
@@ -31,7 +31,6 @@ export interface Sampler {
 export const NO_ENDPOINT_MESSAGE = "no model endpoint configured (executors.model.baseUrl)";
 
 const TEMPLATE_POINTER = "/data_source/input_messages/template";
-
 
 /** The messages an item_reference points at; they are sent as they are (chat wire format). */
 function referencedMessages(reference: string): (item: Item) => ChatMessage[] {

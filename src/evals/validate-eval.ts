@@ -9,11 +9,11 @@ import { ajvProblems, schemaValidator, type Problem } from "../schema/ajv.js";
 import type { LeafGrader } from "../schema/types.js";
 import { validateGrader } from "../schema/validate.js";
 import { pointerJoin } from "../util/json-pointer.js";
+import { isJsonObject } from "../util/json-object.js";
 import { localId } from "./ids.js";
 import { passThresholdOf } from "./pass-rules.js";
 import { EVAL_KEYS, evalDocumentSchema } from "./schema.js";
 import { CRITERION_TYPES, type CriterionType, type DataSourceConfigType, type EvalCriterion, type EvalDefinition } from "./types.js";
-import { isJsonObject } from "../util/json-object.js";
 
 export interface EvalCheckResult {
   ok: boolean;
@@ -22,7 +22,6 @@ export interface EvalCheckResult {
   problems: Problem[];
   warnings: Problem[];
 }
-
 
 const isCriterionType = (t: unknown): t is CriterionType => (CRITERION_TYPES as readonly unknown[]).includes(t);
 

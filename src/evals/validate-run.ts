@@ -10,9 +10,9 @@ import { ajvProblems, schemaValidator, type Problem } from "../schema/ajv.js";
 import type { GraderMessage, ReasoningEffort } from "../schema/types.js";
 import { checkTemplate, messageTemplateFields } from "../schema/validate.js";
 import { parsePlaceholders, TemplateSyntaxError } from "../templates/template.js";
+import { isJsonObject } from "../util/json-object.js";
 import { runDocumentSchema } from "./schema.js";
 import type { InputMessages, RunPlan, RunSource, SamplingSetup } from "./types.js";
-import { isJsonObject } from "../util/json-object.js";
 
 export interface RunCheckResult {
   ok: boolean;
@@ -22,7 +22,6 @@ export interface RunCheckResult {
 }
 
 type Json = Record<string, unknown>;
-
 
 const DS = "/data_source";
 
