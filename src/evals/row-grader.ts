@@ -4,7 +4,7 @@
 
 import type { ChatExecutor, Executors } from "../core/executors.js";
 import type { Item, Sample } from "../core/rows.js";
-import { ajvProblems, schemaValidator } from "../schema/ajv.js";
+import { ajvProblems } from "../schema/ajv.js";
 import type { ComparedItem } from "./compare.js";
 import { gradeCriteria, resultOf, type CompiledCriterion, type Verdict } from "./criteria.js";
 import { parseDataRow, type DataRow } from "./data.js";
@@ -13,6 +13,7 @@ import { localId } from "./ids.js";
 import { itemStatus } from "./pass-rules.js";
 import type { Sampler, Usage } from "./sampling.js";
 import type { EvalApiError, OutputItem, OutputItemSample } from "./types.js";
+import { itemValidator } from "./validate-eval.js";
 
 export interface RowResult {
   /** Where the row is, for messages. */
@@ -72,7 +73,7 @@ function givenSample(sample: Sample): OutputItemSample {
 const invalidRow = (message: string) => emptySample({ code: "invalid_row", message });
 
 export function createRowGrader(ctx: RowGraderContext): RowGrader {
-  const validateItem = ctx.itemSchema ? schemaValidator(ctx.itemSchema) : null;
+  const validateItem = ctx.itemSchema ? itemValidator(ctx.itemSchema) : null;
 
   const outputItem = (index: number, status: OutputItem["status"], item: Item, results: OutputItem["results"], sample: OutputItem["sample"]): OutputItem => ({
     object: "eval.run.output_item",

@@ -4,10 +4,12 @@
 // evals: text_similarity needs pass_threshold), and the item schema is compiled. Every problem
 // carries a JSON pointer into the eval document (`/testing_criteria/1/operation`).
 
+import type { ValidateFunction } from "ajv";
 import { nearestMatch } from "../metrics/nearest.js";
 import { ajvProblems, schemaValidator, type Problem } from "../schema/ajv.js";
 import type { LeafGrader } from "../schema/types.js";
 import { validateGrader } from "../schema/validate.js";
+import { canonicalJson } from "../util/canonical-json.js";
 import { pointerJoin } from "../util/json-pointer.js";
 import { isJsonObject } from "../util/json-object.js";
 import { localId } from "./ids.js";
@@ -73,11 +75,26 @@ export function itemSchemaForAjv(schema: Record<string, unknown>): Record<string
   return rest;
 }
 
+// Compiled item schemas by content: every check of an eval parses a fresh document, and ajv
+// refuses to compile a second schema object with the same `$id`.
+const itemValidators = new Map<string, ValidateFunction>();
+
+/** The compiled validator of an item schema (compiled once per distinct schema). Throws when it is not a usable schema. */
+export function itemValidator(schema: Record<string, unknown>): ValidateFunction {
+  const key = canonicalJson(schema);
+  let validate = itemValidators.get(key);
+  if (!validate) {
+    validate = schemaValidator(schema);
+    itemValidators.set(key, validate);
+  }
+  return validate;
+}
+
 function checkItemSchema(choice: ItemSchemaChoice, problems: Problem[]): Record<string, unknown> | null {
   if (!choice.schema) return null;
   const schema = itemSchemaForAjv(choice.schema);
   try {
-    schemaValidator(schema);
+    itemValidator(schema);
   } catch (err) {
     problems.push({ pointer: choice.pointer, message: `not a usable JSON Schema: ${err instanceof Error ? err.message : String(err)}`, code: "invalid_item_schema" });
     return null;

@@ -104,6 +104,9 @@ describe("checkEval", () => {
     expect(unusable.problems).toEqual([expect.objectContaining({ pointer: "/data_source_config/item_schema", code: "invalid_item_schema" })]);
     const badType = checkEval({ data_source_config: { type: "files" }, testing_criteria: [exact] });
     expect(pointers(badType)).toEqual(["/data_source_config/type"]);
+    // An item schema with an $id can be checked again (a fresh document each time).
+    const withId = () => created([exact], { item_schema: { $id: "https://example.com/item.json", type: "object" } });
+    expect([checkEval(withId()).ok, checkEval(withId()).ok]).toEqual([true, true]);
     // A declared dialect does not stop the check (items are checked as draft-07).
     expect(checkEval(created([exact], { item_schema: { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object" } })).ok).toBe(true);
   });
