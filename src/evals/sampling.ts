@@ -83,6 +83,7 @@ export function createSampler(setup: SamplingSetup): Sampler {
         messages,
         sampling: p,
         ...(setup.responseFormat ? { responseFormat: setup.responseFormat } : {}),
+        ...(setup.tools ? { tools: setup.tools } : {}),
       });
       if (outcome.kind === "server_error") {
         const error = { code: "model_server_error", message: `sampling ${setup.model} failed: ${outcome.details}` };
@@ -94,12 +95,12 @@ export function createSampler(setup: SamplingSetup): Sampler {
         const error = { code: "model_refusal", message: `${setup.model} refused: ${outcome.refusal}` };
         return { ok: false, record: record(messages, { ...answered, error, output: [{ role: "assistant", content: null }] }), error, usage };
       }
-      return {
-        ok: true,
-        sample: sampleFromModelSample(outcome.content),
-        record: record(messages, { ...answered, output: [{ role: "assistant", content: outcome.content }], finish_reason: outcome.finishReason ?? null }),
-        usage,
-      };
+      // The graders' sample: output_text (and output_json), and output_tools when the model called tools.
+      const sample = sampleFromModelSample(outcome.content);
+      const calls = outcome.toolCalls;
+      if (calls) sample.output_tools = calls;
+      const output = { role: "assistant", content: outcome.content, ...(calls ? { tool_calls: calls } : {}) };
+      return { ok: true, sample, record: record(messages, { ...answered, output: [output], finish_reason: outcome.finishReason ?? null }), usage };
     },
   };
 }

@@ -78,6 +78,8 @@ export interface SamplingSetup {
   params: ChatRequest["sampling"];
   /** A json_schema output format from sampling_params; absent: free text. */
   responseFormat?: { name: string; schema: Record<string, unknown> };
+  /** Function tools the model may call, in Chat Completions form. */
+  tools?: Array<Record<string, unknown>>;
 }
 
 // ---- what a local run writes: the hosted shapes ----------------------------------------------
@@ -142,6 +144,8 @@ export interface OutputItemResult {
 export interface SampleMessage {
   role: string;
   content: ChatMessage["content"] | null;
+  /** The model's tool calls (an answer that called tools). */
+  tool_calls?: Array<Record<string, unknown>>;
 }
 
 /** The output item's `sample`: what the model was sent and answered. */

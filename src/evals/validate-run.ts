@@ -87,9 +87,6 @@ function samplingParams(params: Json, problems: Problem[]): ChatRequest["samplin
   if (a != null && b != null && a !== b) {
     problems.push({ pointer: `${DS}/sampling_params`, message: `max_completion_tokens (${a}) and max_completions_tokens (${b}) disagree`, code: "conflicting_fields" });
   }
-  if (Array.isArray(params.tools) && params.tools.length > 0) {
-    problems.push({ pointer: `${DS}/sampling_params/tools`, message: "tools are not supported locally: graderkit samples text (or a json_schema answer) only", code: "not_supported" });
-  }
   return mapSamplingParams({
     seed: params.seed as number | null | undefined,
     temperature: params.temperature as number | null | undefined,
@@ -97,6 +94,31 @@ function samplingParams(params: Json, problems: Problem[]): ChatRequest["samplin
     max_completions_tokens: (a ?? b) as number | null | undefined,
     reasoning_effort: params.reasoning_effort as ReasoningEffort | null | undefined,
   });
+}
+
+/**
+ * sampling_params.tools as Chat Completions tools: a completions run's are already; the
+ * Responses API's flat function tools ({type, name, parameters}) are nested under `function`.
+ * Other tool types (web search, file search, ...) have no Chat Completions form.
+ */
+function chatTools(params: Json, problems: Problem[]): Json[] | undefined {
+  if (!Array.isArray(params.tools) || params.tools.length === 0) return undefined;
+  const out: Json[] = [];
+  params.tools.forEach((tool: unknown, i) => {
+    const pointer = `${DS}/sampling_params/tools/${i}`;
+    if (!isJsonObject(tool) || tool.type !== "function") {
+      const type = isJsonObject(tool) ? ` (got ${JSON.stringify(tool.type)})` : "";
+      problems.push({ pointer, message: `only function tools can be sent to a Chat Completions endpoint${type}`, code: "not_supported" });
+    } else if (isJsonObject(tool.function)) {
+      out.push(tool);
+    } else if (typeof tool.name === "string" && tool.name !== "") {
+      const { type: _function, ...definition } = tool;
+      out.push({ type: "function", function: definition });
+    } else {
+      problems.push({ pointer, message: "a function tool needs a 'name' (or a 'function' object)", code: "missing_required_field" });
+    }
+  });
+  return out;
 }
 
 function samplingSetup(run: Json, ds: Json, problems: Problem[], warnings: Problem[]): SamplingSetup | null {
@@ -111,12 +133,13 @@ function samplingSetup(run: Json, ds: Json, problems: Problem[], warnings: Probl
   const params = isJsonObject(ds.sampling_params) ? ds.sampling_params : {};
   const sampling = samplingParams(params, problems);
   const format = responseFormat(params, problems);
+  const tools = chatTools(params, problems);
   if (!input || !model) return null;
   const inputMessages: InputMessages =
     input.type === "template"
       ? { type: "template", template: input.template as GraderMessage[] }
       : { type: "item_reference", item_reference: input.item_reference as string };
-  return { model, inputMessages, params: sampling, ...(format ? { responseFormat: format } : {}) };
+  return { model, inputMessages, params: sampling, ...(format ? { responseFormat: format } : {}), ...(tools ? { tools } : {}) };
 }
 
 /** Validate a run document (already parsed JSON). Never throws for problems in it. */

@@ -247,6 +247,29 @@ describe("runEval with a run that generates samples", () => {
     }
   });
 
+  it("a run with tools: the model's tool calls are the sample's output_tools", async () => {
+    const tools = [{ type: "function", function: { name: "get_capital", parameters: { type: "object", properties: { country: { type: "string" } } } } }];
+    const evalDoc = {
+      data_source_config: { type: "custom", item_schema: { type: "object", required: ["country"] }, include_sample_schema: true },
+      testing_criteria: [{ type: "string_check", name: "calls-tool", input: "{{ sample.output_tools[0].function.arguments }}", reference: "{{ item.country }}", operation: "like" }],
+    };
+    const run = {
+      data_source: {
+        type: "completions",
+        model: "gpt-4.1",
+        input_messages: { type: "template", template: [{ role: "user", content: "Capital of {{ item.country }}?" }] },
+        sampling_params: { tools },
+        source: { type: "file_content", content: [{ item: { country: "Peru" } }] },
+      },
+    };
+    const call = { id: "call_1", type: "function", function: { name: "get_capital", arguments: '{"country": "Peru"}' } };
+    const before = server.requestsTo("chat/completions").length;
+    server.chat(answer(null, { toolCalls: [call] }));
+    const { items } = await collect({ eval: evalDoc, run });
+    expect(server.requestsTo("chat/completions")[before]!.body.tools).toEqual(tools);
+    expect(items[0]).toMatchObject({ status: "pass", sample: { output: [{ role: "assistant", content: "", tool_calls: [call] }], finish_reason: "tool_calls" } });
+  });
+
   it("a failed or refused sample makes an errored item; the other items go on", async () => {
     const run = { data_source: { ...RUN.data_source, source: { type: "file_content", content: [{ item: { country: "A", question: "q1", answer: "x" } }, { item: { country: "B", question: "q2", answer: "y" } }, { item: { country: "C", question: "q3", answer: "z" } }] } } };
     const fresh = createExecutors({ executors: { model: { baseUrl: server.url, maxRetries: 0 }, cache: { enabled: false } } }, {});

@@ -154,9 +154,18 @@ describe("checkRun", () => {
     expect(text.run!.sampling).not.toHaveProperty("responseFormat");
   });
 
+  it("sends function tools in Chat Completions form, the Responses API's flat ones nested", () => {
+    const parameters = { type: "object", properties: { city: { type: "string" } } };
+    const chatForm = { type: "function", function: { name: "lookup", parameters } };
+    const a = checkRun(run(completions({ sampling_params: { tools: [chatForm] } })));
+    expect(a.run!.sampling!.tools).toEqual([chatForm]);
+    const b = checkRun(run(completions({ type: "responses", sampling_params: { tools: [{ type: "function", name: "lookup", parameters, strict: true }] } })));
+    expect(b.run!.sampling!.tools).toEqual([{ type: "function", function: { name: "lookup", parameters, strict: true } }]);
+  });
+
   it("refuses what cannot be reproduced locally, with pointers", () => {
     const r = (extra: Record<string, unknown>) => pointers(checkRun(run(completions(extra))));
-    expect(r({ sampling_params: { tools: [{ type: "function", function: { name: "f" } }] } })).toEqual(["/data_source/sampling_params/tools"]);
+    expect(r({ sampling_params: { tools: [{ type: "web_search_preview" }, { type: "function" }] } })).toEqual(["/data_source/sampling_params/tools/0", "/data_source/sampling_params/tools/1"]);
     expect(r({ sampling_params: { response_format: { type: "json_object" } } })).toEqual(["/data_source/sampling_params/response_format/type"]);
     expect(r({ sampling_params: { max_completion_tokens: 10, max_completions_tokens: 20 } })).toEqual(["/data_source/sampling_params"]);
     expect(r({ sampling_params: { temprature: 0 } })).toEqual(["/data_source/sampling_params/temprature"]);

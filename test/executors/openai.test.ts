@@ -135,6 +135,19 @@ describe("chat executor", () => {
     expect(server.requestsTo("chat/completions")).toHaveLength(2);
   });
 
+  it("sends tools and maps a tool-calling answer (null content) to tool calls", async () => {
+    const tools = [{ type: "function", function: { name: "capital", parameters: { type: "object", properties: { country: { type: "string" } } } } }];
+    const call = { id: "call_1", type: "function", function: { name: "capital", arguments: '{"country":"France"}' } };
+    server.chat(answer(null, { toolCalls: [call] }));
+    const { responseFormat: _structured, ...freeText } = REQUEST;
+    expect(await chat().complete({ ...freeText, tools })).toMatchObject({ kind: "ok", content: "", toolCalls: [call], finishReason: "tool_calls" });
+    expect(server.requests[0]!.body.tools).toEqual(tools);
+    // Without tools the field is not sent at all.
+    server.chat(answer("x"));
+    await chat().complete(freeText);
+    expect(server.requests[1]!.body).not.toHaveProperty("tools");
+  });
+
   it("maps a missing usage to null and computes a missing total", async () => {
     server.chat(answer("{}", { usage: null }), answer("{}", { usage: { prompt_tokens: 3, completion_tokens: 4 } as never }));
     const ex = chat();

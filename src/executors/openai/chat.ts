@@ -68,9 +68,12 @@ export function parseChatCompletion(json: unknown): ChatOutcome {
   if (message && typeof message.refusal === "string" && message.refusal !== "") {
     return { kind: "refusal", refusal: message.refusal, usage, model };
   }
-  if (message && typeof message.content === "string") {
+  // A model that calls tools may answer with tool_calls and a null content.
+  const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0 ? (message.tool_calls as Array<Record<string, unknown>>) : undefined;
+  if (message && (typeof message.content === "string" || toolCalls)) {
     const finishReason = typeof choice?.finish_reason === "string" ? choice.finish_reason : null;
-    return { kind: "ok", content: message.content, usage, model, finishReason };
+    const content = typeof message.content === "string" ? message.content : "";
+    return { kind: "ok", content, usage, model, finishReason, ...(toolCalls ? { toolCalls } : {}) };
   }
   return { kind: "server_error", details: `response has no choices[0].message.content: ${excerpt(JSON.stringify(json) ?? "")}` };
 }
@@ -108,10 +111,11 @@ export function createChatExecutor(options: ChatExecutorOptions): OpenAIChatExec
       const response_format = request.responseFormat
         ? { type: "json_schema", json_schema: { name: request.responseFormat.name, strict: true, schema: request.responseFormat.schema } }
         : undefined;
-      const body = { model: t.model, messages: request.messages, ...request.sampling, ...(response_format ? { response_format } : {}) };
+      const tools = request.tools && request.tools.length > 0 ? request.tools : undefined;
+      const body = { model: t.model, messages: request.messages, ...request.sampling, ...(response_format ? { response_format } : {}), ...(tools ? { tools } : {}) };
 
       const key = cache
-        ? cacheKey({ endpoint: t.url, model: t.model, messages: request.messages, sampling: request.sampling, response_format })
+        ? cacheKey({ endpoint: t.url, model: t.model, messages: request.messages, sampling: request.sampling, response_format, tools })
         : null;
       if (cache && key) {
         const stored = await cache.get(key);
