@@ -201,6 +201,12 @@ describe("runEval with a run that generates samples", () => {
     expect(server.requestsTo("chat/completions").length).toBe(calls);
     expect(second.items.map((i) => i.results)).toEqual(first.items.map((i) => i.results));
     expect(second.result.run.id).toBe(first.result.run.id);
+    // A cached answer counts with the usage of the call that made it.
+    expect(second.result.run.per_model_usage).toEqual(first.result.run.per_model_usage);
+    // A run of another eval is run anyway, with a warning.
+    const warnings: string[] = [];
+    await collect({ eval: EVAL, run: { ...RUN, eval_id: "eval_other" }, files, onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual(["run belongs to eval 'eval_other', not 'eval_68a1c0ffee5e4b1c9d2e3f4a5b6c7d8e'"]);
   });
 
   it("inline file_content items, item_reference messages, and model graders' usage in per_model_usage", async () => {
@@ -247,18 +253,19 @@ describe("runEval with a run that generates samples", () => {
     }
   });
 
-  it("a run with tools: the model's tool calls are the sample's output_tools", async () => {
-    const tools = [{ type: "function", function: { name: "get_capital", parameters: { type: "object", properties: { country: { type: "string" } } } } }];
+  it("a responses run with tools: sent in Chat Completions form; the model's tool calls are the sample's output_tools", async () => {
+    const parameters = { type: "object", properties: { country: { type: "string" } } };
+    const tools = [{ type: "function", function: { name: "get_capital", parameters } }];
     const evalDoc = {
       data_source_config: { type: "custom", item_schema: { type: "object", required: ["country"] }, include_sample_schema: true },
       testing_criteria: [{ type: "string_check", name: "calls-tool", input: "{{ sample.output_tools[0].function.arguments }}", reference: "{{ item.country }}", operation: "like" }],
     };
     const run = {
       data_source: {
-        type: "completions",
+        type: "responses",
         model: "gpt-4.1",
         input_messages: { type: "template", template: [{ role: "user", content: "Capital of {{ item.country }}?" }] },
-        sampling_params: { tools },
+        sampling_params: { tools: [{ type: "function", name: "get_capital", parameters }] },
         source: { type: "file_content", content: [{ item: { country: "Peru" } }] },
       },
     };
