@@ -92,6 +92,29 @@ export {
   type ResponseCacheOptions,
 } from "./executors/openai/index.js";
 
+// ---- evals: hosted OpenAI evals and eval runs, run locally --------------------------------------
+export { runEval, DEFAULT_EVAL_CONCURRENCY, type CriterionSummary, type ErroredItem, type EvalRunResult, type RunEvalOptions } from "./evals/run-eval.js";
+export { checkEval, type EvalCheckResult } from "./evals/validate-eval.js";
+export { checkRun, type RunCheckResult } from "./evals/validate-run.js";
+export { checkEvalText, checkRunText, EvalDocumentError, EvalSetupError, type EvalTextResult, type RunTextResult } from "./evals/load.js";
+export { belowMinPassRate, criterionPassed, DEFAULT_PASS_THRESHOLD, itemStatus, passRate } from "./evals/pass-rules.js";
+export { DEFAULT_SCORE_TOLERANCE, matchCriterion, type Comparison, type CriterionAgreement, type Difference } from "./evals/compare.js";
+export { formatEvalRun } from "./evals/format.js";
+export type {
+  CriterionCounts,
+  CriterionType,
+  EvalCriterion,
+  EvalDefinition,
+  EvalRunObject,
+  ModelUsage,
+  OutputItem,
+  OutputItemResult,
+  OutputItemSample,
+  OutputItemStatus,
+  ResultCounts,
+  RunPlan,
+} from "./evals/types.js";
+
 // ---- fine-tuning jobs ---------------------------------------------------------------------------
 export {
   buildFineTuningJob,

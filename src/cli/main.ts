@@ -4,6 +4,7 @@
 import { EXIT, UsageError, type Command, type Io } from "./command.js";
 import { checkDataCommand } from "./commands/check-data.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
 import { gradeCommand } from "./commands/grade.js";
 import { initCommand } from "./commands/init.js";
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   gradeCommand,
   runCommand,
   testCommand,
+  evalCommand,
   serveCommand,
   checkDataCommand,
   exportCommand,

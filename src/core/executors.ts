@@ -41,8 +41,13 @@ export interface ChatRequest {
     max_completion_tokens?: number;
     reasoning_effort?: string;
   };
-  /** The strict json_schema response_format to request. */
-  responseFormat: { name: string; schema: Record<string, unknown> };
+  /**
+   * The strict json_schema response_format to request. Absent: free text, no response_format
+   * is sent (how eval runs sample the model under test).
+   */
+  responseFormat?: { name: string; schema: Record<string, unknown> };
+  /** Chat Completions function tools the model may call, sent as they are (eval runs' sampling_params.tools). */
+  tools?: Array<Record<string, unknown>>;
 }
 
 export type ChatOutcome =
@@ -53,6 +58,10 @@ export type ChatOutcome =
       usage: TokenUsage | null;
       /** The model that answered (response.model). */
       model: string | null;
+      /** choices[0].finish_reason ("stop", "length", "tool_calls", ...), when the server sent one. */
+      finishReason?: string | null;
+      /** The message's tool_calls, when the model called tools (content is then often ""). */
+      toolCalls?: Array<Record<string, unknown>>;
     }
   | { kind: "refusal"; refusal: string; usage: TokenUsage | null; model: string | null }
   | { kind: "server_error"; details: string };

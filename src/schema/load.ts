@@ -44,17 +44,21 @@ export interface GraderFileResult extends ValidationResult {
   file: string;
 }
 
-/** Check grader JSON text (a BOM is ignored; a syntax error is a problem with line and column). */
-export function checkGraderText(text: string, file: string, options: ValidateOptions = {}): GraderFileResult {
-  let json: unknown;
+/** Parse a JSON document's text (a BOM is ignored); a syntax error is a problem with line and column. */
+export function parseJsonDocument(text: string): { json: unknown } | { problem: Problem } {
   try {
-    json = parseJsonText(text);
+    return { json: parseJsonText(text) };
   } catch (err) {
     if (!(err instanceof JsonSyntaxError)) throw err;
-    const problem: Problem = { pointer: "", message: `not valid JSON: ${err.message}`, code: "invalid_json", line: err.line, column: err.column };
-    return { file, ok: false, grader: null, problems: [problem], warnings: [] };
+    return { problem: { pointer: "", message: `not valid JSON: ${err.message}`, code: "invalid_json", line: err.line, column: err.column } };
   }
-  return { file, ...validateGrader(json, options) };
+}
+
+/** Check grader JSON text (a BOM is ignored; a syntax error is a problem with line and column). */
+export function checkGraderText(text: string, file: string, options: ValidateOptions = {}): GraderFileResult {
+  const parsed = parseJsonDocument(text);
+  if ("problem" in parsed) return { file, ok: false, grader: null, problems: [parsed.problem], warnings: [] };
+  return { file, ...validateGrader(parsed.json, options) };
 }
 
 /** Read and check a grader file. I/O errors (ENOENT, EACCES...) are thrown as they are. */

@@ -54,7 +54,8 @@ export function normalizeGrader(input: unknown, warnings: Problem[], pointer = "
 
 // ---- checks that need code ----------------------------------------------------------------
 
-function checkTemplate(text: unknown, pointer: string, problems: Problem[], warnings: Problem[]): void {
+/** Check one template text: a malformed placeholder is a problem; an unclosed `{{` or an unknown sample field a warning. */
+export function checkTemplate(text: unknown, pointer: string, problems: Problem[], warnings: Problem[]): void {
   if (typeof text !== "string") return;
   let placeholders;
   try {
@@ -79,6 +80,28 @@ function checkTemplate(text: unknown, pointer: string, problems: Problem[], warn
   }
 }
 
+/**
+ * Every template-bearing field of a list of grader-style messages (model graders' `input`, an
+ * eval run's message template): [pointer, text], `pointer` being the list's own.
+ */
+export function messageTemplateFields(messages: readonly unknown[], pointer: string): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  messages.forEach((m, i) => {
+    if (!isObject(m)) return;
+    const mp = pointerJoin(pointer, i, "content");
+    const items = Array.isArray(m.content) ? m.content.map((c, j) => [pointerJoin(mp, j), c] as const) : [[mp, m.content] as const];
+    for (const [ip, c] of items) {
+      if (typeof c === "string") out.push([ip, c]);
+      else if (isObject(c)) {
+        if (typeof c.text === "string") out.push([pointerJoin(ip, "text"), c.text]);
+        if (typeof c.image_url === "string") out.push([pointerJoin(ip, "image_url"), c.image_url]);
+        if (isObject(c.input_audio)) out.push([pointerJoin(ip, "input_audio", "data"), c.input_audio.data]);
+      }
+    }
+  });
+  return out;
+}
+
 /** Every template-bearing field of a grader: [pointer, text]. */
 export function templateFields(g: Record<string, unknown>, pointer: string): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = [];
@@ -86,19 +109,7 @@ export function templateFields(g: Record<string, unknown>, pointer: string): Arr
     out.push([pointerJoin(pointer, "input"), g.input], [pointerJoin(pointer, "reference"), g.reference]);
   }
   if ((g.type === "score_model" || g.type === "label_model") && Array.isArray(g.input)) {
-    g.input.forEach((m, i) => {
-      if (!isObject(m)) return;
-      const mp = pointerJoin(pointer, "input", i, "content");
-      const items = Array.isArray(m.content) ? m.content.map((c, j) => [pointerJoin(mp, j), c] as const) : [[mp, m.content] as const];
-      for (const [ip, c] of items) {
-        if (typeof c === "string") out.push([ip, c]);
-        else if (isObject(c)) {
-          if (typeof c.text === "string") out.push([pointerJoin(ip, "text"), c.text]);
-          if (typeof c.image_url === "string") out.push([pointerJoin(ip, "image_url"), c.image_url]);
-          if (isObject(c.input_audio)) out.push([pointerJoin(ip, "input_audio", "data"), c.input_audio.data]);
-        }
-      }
-    });
+    out.push(...messageTemplateFields(g.input, pointerJoin(pointer, "input")));
   }
   return out;
 }

@@ -103,6 +103,7 @@ describe("chat executor", () => {
       content: scoreContent(0.5),
       model: "gpt-4o-2024-08-06",
       usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150, cached_tokens: 64 },
+      finishReason: "stop",
     });
     const [req] = server.requests;
     expect(req.path).toBe("chat/completions");
@@ -119,6 +120,32 @@ describe("chat executor", () => {
         json_schema: { name: "score_model_result", strict: true, schema: { type: "object", properties: {} } },
       },
     });
+  });
+
+  it("asks for free text when the request has no responseFormat, cached apart from structured requests", async () => {
+    const cache = new ResponseCache({ dir: await mkdtemp(path.join(tmpdir(), "graderkit-freetext-")) });
+    const ex = chat({ cache });
+    const { responseFormat: _structured, ...freeText } = REQUEST;
+    server.chat(answer("Paris"), answer(scoreContent(1)));
+    expect(await ex.complete(freeText)).toMatchObject({ kind: "ok", content: "Paris", finishReason: "stop" });
+    expect(server.requests[0]!.body).not.toHaveProperty("response_format");
+    // Same messages and sampling with a schema: a different request, not the cached free text.
+    expect(await ex.complete(REQUEST)).toMatchObject({ kind: "ok", content: scoreContent(1) });
+    expect(await ex.complete(freeText)).toMatchObject({ kind: "ok", content: "Paris" });
+    expect(server.requestsTo("chat/completions")).toHaveLength(2);
+  });
+
+  it("sends tools and maps a tool-calling answer (null content) to tool calls", async () => {
+    const tools = [{ type: "function", function: { name: "capital", parameters: { type: "object", properties: { country: { type: "string" } } } } }];
+    const call = { id: "call_1", type: "function", function: { name: "capital", arguments: '{"country":"France"}' } };
+    server.chat(answer(null, { toolCalls: [call] }));
+    const { responseFormat: _structured, ...freeText } = REQUEST;
+    expect(await chat().complete({ ...freeText, tools })).toMatchObject({ kind: "ok", content: "", toolCalls: [call], finishReason: "tool_calls" });
+    expect(server.requests[0]!.body.tools).toEqual(tools);
+    // Without tools the field is not sent at all.
+    server.chat(answer("x"));
+    await chat().complete(freeText);
+    expect(server.requests[1]!.body).not.toHaveProperty("tools");
   });
 
   it("maps a missing usage to null and computes a missing total", async () => {

@@ -20,7 +20,8 @@ interface Common {
 
 export type ChatBehaviour = Common &
   (
-    | { kind: "answer"; content: string; usage?: WireUsage | null; model?: string }
+    /** `toolCalls`: the message's tool_calls (content may then be null), finish_reason "tool_calls". */
+    | { kind: "answer"; content: string | null; usage?: WireUsage | null; model?: string; toolCalls?: unknown[] }
     | { kind: "refusal"; refusal: string; usage?: WireUsage | null; model?: string }
     | { kind: "status"; status: number; body?: string; headers?: Record<string, string> }
     /** 200 with a body that is not JSON. */
@@ -55,7 +56,7 @@ export function scoreContent(result: unknown, steps: unknown[] = [{ description:
   return JSON.stringify({ steps, result });
 }
 
-export function answer(content: string, extra: Partial<Extract<ChatBehaviour, { kind: "answer" }>> = {}): ChatBehaviour {
+export function answer(content: string | null, extra: Partial<Extract<ChatBehaviour, { kind: "answer" }>> = {}): ChatBehaviour {
   return { kind: "answer", content, ...extra };
 }
 
@@ -111,8 +112,9 @@ export async function startFakeOpenAI(
       case "refusal": {
         const message =
           b.kind === "answer"
-            ? { role: "assistant", content: b.content, refusal: null }
+            ? { role: "assistant", content: b.content, refusal: null, ...(b.toolCalls ? { tool_calls: b.toolCalls } : {}) }
             : { role: "assistant", content: null, refusal: b.refusal };
+        const finish_reason = b.kind === "answer" && b.toolCalls ? "tool_calls" : "stop";
         const usage = b.usage === undefined ? DEFAULT_USAGE : b.usage;
         return send(
           res,
@@ -122,7 +124,7 @@ export async function startFakeOpenAI(
             object: "chat.completion",
             created: 0,
             model: b.model ?? servedModel,
-            choices: [{ index: 0, message, finish_reason: "stop" }],
+            choices: [{ index: 0, message, finish_reason }],
             ...(usage ? { usage } : {}),
           }),
         );

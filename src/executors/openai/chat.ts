@@ -61,14 +61,19 @@ export function mapUsage(raw: unknown): TokenUsage | null {
 export function parseChatCompletion(json: unknown): ChatOutcome {
   const body = (json ?? {}) as Record<string, unknown>;
   const choices = body.choices;
-  const message = Array.isArray(choices) ? (choices[0] as { message?: Record<string, unknown> } | undefined)?.message : undefined;
+  const choice = Array.isArray(choices) ? (choices[0] as { message?: Record<string, unknown>; finish_reason?: unknown } | undefined) : undefined;
+  const message = choice?.message;
   const usage = mapUsage(body.usage);
   const model = typeof body.model === "string" ? body.model : null;
   if (message && typeof message.refusal === "string" && message.refusal !== "") {
     return { kind: "refusal", refusal: message.refusal, usage, model };
   }
-  if (message && typeof message.content === "string") {
-    return { kind: "ok", content: message.content, usage, model };
+  // A model that calls tools may answer with tool_calls and a null content.
+  const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0 ? (message.tool_calls as Array<Record<string, unknown>>) : undefined;
+  if (message && (typeof message.content === "string" || toolCalls)) {
+    const finishReason = typeof choice?.finish_reason === "string" ? choice.finish_reason : null;
+    const content = typeof message.content === "string" ? message.content : "";
+    return { kind: "ok", content, usage, model, finishReason, ...(toolCalls ? { toolCalls } : {}) };
   }
   return { kind: "server_error", details: `response has no choices[0].message.content: ${excerpt(JSON.stringify(json) ?? "")}` };
 }
@@ -101,14 +106,16 @@ export function createChatExecutor(options: ChatExecutorOptions): OpenAIChatExec
       counts.calls++;
       const t = target(request.model);
       if (!t) return { kind: "server_error", details: `no model endpoint configured for model '${request.model}' (executors.model.baseUrl or a route)` };
-      const response_format = {
-        type: "json_schema",
-        json_schema: { name: request.responseFormat.name, strict: true, schema: request.responseFormat.schema },
-      };
-      const body = { model: t.model, messages: request.messages, ...request.sampling, response_format };
+      // Without a responseFormat the model answers in free text (eval runs sampling the model
+      // under test); the key then has no response_format, so it cannot collide with a grader's.
+      const response_format = request.responseFormat
+        ? { type: "json_schema", json_schema: { name: request.responseFormat.name, strict: true, schema: request.responseFormat.schema } }
+        : undefined;
+      const tools = request.tools && request.tools.length > 0 ? request.tools : undefined;
+      const body = { model: t.model, messages: request.messages, ...request.sampling, ...(response_format ? { response_format } : {}), ...(tools ? { tools } : {}) };
 
       const key = cache
-        ? cacheKey({ endpoint: t.url, model: t.model, messages: request.messages, sampling: request.sampling, response_format })
+        ? cacheKey({ endpoint: t.url, model: t.model, messages: request.messages, sampling: request.sampling, response_format, tools })
         : null;
       if (cache && key) {
         const stored = await cache.get(key);
