@@ -109,6 +109,39 @@ describe("wordnet", () => {
     expect(morphy("qwertyuiop", "n")).toEqual([]);
   });
 
+  // Expected values: nltk's WordNetCorpusReader (Debian's nltk 3.8) over /usr/share/wordnet, with
+  // `_morphy` as nltk 3.9.1 has it (the 3.8 body without step 3, "repeat the rules until a match").
+  it("applies the suffix rules once (nltk 3.9.1), not until something matches", () => {
+    // nltk 3.8: assess → asses → ass (n), countess → countes → count (v).
+    expect(morphy("assess", "n")).toEqual([]);
+    expect(morphy("assess", "v")).toEqual(["assess"]);
+    expect(morphy("countess", "v")).toEqual([]);
+    expect(morphy("countess", "n")).toEqual(["countess"]);
+    expect(morphy("hostesses", "n")).toEqual(["hostess"]);
+    expect(morphy("finesse", "v")).toEqual([]);
+    expect(morphy("rootless", "n")).toEqual([]);
+    expect(morphy("bigger", "a")).toEqual(["bigger", "big"]);
+    expect(morphy("biggest", "a")).toEqual(["big"]);
+    expect(morphy("wolves", "n")).toEqual(["wolf"]);
+  });
+
+  it.each([
+    // nltk 3.8 also found "ass" (can, behind, bottom, rear...) for assess, host for hostess, count
+    // (reckon, number...) for countess, root/rout for rootless, murder for murderess, and so on.
+    ["assess", ["appraise", "assess", "evaluate", "measure", "tax", "valuate", "value"]],
+    ["hostess", ["hostess", "stewardess"]],
+    ["countess", ["countess"]],
+    ["authoress", ["authoress"]],
+    ["shepherdess", ["shepherdess"]],
+    ["peeress", ["Lady", "noblewoman", "peeress"]],
+    ["murderess", ["murderess"]],
+    ["finess", []],
+    ["finesse", ["delicacy", "diplomacy", "discreetness", "finesse"]],
+    ["rootless", ["rootless", "vagabond"]],
+  ])("finds nltk 3.9.1's synonyms of %s", (word, names) => {
+    expect([...synonyms(word)].sort()).toEqual(names);
+  });
+
   it("collects '_'-free lemma names over all parts of speech", () => {
     const car = synonyms("car");
     expect(car.has("auto")).toBe(true);
