@@ -1,4 +1,4 @@
-// METEOR exactly as nltk 3.9 `meteor_score` computes it (nltk/translate/meteor_score.py):
+// METEOR exactly as nltk 3.9.1 `meteor_score` computes it (nltk/translate/meteor_score.py):
 // lower-case both sides, align words in three greedy stages (exact, Porter stem, WordNet
 // synonym), each walking both lists from the end, then
 //   P = m / |hyp|, R = m / |ref|, Fmean = P·R / (α·P + (1-α)·R),
@@ -10,6 +10,7 @@
 // and identical texts still pay the one-chunk penalty, 1 - γ·(1/n)^β.
 
 import { porterStem } from "./porter-stemmer.js";
+import { metricSignature, perTokenizer, REFERENCE_LIBRARIES, WORDNET_VERSION } from "./signature.js";
 import type { MetricResult } from "./types.js";
 import { synonyms } from "./wordnet.js";
 
@@ -481,11 +482,27 @@ export interface MeteorMetricOptions extends MeteorOptions {
   tokenizer?: string;
 }
 
+function buildMeteorSignature(tokenizer: string, alpha: number, beta: number, gamma: number): string {
+  return metricSignature("meteor", {
+    nltk: REFERENCE_LIBRARIES.nltk,
+    tok: tokenizer,
+    wordnet: WORDNET_VERSION,
+    alpha,
+    beta,
+    gamma,
+  });
+}
+
+// The default parameters' signature per tokenizer, looked up rather than formatted per call.
+const plainSignatures = perTokenizer((tokenizer) => buildMeteorSignature(tokenizer, 0.9, 3, 0.5));
+
+/** e.g. "meteor|nltk:3.9.1|tok:nltk_tokenize|wordnet:3.0|alpha:0.9|beta:3|gamma:0.5|graderkit:0.1.0" */
 export function meteorSignature(options: MeteorMetricOptions = {}): string {
-  return (
-    `meteor|nltk-3.9|tok:${options.tokenizer ?? "nltk_tokenize"}|wordnet-3.0` +
-    `|alpha:${options.alpha ?? 0.9}|beta:${options.beta ?? 3}|gamma:${options.gamma ?? 0.5}`
-  );
+  const tokenizer = options.tokenizer ?? "nltk_tokenize";
+  if (options.alpha === undefined && options.beta === undefined && options.gamma === undefined) {
+    return plainSignatures(tokenizer);
+  }
+  return buildMeteorSignature(tokenizer, options.alpha ?? 0.9, options.beta ?? 3, options.gamma ?? 0.5);
 }
 
 /** The text_similarity meteor metric on pre-tokenized texts: nltk `meteor_score([reference], candidate)`. */

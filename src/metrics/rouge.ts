@@ -14,6 +14,7 @@ import {
   rougeTokenizeLines,
   type TokenIds,
 } from "./tokenize/rouge.js";
+import { metricSignature, REFERENCE_LIBRARIES, yesNo } from "./signature.js";
 import type { MetricResult, PRF } from "./types.js";
 
 export type RougeNType =
@@ -360,11 +361,14 @@ export function rougeScores<T extends RougeType>(
   return result;
 }
 
-const MEASURE_CODE: Record<RougeMeasure, string> = { fmeasure: "f", precision: "p", recall: "r" };
-
 function buildSignature(type: RougeType, stemmer: boolean, measure: RougeMeasure): string {
   const name = type === "rougeL" ? "rouge_l" : type === "rougeLsum" ? "rouge_lsum" : `rouge_${type.slice(5)}`;
-  return `${name}|rouge-score-0.1.2|tok:rouge|stem:${stemmer ? "yes" : "no"}|measure:${MEASURE_CODE[measure]}`;
+  return metricSignature(name, {
+    "rouge-score": REFERENCE_LIBRARIES["rouge-score"],
+    tok: "rouge",
+    stem: yesNo(stemmer),
+    measure,
+  });
 }
 
 // Every signature, built once: assembling the string per call was a measurable share of rouge_1.
@@ -379,7 +383,7 @@ const SIGNATURES = new Map<RougeType, Record<"yes" | "no", Record<RougeMeasure, 
   }),
 );
 
-/** e.g. "rouge_l|rouge-score-0.1.2|tok:rouge|stem:no|measure:f" */
+/** e.g. "rouge_l|rouge-score:0.1.2|tok:rouge|stem:no|measure:fmeasure|graderkit:0.1.0" */
 export function rougeSignature(type: RougeType, stemmer = false, measure: RougeMeasure = "fmeasure"): string {
   const known = SIGNATURES.get(type);
   return known === undefined ? buildSignature(type, stemmer, measure) : known[stemmer ? "yes" : "no"][measure];

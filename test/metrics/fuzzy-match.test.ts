@@ -8,6 +8,7 @@ import {
   indelDistance,
   levenshteinDistance,
 } from "../../src/metrics/fuzzy-match.js";
+import { VERSION } from "../../src/util/version.js";
 
 interface Row {
   id: string;
@@ -95,9 +96,12 @@ describe("fuzzy_match units", () => {
   });
 
   it("names the variant in the signature", () => {
-    expect(fuzzyMatch("a", "b").signature).toBe("fuzzy_match|rapidfuzz-3.10|ratio|units:codepoint");
+    expect(fuzzyMatch("a", "b").signature).toBe(`fuzzy_match|rapidfuzz:3.10.1|measure:ratio|units:codepoint|graderkit:${VERSION}`);
     expect(fuzzyMatch("a", "b", { measure: "levenshtein", units: "utf16" }).signature).toBe(
-      "fuzzy_match|rapidfuzz-3.10|levenshtein|units:utf16",
+      `fuzzy_match|rapidfuzz:3.10.1|measure:levenshtein|units:utf16|graderkit:${VERSION}`,
+    );
+    expect(fuzzyMatch("a", "b", { measure: "lcs" }).signature).toBe(
+      `fuzzy_match|python-levenshtein:0.12|measure:lcs|units:codepoint|graderkit:${VERSION}`,
     );
   });
 });

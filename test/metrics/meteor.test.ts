@@ -4,6 +4,7 @@ import { meteor, meteorScore } from "../../src/metrics/meteor.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
 import { pythonSplit } from "../../src/metrics/tokenize/whitespace.js";
 import { morphy, synonyms } from "../../src/metrics/wordnet.js";
+import { VERSION } from "../../src/util/version.js";
 
 interface Row {
   id: string;
@@ -96,7 +97,12 @@ describe("meteorScore behaviours", () => {
   });
 
   it("names the variant in its signature", () => {
-    expect(meteor(["a"], ["a"]).signature).toBe("meteor|nltk-3.9|tok:nltk_tokenize|wordnet-3.0|alpha:0.9|beta:3|gamma:0.5");
+    expect(meteor(["a"], ["a"]).signature).toBe(
+      `meteor|nltk:3.9.1|tok:nltk_tokenize|wordnet:3.0|alpha:0.9|beta:3|gamma:0.5|graderkit:${VERSION}`,
+    );
+    expect(meteor(["a"], ["a"], { tokenizer: "split", gamma: 0 }).signature).toBe(
+      `meteor|nltk:3.9.1|tok:split|wordnet:3.0|alpha:0.9|beta:3|gamma:0|graderkit:${VERSION}`,
+    );
   });
 });
 

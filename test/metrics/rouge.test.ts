@@ -3,6 +3,7 @@ import { closeTo, conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { rouge, rougeL, rougeLsum, rougeN, rougeScores, type RougeType } from "../../src/metrics/rouge.js";
 import { rougeTokenize, rougeTokenizeLines } from "../../src/metrics/tokenize/rouge.js";
+import { VERSION } from "../../src/util/version.js";
 
 interface Row {
   id: string;
@@ -128,9 +129,9 @@ describe("rouge scoring", () => {
     const result = rouge("a b", "a b c d", { type: "rouge1", measure: "precision" });
     expect(result.score).toBe(1);
     expect(rouge("a b", "a b c d", { type: "rouge1", measure: "recall" }).score).toBe(0.5);
-    expect(result.signature).toBe("rouge_1|rouge-score-0.1.2|tok:rouge|stem:no|measure:p");
+    expect(result.signature).toBe(`rouge_1|rouge-score:0.1.2|tok:rouge|stem:no|measure:precision|graderkit:${VERSION}`);
     expect(rouge("a", "a", { type: "rougeL", stemmer: true }).signature).toBe(
-      "rouge_l|rouge-score-0.1.2|tok:rouge|stem:yes|measure:f",
+      `rouge_l|rouge-score:0.1.2|tok:rouge|stem:yes|measure:fmeasure|graderkit:${VERSION}`,
     );
   });
 
