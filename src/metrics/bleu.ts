@@ -12,6 +12,7 @@
 
 import { NgramMatcher, PairMatcher } from "./ngram-matcher.js";
 import { metricSignature, perTokenizer, REFERENCE_LIBRARIES } from "./signature.js";
+import type { TokenizerName } from "./tokenize/index.js";
 import type { MetricResult } from "./types.js";
 
 export type BleuSmoothing = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -417,9 +418,13 @@ export function sentenceBleu(
   return computeBleu(references, hypothesis, options).score;
 }
 
+/** The text_similarity metric's options: nltk's, and the tokenizer of the texts. */
 export interface BleuMetricOptions extends BleuOptions {
-  /** Name of the tokenizer that produced the tokens, for the signature (e.g. "nltk_tokenize"). */
-  tokenizer?: string;
+  /**
+   * The tokenizer textSimilarity applies (default nltk_tokenize, as the hosted grader); for
+   * pre-tokenized input, the one that produced the tokens, named in the signature.
+   */
+  tokenizer?: TokenizerName;
 }
 
 function buildBleuSignature(options: BleuMetricOptions): string {
@@ -442,7 +447,7 @@ const SMOOTHINGS: readonly (BleuSmoothing | null)[] = [0, 1, 2, 3, 4, 5, 6, 7, n
 
 // With only a tokenizer and a smoothing method set (every grader's case), the signature is looked
 // up, not formatted per call.
-const plainSignatures = perTokenizer((tokenizer) =>
+const plainSignatures = perTokenizer((tokenizer: TokenizerName) =>
   SMOOTHINGS.map((smoothing) => buildBleuSignature({ tokenizer, smoothing })),
 );
 

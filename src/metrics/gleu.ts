@@ -5,6 +5,7 @@
 
 import { NgramMatcher, PairMatcher } from "./ngram-matcher.js";
 import { metricSignature, perTokenizer, REFERENCE_LIBRARIES } from "./signature.js";
+import type { TokenizerName } from "./tokenize/index.js";
 import type { MetricResult } from "./types.js";
 
 export interface GleuOptions {
@@ -85,17 +86,21 @@ export function sentenceGleu(
   return best === null ? 0 : best.matches / best.total;
 }
 
+/** The text_similarity metric's options: nltk's, and the tokenizer of the texts. */
 export interface GleuMetricOptions extends GleuOptions {
-  /** Name of the tokenizer that produced the tokens, for the signature (e.g. "nltk_tokenize"). */
-  tokenizer?: string;
+  /**
+   * The tokenizer textSimilarity applies (default nltk_tokenize, as the hosted grader); for
+   * pre-tokenized input, the one that produced the tokens, named in the signature.
+   */
+  tokenizer?: TokenizerName;
 }
 
-function buildGleuSignature(tokenizer: string, minLen: number, maxLen: number): string {
+function buildGleuSignature(tokenizer: TokenizerName, minLen: number, maxLen: number): string {
   return metricSignature("gleu", { nltk: REFERENCE_LIBRARIES.nltk, tok: tokenizer, min_len: minLen, max_len: maxLen });
 }
 
 // The default orders' signature per tokenizer, looked up rather than formatted per call.
-const plainSignatures = perTokenizer((tokenizer) => buildGleuSignature(tokenizer, 1, 4));
+const plainSignatures = perTokenizer((tokenizer: TokenizerName) => buildGleuSignature(tokenizer, 1, 4));
 
 /** e.g. "gleu|nltk:3.9.1|tok:nltk_tokenize|min_len:1|max_len:4|graderkit:0.1.0" */
 export function gleuSignature(options: GleuMetricOptions = {}): string {

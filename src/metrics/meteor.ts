@@ -11,6 +11,7 @@
 
 import { porterStem } from "./porter-stemmer.js";
 import { metricSignature, perTokenizer, REFERENCE_LIBRARIES, WORDNET_VERSION } from "./signature.js";
+import type { TokenizerName } from "./tokenize/index.js";
 import type { MetricResult } from "./types.js";
 import { synonyms } from "./wordnet.js";
 
@@ -477,12 +478,16 @@ export function meteorScore(
   return bestOver(references, hypothesis, options).score;
 }
 
+/** The text_similarity metric's options: nltk's, and the tokenizer of the texts. */
 export interface MeteorMetricOptions extends MeteorOptions {
-  /** Name of the tokenizer that produced the tokens, for the signature (e.g. "nltk_tokenize"). */
-  tokenizer?: string;
+  /**
+   * The tokenizer textSimilarity applies (default nltk_tokenize, as the hosted grader); for
+   * pre-tokenized input, the one that produced the tokens, named in the signature.
+   */
+  tokenizer?: TokenizerName;
 }
 
-function buildMeteorSignature(tokenizer: string, alpha: number, beta: number, gamma: number): string {
+function buildMeteorSignature(tokenizer: TokenizerName, alpha: number, beta: number, gamma: number): string {
   return metricSignature("meteor", {
     nltk: REFERENCE_LIBRARIES.nltk,
     tok: tokenizer,
@@ -494,7 +499,7 @@ function buildMeteorSignature(tokenizer: string, alpha: number, beta: number, ga
 }
 
 // The default parameters' signature per tokenizer, looked up rather than formatted per call.
-const plainSignatures = perTokenizer((tokenizer) => buildMeteorSignature(tokenizer, 0.9, 3, 0.5));
+const plainSignatures = perTokenizer((tokenizer: TokenizerName) => buildMeteorSignature(tokenizer, 0.9, 3, 0.5));
 
 /** e.g. "meteor|nltk:3.9.1|tok:nltk_tokenize|wordnet:3.0|alpha:0.9|beta:3|gamma:0.5|graderkit:0.1.0" */
 export function meteorSignature(options: MeteorMetricOptions = {}): string {

@@ -23,12 +23,16 @@ export type RougeNType =
 export type RougeType = RougeNType | "rougeL" | "rougeLsum";
 export type RougeMeasure = "fmeasure" | "precision" | "recall";
 
-export interface RougeOptions {
-  type: RougeType;
-  /** rouge-score's use_stemmer: nltk Porter stems of tokens longer than 3 characters. */
+/** The options of the text_similarity rouge_* metrics. */
+export interface RougeMetricOptions {
+  /** rouge-score's use_stemmer: nltk Porter stems of tokens longer than 3 characters (default false). */
   stemmer?: boolean;
-  /** Which of the three numbers becomes the score; rouge-score users usually take fmeasure. */
+  /** Which of the three numbers becomes the score (default fmeasure, as rouge-score users take). */
   measure?: RougeMeasure;
+}
+
+export interface RougeOptions extends RougeMetricOptions {
+  type: RougeType;
 }
 
 /** rouge-score scoring.fmeasure, same operation order. */

@@ -86,10 +86,10 @@ const TOKENIZER_MEMO_LIMIT = 32;
 /**
  * What `build` makes of each tokenizer name, built once per name: bleu, gleu and meteor look up
  * their default-setting signatures here rather than formatting a string per call. Bounded, since
- * a caller may name tokenizers of its own.
+ * unchecked JavaScript callers may pass any string.
  */
-export function perTokenizer<T>(build: (tokenizer: string) => T): (tokenizer: string) => T {
-  const memo = new Map<string, T>();
+export function perTokenizer<Name extends string, T>(build: (tokenizer: Name) => T): (tokenizer: Name) => T {
+  const memo = new Map<Name, T>();
   return (tokenizer) => {
     let value = memo.get(tokenizer);
     if (value === undefined) {

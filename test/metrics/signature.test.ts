@@ -9,6 +9,7 @@ import { meteorSignature } from "../../src/metrics/meteor.js";
 import { rougeSignature, ROUGE_TYPES } from "../../src/metrics/rouge.js";
 import { formatSignature, parseSignature, type Signature } from "../../src/metrics/signature.js";
 import { textSimilarity } from "../../src/metrics/text-similarity.js";
+import { TOKENIZER_NAMES } from "../../src/metrics/tokenize/index.js";
 import { EVALUATION_METRICS } from "../../src/metrics/names.js";
 import { VERSION } from "../../src/util/version.js";
 
@@ -18,7 +19,7 @@ function allSignatures(): string[] {
   for (const measure of ["ratio", "indel", "lcs", "levenshtein"] as const) {
     for (const units of ["codepoint", "utf16"] as const) out.push(fuzzyMatch("a", "b", { measure, units }).signature);
   }
-  for (const tokenizer of ["split", "treebank", "nltk_tokenize"]) {
+  for (const tokenizer of TOKENIZER_NAMES) {
     for (const smoothing of [null, 0, 1, 2, 3, 4, 5, 6, 7] as const) out.push(bleuSignature({ tokenizer, smoothing }));
     out.push(bleuSignature({ tokenizer, smoothing: 1, epsilon: 0.01, weights: [0.5, 0.5], autoReweigh: true }));
     out.push(gleuSignature({ tokenizer }), gleuSignature({ tokenizer, minLen: 2, maxLen: 3 }));
