@@ -9,6 +9,7 @@
 // synonym stage, so synonyms are looked up for stems ("larg" has none, so big/large never match);
 // and identical texts still pay the one-chunk penalty, 1 - γ·(1/n)^β.
 
+import { EpochArray } from "./epoch-table.js";
 import { porterStem } from "./porter-stemmer.js";
 import { metricSignature, perTokenizer, REFERENCE_LIBRARIES, WORDNET_VERSION } from "./signature.js";
 import type { TokenizerName } from "./tokenize/index.js";
@@ -58,10 +59,8 @@ class FastAligner {
   private words: Record<string, WordInfo> = Object.create(null) as Record<string, WordInfo>;
   private synonymIds: (SynonymIds | undefined)[] = [];
 
-  // Per-id stacks (head of a list of reference slots), valid where stamp === epoch.
-  private head = new Int32Array(1024);
-  private stamp = new Int32Array(1024);
-  private epoch = 0;
+  /** Per-id stacks: the head of a list of reference slots, -1 (unset) for an empty stack. */
+  private readonly heads = new EpochArray();
 
   // Per position / slot buffers.
   private hypLower = new Int32Array(64);
@@ -162,13 +161,7 @@ class FastAligner {
       refStem[j] = info.stemId;
       refLeft[j] = j;
     }
-    if (this.head.length < this.registered) {
-      const size = Math.max(this.registered, this.head.length * 2);
-      const stamp = new Int32Array(size);
-      stamp.set(this.stamp);
-      this.stamp = stamp;
-      this.head = new Int32Array(size);
-    }
+    this.heads.reserve(this.registered);
     this.exactStage(hypLower, refLower, h, r, hypMatch);
     if (this.nh > 0 && this.nr > 0) {
       this.exactStage(hypStem, refStem, this.nh, this.nr, hypMatch);
@@ -179,23 +172,16 @@ class FastAligner {
 
   /**
    * Index the leftover reference words by key (a word id or a stem id) for the current stage:
-   * `head[key]` is the last leftover slot with that key and `nextSlot` chains to the earlier
+   * `heads.get(key)` is the last leftover slot with that key and `nextSlot` chains to the earlier
    * ones, so a stage takes matches from the end as nltk does. Marks every leftover untaken.
    */
   private stackLeftovers(refKeyOf: Int32Array, nr: number): void {
-    if (++this.epoch >= EPOCH_LIMIT) {
-      this.stamp.fill(0);
-      this.epoch = 1;
-    }
-    const { epoch, head, stamp, nextSlot, refTaken, refLeft } = this;
+    const { heads, nextSlot, refTaken, refLeft } = this;
+    heads.clear();
     for (let k = 0; k < nr; k++) {
       const key = refKeyOf[refLeft[k]!]!;
-      if (stamp[key] !== epoch) {
-        stamp[key] = epoch;
-        head[key] = -1;
-      }
-      nextSlot[k] = head[key]!;
-      head[key] = k;
+      nextSlot[k] = heads.get(key);
+      heads.set(key, k);
       refTaken[k] = 0;
     }
   }
@@ -203,9 +189,7 @@ class FastAligner {
   /** exactStage on ids: each leftover hypothesis word, from the last, takes the last equal reference word. */
   private exactStage(hypKey: Int32Array, refKey: Int32Array, nh: number, nr: number, hypMatch: Int32Array): void {
     this.stackLeftovers(refKey, nr);
-    const epoch = this.epoch;
-    const head = this.head;
-    const stamp = this.stamp;
+    const heads = this.heads;
     const nextSlot = this.nextSlot;
     const refTaken = this.refTaken;
     const hypLeft = this.hypLeft;
@@ -214,10 +198,9 @@ class FastAligner {
     for (let a = nh - 1; a >= 0; a--) {
       const i = hypLeft[a]!;
       const key = hypKey[i]!;
-      if (stamp[key] !== epoch) continue;
-      const k = head[key]!;
+      const k = heads.get(key);
       if (k < 0) continue;
-      head[key] = nextSlot[k]!;
+      heads.set(key, nextSlot[k]!);
       hypMatch[i] = refLeft[k]!;
       refTaken[k] = 1;
       hypLeft[a] = -1;
@@ -245,9 +228,7 @@ class FastAligner {
     const hypStem = this.hypStem;
     const refStem = this.refStem;
     this.stackLeftovers(refStem, nr);
-    const epoch = this.epoch;
-    const head = this.head;
-    const stamp = this.stamp;
+    const heads = this.heads;
     const nextSlot = this.nextSlot;
     let left = nr;
     for (let a = nh - 1; a >= 0 && left > 0; a--) {
@@ -259,11 +240,12 @@ class FastAligner {
         const list = names.list;
         for (let n = 0; n < list.length; n++) {
           const id = list[n]!;
-          if (id >= stamp.length || stamp[id] !== epoch) continue;
+          // (A name first registered by synonymsOf has no stack: get gives -1.)
+          let k = heads.get(id);
+          if (k < 0) continue;
           // Drop taken slots from the top of the stack, then its top is the largest untaken one.
-          let k = head[id]!;
           while (k >= 0 && refTaken[k] !== 0) k = nextSlot[k]!;
-          head[id] = k;
+          heads.set(id, k);
           if (k > best) best = k;
         }
       } else {
@@ -298,7 +280,6 @@ function compactTaken(list: Int32Array, taken: Uint8Array, n: number): number {
   return at;
 }
 
-const EPOCH_LIMIT = 2 ** 30;
 const aligner = new FastAligner();
 
 interface MeteorParts {
