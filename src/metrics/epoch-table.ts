@@ -45,38 +45,34 @@ export class EpochIds {
 
   /** The id of `key` (an integer in [0, 2^53)), a new one the first time it is seen. */
   idOf(key: number): number {
-    const keys = this.keys;
-    const stamps = this.stamps;
-    const epoch = this.epoch;
-    const mask = this.mask;
-    let slot = hashKey(key) & mask;
-    while (stamps[slot] === epoch) {
-      if (keys[slot] === key) return this.ids[slot]!;
-      slot = (slot + 1) & mask;
-    }
+    const slot = this.slotOf(key);
+    if (this.stamps[slot] === this.epoch) return this.ids[slot]!;
     // More keys than reset() was told of: keep the load at 1/2 (the slot moves with the rest).
-    if (2 * (this.size + 1) > keys.length) {
+    if (2 * (this.size + 1) > this.keys.length) {
       this.grow();
       return this.idOf(key);
     }
-    stamps[slot] = epoch;
-    keys[slot] = key;
+    this.stamps[slot] = this.epoch;
+    this.keys[slot] = key;
     this.ids[slot] = this.size;
     return this.size++;
   }
 
   /** The id of `key`, or -1 when it has not been seen since the last reset. */
   find(key: number): number {
+    const slot = this.slotOf(key);
+    return this.stamps[slot] === this.epoch ? this.ids[slot]! : -1;
+  }
+
+  /** The slot holding `key`, or the empty slot where it would go (linear probing). */
+  private slotOf(key: number): number {
     const keys = this.keys;
     const stamps = this.stamps;
     const epoch = this.epoch;
     const mask = this.mask;
     let slot = hashKey(key) & mask;
-    while (stamps[slot] === epoch) {
-      if (keys[slot] === key) return this.ids[slot]!;
-      slot = (slot + 1) & mask;
-    }
-    return -1;
+    while (stamps[slot] === epoch && keys[slot] !== key) slot = (slot + 1) & mask;
+    return slot;
   }
 
   private allocate(minimum: number): void {
