@@ -2,10 +2,10 @@
 // the library-level variants (options.ts). Each result carries the signature of what produced it.
 
 import type { LocalMetric } from "./names.js";
-import { bleu } from "./bleu.js";
-import { fuzzyMatch } from "./fuzzy-match.js";
-import { gleu } from "./gleu.js";
-import { meteor } from "./meteor.js";
+import { bleu, type BleuMetricOptions } from "./bleu.js";
+import { fuzzyMatch, type FuzzyMatchOptions } from "./fuzzy-match.js";
+import { gleu, type GleuMetricOptions } from "./gleu.js";
+import { meteor, type MeteorMetricOptions } from "./meteor.js";
 import { checkMetricOptions, type MetricOptions } from "./options.js";
 import { rouge, type RougeMetricOptions, type RougeType } from "./rouge.js";
 import { TOKENIZERS, type TokenizerName } from "./tokenize/index.js";
@@ -47,36 +47,20 @@ export function tokenizeOnce(tokenizer: TokenizerName, text: string): string[] {
   return tokens;
 }
 
-type Scorer<M extends LocalMetric> = (input: string, reference: string, options: MetricOptions<M> | undefined) => MetricResult;
-
-/** A metric on tokens, given texts: both are tokenized (once per row, see tokenizeOnce). */
+/** bleu, gleu or meteor on the two texts' tokens (each text tokenized once per row, see tokenizeOnce). */
 function onTokens<O extends { tokenizer?: TokenizerName }>(
   score: (candidate: readonly string[], reference: readonly string[], options: O | undefined) => MetricResult,
-): (input: string, reference: string, options: O | undefined) => MetricResult {
-  return (input, reference, options) => {
-    const tokenizer = options?.tokenizer ?? "nltk_tokenize";
-    return score(tokenizeOnce(tokenizer, input), tokenizeOnce(tokenizer, reference), options);
-  };
+  input: string,
+  reference: string,
+  options: O | undefined,
+): MetricResult {
+  const tokenizer = options?.tokenizer ?? "nltk_tokenize";
+  return score(tokenizeOnce(tokenizer, input), tokenizeOnce(tokenizer, reference), options);
 }
 
-function rougeOf(type: RougeType): (input: string, reference: string, options: RougeMetricOptions | undefined) => MetricResult {
-  return (input, reference, options) => rouge(input, reference, { type, stemmer: options?.stemmer, measure: options?.measure });
+function rougeOf(type: RougeType, input: string, reference: string, options: RougeMetricOptions | undefined): MetricResult {
+  return rouge(input, reference, { type, stemmer: options?.stemmer, measure: options?.measure });
 }
-
-const SCORER_TABLE: { readonly [M in LocalMetric]: Scorer<M> } = {
-  fuzzy_match: (input, reference, options) => fuzzyMatch(input, reference, options),
-  bleu: onTokens(bleu),
-  gleu: onTokens(gleu),
-  meteor: onTokens(meteor),
-  rouge_1: rougeOf("rouge1"),
-  rouge_2: rougeOf("rouge2"),
-  rouge_3: rougeOf("rouge3"),
-  rouge_4: rougeOf("rouge4"),
-  rouge_5: rougeOf("rouge5"),
-  rouge_l: rougeOf("rougeL"),
-};
-// A Map, so that no prototype key ("constructor") passes for a metric.
-const SCORERS = new Map<string, Scorer<never>>(Object.entries(SCORER_TABLE));
 
 /**
  * Score (input, reference) with one metric and its options (options.ts; the first use of an
@@ -89,8 +73,31 @@ export function textSimilarity<M extends LocalMetric>(
   reference: string,
   options?: MetricOptions<M>,
 ): MetricResult {
-  const score = SCORERS.get(metric) as Scorer<M> | undefined;
-  if (score === undefined) throw new RangeError(`unknown text_similarity metric '${String(metric)}'`);
   if (options !== undefined) checkMetricOptions(metric, options);
-  return score(input, reference, options);
+  // A switch rather than a table of scorer functions: the cheapest dispatch, which shows on short
+  // texts (a ~20-character fuzzy_match pair takes ~0.6 µs). `options` was checked for `metric`.
+  switch (metric as LocalMetric) {
+    case "fuzzy_match":
+      return fuzzyMatch(input, reference, options as FuzzyMatchOptions | undefined);
+    case "bleu":
+      return onTokens(bleu, input, reference, options as BleuMetricOptions | undefined);
+    case "gleu":
+      return onTokens(gleu, input, reference, options as GleuMetricOptions | undefined);
+    case "meteor":
+      return onTokens(meteor, input, reference, options as MeteorMetricOptions | undefined);
+    case "rouge_1":
+      return rougeOf("rouge1", input, reference, options as RougeMetricOptions | undefined);
+    case "rouge_2":
+      return rougeOf("rouge2", input, reference, options as RougeMetricOptions | undefined);
+    case "rouge_3":
+      return rougeOf("rouge3", input, reference, options as RougeMetricOptions | undefined);
+    case "rouge_4":
+      return rougeOf("rouge4", input, reference, options as RougeMetricOptions | undefined);
+    case "rouge_5":
+      return rougeOf("rouge5", input, reference, options as RougeMetricOptions | undefined);
+    case "rouge_l":
+      return rougeOf("rougeL", input, reference, options as RougeMetricOptions | undefined);
+    default:
+      throw new RangeError(`unknown text_similarity metric '${String(metric)}'`);
+  }
 }
