@@ -2,10 +2,12 @@
 // entry carries the epoch it was written in, and clearing is one increment of the epoch, so
 // scoring a pair allocates nothing and touches only the entries it uses.
 //
-// - EpochIds: an open-addressing hash table from numeric keys (n-gram keys, pairs of ids) to
-//   dense ids 0, 1, 2... in order of first sight (bleu / gleu n-grams, ROUGE-N n-gram levels).
+// - EpochIds: an open-addressing hash table from numeric keys to dense ids 0, 1, 2... in order of
+//   first sight (bleu / gleu n-grams, single- and multi-reference).
 // - EpochArray: an int value per small non-negative index (global → local token ids, per-word
 //   stack heads of METEOR's aligner).
+// ROUGE keeps two tables of its own, for speed: PairIds in ../rouge.ts and the token vocabulary in
+// ./tokenize/rouge.ts (their comments say why).
 //
 // Everything here is synchronous and single-threaded, like the metrics that use it.
 

@@ -53,7 +53,7 @@ export function rougeTokenizeLines(text: string, stem = false): string[][] {
 // pool, so `internText` tokenizes and interns straight from a byte copy of the text and builds
 // no strings at all.
 //
-// It is not ../epoch-table.ts's EpochIds, which the other metrics share: that maps numbers to
+// It is not ../epoch-table.ts's EpochIds, which bleu, gleu and METEOR share: that maps numbers to
 // ids, and these keys are character ranges, compared unit by unit against the pool on a hash
 // hit. Keyed by hash, EpochIds would need a second structure (ids chained per hash) and a second
 // lookup per token, in the loop that is most of rouge_1's time.
