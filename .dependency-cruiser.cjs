@@ -53,6 +53,13 @@ module.exports = {
     ...rightwards,
     ...siblings,
     {
+      name: "no-reference-port-in-library",
+      comment: "src/metrics/reference/ holds the plain ports the tests check the fast paths against; the library never runs them",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/metrics/reference/" },
+      to: { path: "^src/metrics/reference/" },
+    },
+    {
       name: "no-import-of-entry-point",
       comment: "src/index.ts is the public entry point; library code imports the module that defines a thing",
       severity: "error",

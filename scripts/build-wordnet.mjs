@@ -4,9 +4,11 @@
 //
 //   node scripts/build-wordnet.mjs [wordnet-dict-dir]
 //
-// METEOR's synonym stage needs, for a word: nltk's `morphy` candidates for each part of speech
-// (which only needs the set of index lemmas per POS and the exception lists), the synsets of each
-// candidate, and the lemma names of those synsets that contain no "_". So the file keeps:
+// METEOR's synonym stage needs, for a word: nltk 3.9.1's `_morphy` candidates for each part of
+// speech (the word, plus its exception-list forms or else the suffix rules applied once, kept if
+// they are index lemmas of that POS; src/metrics/wordnet.ts applies them, so this needs only the
+// index lemmas and the exception lists), the synsets of each candidate, and the lemma names of
+// those synsets that contain no "_". So the file keeps:
 //
 //   words       every string used below, sorted and front-coded: each word is one base-36 digit
 //               (how many leading characters it shares with the previous word, at most 35)

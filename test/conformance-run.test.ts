@@ -1,14 +1,17 @@
-// `graderkit run` of a text_similarity grader, one per metric, over every fixture pair: the
-// reward of each output row is the reference library's default score.
-import { conformanceRows } from "./helpers/fixtures.js";
+// `graderkit run` of a text_similarity grader, one per metric, over every pair of both fixtures:
+// the reward of each output row is the reference library's default score.
+import { conformanceRows, FIXTURES } from "./helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 
-const rows = conformanceRows();
+const rows = FIXTURES.flatMap((fixture) => conformanceRows(fixture));
 
 const METRICS = ["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"];
 
 describe("graderkit run matches the reference libraries", () => {
+  it("runs the pairs of both fixtures", () => {
+    expect(rows).toHaveLength(342 + 41);
+  });
   const dir = tempDir("graderkit-conf-run-");
   // Texts go through templates: the input as the model's output, the reference from the item.
   const input = writeLines(dir, "pairs.jsonl", rows.map((r) => ({ id: r.id, item: { reference: r.reference }, sample: { output_text: r.input } })));

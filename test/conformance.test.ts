@@ -1,9 +1,10 @@
-// The heart of the suite: every fixture row (scores computed by nltk, rouge-score and rapidfuzz,
-// see test/fixtures/README.md), every key graderkit implements, through the public metric API.
+// The heart of the suite: every row of both fixtures (scores computed by nltk, rouge-score and
+// rapidfuzz, see ../shared/conformance/README.md), every key graderkit implements, through the
+// public metric API.
 // Tolerances: 1e-9 for bleu / gleu / meteor (log, exp and summation order), 1e-12 for the rest.
 // No row is skipped. A null fixture value is a reference-library exception: we must throw too.
 
-import { conformanceRows, type ConformanceRow } from "./helpers/fixtures.js";
+import { conformanceRows, FIXTURES, type ConformanceRow, type FixtureName } from "./helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import {
   fuzzRatio,
@@ -11,15 +12,17 @@ import {
   indelDistance,
   levenshteinDistance,
   nltkTokenize,
+  pythonSplit,
   rouge,
   textSimilarity,
+  treebankWordTokenize,
   type RougeType,
   type TokenizerName,
 } from "../src/metrics/index.js";
 
 type Row = ConformanceRow;
 
-export const ROWS = conformanceRows();
+const ROW_COUNT: Record<FixtureName, number> = { text_similarity: 342, text_similarity_nltk391: 41 };
 
 const LOOSE = 1e-9;
 const TIGHT = 1e-12;
@@ -35,10 +38,18 @@ const TOKENIZER_SUFFIX: Array<[TokenizerName, string]> = [
 ];
 const GRADER_METRICS = ["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"] as const;
 
+/** Row fields that are the pair itself or describe it, not values to reproduce. */
+const ROW_FIELDS = new Set(["id", "category", "input", "reference", "scores", "errors"]);
+
+/** Every value of the row: its top-level default_* and token lists and every score. */
+function fixtureKeys(row: Row): string[] {
+  return [...Object.keys(row).filter((key) => !ROW_FIELDS.has(key)), ...Object.keys(row.scores)];
+}
+
 /** Every check of one row; returns how many values were compared. */
 function checkRow(row: Row): number {
   const { input, reference, scores } = row;
-  let n = 0;
+  const checked = new Set<string>();
   const expectScore = (actual: () => number, key: string, tol: number) => {
     const expected = key in scores ? scores[key] : (row[key] as number | null | undefined);
     if (expected === undefined) throw new Error(`fixture key ${key} missing`);
@@ -48,7 +59,7 @@ function checkRow(row: Row): number {
     } else {
       close(actual(), expected, tol, `${row.id} ${key}`);
     }
-    n++;
+    checked.add(key);
   };
 
   // The grader defaults (what text_similarity graders return).
@@ -58,7 +69,17 @@ function checkRow(row: Row): number {
   // The tokenizer port, token by token.
   expect(nltkTokenize(input), `${row.id} tokens_pf_input`).toEqual(row.tokens_pf_input);
   expect(nltkTokenize(reference), `${row.id} tokens_pf_reference`).toEqual(row.tokens_pf_reference);
-  n += 2;
+  checked.add("tokens_pf_input").add("tokens_pf_reference");
+  // Token counts of the three tokenizations.
+  const tokenCounts: Array<[string, (text: string) => string[]]> = [
+    ["", pythonSplit],
+    ["_tb", (text) => treebankWordTokenize(text, { preserveLine: true })],
+    ["_pf", nltkTokenize],
+  ];
+  for (const [suffix, tokenize] of tokenCounts) {
+    expectScore(() => tokenize(input).length, `ntokens_input${suffix}`, 0);
+    expectScore(() => tokenize(reference).length, `ntokens_reference${suffix}`, 0);
+  }
 
   // fuzzy_match variants.
   expectScore(() => fuzzyMatch(input, reference, { measure: "indel" }).score, "fuzzy_match_indel", TIGHT);
@@ -92,21 +113,26 @@ function checkRow(row: Row): number {
       expectScore(() => rouge(input, reference, { type, stemmer, measure: "fmeasure" }).score, `${key}_f${stem}`, TIGHT);
     }
   }
-  return n;
+  // Nothing in the fixture goes unchecked, and nothing is checked that is not in it.
+  expect([...checked].sort(), `${row.id}: checked keys`).toEqual(fixtureKeys(row).sort());
+  return checked.size;
 }
 
-describe("conformance with nltk 3.9 / rouge-score 0.1.2 / rapidfuzz 3.10", () => {
-  it("has the whole fixture", () => {
-    expect(ROWS.length).toBe(342);
-  });
-  let compared = 0;
-  for (const row of ROWS) {
-    it(`${row.id} (${row.category})`, () => {
-      compared += checkRow(row);
+for (const fixture of FIXTURES) {
+  const rows = conformanceRows(fixture);
+  describe(`${fixture}: conformance with nltk 3.9.1 / rouge-score 0.1.2 / rapidfuzz 3.10`, () => {
+    it("has the whole fixture", () => {
+      expect(rows.length).toBe(ROW_COUNT[fixture]);
     });
-  }
-  it("compared every key of every row", () => {
-    // 10 defaults + 2 token lists + 10 fuzzy + 3 × 11 nltk + 7 × 2 × 3 rouge = 97 per row.
-    expect(compared).toBe(ROWS.length * 97);
+    let compared = 0;
+    for (const row of rows) {
+      it(`${row.id} (${row.category})`, () => {
+        compared += checkRow(row);
+      });
+    }
+    it("compared every key of every row", () => {
+      // 10 defaults + 2 token lists + 6 token counts + 10 fuzzy + 3 × 11 nltk + 7 × 2 × 3 rouge.
+      expect(compared).toBe(rows.length * 103);
+    });
   });
-});
+}

@@ -1,5 +1,6 @@
 // The layering of src/ (.dependency-cruiser.cjs, README "Project layout") holds, and the rules
-// really catch what they forbid: a rightward import, a sibling building block, a cycle.
+// really catch what they forbid: a rightward import, a sibling building block, a cycle, library
+// code running a reference port.
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +24,7 @@ describe("layering", () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
-  it("the rules fail on a rightward import, a sibling import and a cycle", async () => {
+  it("the rules fail on a rightward import, a sibling import, a cycle and a reference port", async () => {
     const dir = tempDir("graderkit-layers-");
     cpSync(join(ROOT, ".dependency-cruiser.cjs"), join(dir, ".dependency-cruiser.cjs"));
     cpSync(join(ROOT, "tsconfig.json"), join(dir, "tsconfig.json"));
@@ -37,10 +38,13 @@ describe("layering", () => {
     file("src/templates/bad.ts", 'import { f } from "../formula/index.js";\nexport const g = f;\n');
     file("src/graders/a.ts", 'import { b } from "./b.js";\nexport const a = () => b;\n');
     file("src/graders/b.ts", 'import { a } from "./a.js";\nexport const b = () => a;\n');
+    file("src/metrics/reference/plain.ts", "export const plain = 1;\n");
+    file("src/metrics/fast.ts", 'import { plain } from "./reference/plain.js";\nexport const fast = plain;\n');
     const r = await cruise(dir);
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/no-import-rightwards-from-building-blocks: src\/metrics\/bad\.ts → src\/schema\/types\.ts/);
     expect(r.out).toMatch(/no-sibling-import-from-templates: src\/templates\/bad\.ts → src\/formula\/index\.ts/);
     expect(r.out).toMatch(/no-circular: src\/graders\/a\.ts →\s+src\/graders\/b\.ts/);
+    expect(r.out).toMatch(/no-reference-port-in-library: src\/metrics\/fast\.ts → src\/metrics\/reference\/plain\.ts/);
   }, 60_000);
 });

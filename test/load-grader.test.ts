@@ -104,4 +104,11 @@ describe("compileGrader", () => {
       expect((e as GraderValidationError).problems.map((p) => p.pointer).sort()).toEqual(["/input", "/operation", "/reference"]);
     }
   });
+
+  it("throws on a metric option that is unknown or out of its domain, before any row", () => {
+    const bleu = { type: "text_similarity", name: "b", input: "a", reference: "b", evaluation_metric: "bleu" };
+    expect(() => compileGrader(bleu, { metricOptions: { bleu: { smoothing: 9 } } } as never)).toThrow(RangeError);
+    expect(() => compileGrader(bleu, { metricOptions: { bleu: { smothing: 1 } } } as never)).toThrow(TypeError);
+    expect(compileGrader(bleu, { metricOptions: { bleu: { smoothing: 1, tokenizer: "split" } } }).name).toBe("b");
+  });
 });

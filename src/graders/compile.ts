@@ -6,6 +6,7 @@
 
 import { FormulaError } from "../formula/index.js";
 import { GradingFailure, type ErrorFlag } from "../core/response.js";
+import { checkMetricOptionsByMetric } from "../metrics/options.js";
 import { checkedGrader, type CheckOptions } from "../schema/load.js";
 import type { Grader, LeafGrader } from "../schema/types.js";
 import { TemplateSyntaxError } from "../templates/template.js";
@@ -56,8 +57,10 @@ export function compileValidGrader(grader: Grader, options: CompileOptions = {})
 
 /**
  * Validate, normalise and compile raw grader JSON (compile once, grade many samples). Throws
- * GraderValidationError carrying every problem (JSON pointer + message).
+ * GraderValidationError carrying every problem (JSON pointer + message), and a TypeError or
+ * RangeError naming a metric option that is unknown or out of its domain.
  */
 export function compileGrader(raw: unknown, options: CompileOptions & CheckOptions = {}): CompiledGrader {
+  checkMetricOptionsByMetric(options.metricOptions);
   return compileValidGrader(checkedGrader(raw, options), options);
 }

@@ -2,13 +2,13 @@
 // executor and compare the vectors. Called by the text_similarity grader.
 
 import type { Executors } from "../core/executors.js";
-import { cosineSimilarity } from "../metrics/cosine.js";
+import { cosineSignature, cosineSimilarity } from "../metrics/cosine.js";
 import { GradingFailure } from "../core/response.js";
 
 export interface CosineReward {
   /** The similarity, clamped to [0, 1] (spec §4: every text_similarity score is in [0, 1]). */
   reward: number;
-  /** e.g. "cosine|model:text-embedding-3-large" */
+  /** e.g. "cosine|model:text-embedding-3-large|graderkit:0.1.0" */
   signature: string;
   /** The raw similarity in [-1, 1]. */
   similarity: number;
@@ -35,5 +35,5 @@ export async function cosineReward(
   }
   const similarity = cosineSimilarity(vectors[0], vectors[1]);
   const name = model ?? embedder.defaultModel ?? "default";
-  return { reward: Math.max(0, similarity), signature: `cosine|model:${name}`, similarity };
+  return { reward: Math.max(0, similarity), signature: cosineSignature(name), similarity };
 }

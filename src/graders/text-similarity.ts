@@ -2,7 +2,8 @@
 // metric's signature and details go to metadata.scores so two numbers can be compared honestly.
 
 import type { TextSimilarityGrader } from "../schema/types.js";
-import { textSimilarity, type TextSimilarityOptions } from "../metrics/text-similarity.js";
+import { checkMetricOptionsByMetric } from "../metrics/options.js";
+import { textSimilarity } from "../metrics/text-similarity.js";
 import { GradingFailure } from "../core/response.js";
 import { cosineReward } from "./cosine.js";
 import { compilePair } from "./templated-pair.js";
@@ -11,7 +12,8 @@ import type { GraderCompiler } from "./types.js";
 export const compileTextSimilarity: GraderCompiler<TextSimilarityGrader> = (grader, options) => {
   const pair = compilePair(grader);
   const metric = grader.evaluation_metric;
-  const metricOptions = (options.metricOptions ?? {}) as TextSimilarityOptions;
+  // Checked here, once: a wrong option fails the grader with a message naming it.
+  checkMetricOptionsByMetric(options.metricOptions);
   if (metric === "cosine") {
     return {
       name: grader.name,
@@ -24,6 +26,7 @@ export const compileTextSimilarity: GraderCompiler<TextSimilarityGrader> = (grad
       },
     };
   }
+  const metricOptions = options.metricOptions?.[metric];
   return {
     name: grader.name,
     type: "text_similarity",

@@ -5,6 +5,7 @@
 import type { Executors } from "../core/executors.js";
 import type { Item, Sample } from "../core/rows.js";
 import type { GraderErrors, RunError, TokenUsage } from "../core/response.js";
+import type { MetricOptionsByMetric } from "../metrics/options.js";
 import type { Grader, GraderType, LeafGrader } from "../schema/types.js";
 
 export interface GradeContext {
@@ -37,8 +38,11 @@ export interface CompiledGrader {
 }
 
 export interface CompileOptions {
-  /** Library-level metric variants for text_similarity (tokenizer, smoothing, measure...). */
-  metricOptions?: Record<string, unknown>;
+  /**
+   * Library-level variants of the text_similarity metrics, by metric (metrics/options.ts):
+   * `{ bleu: { tokenizer: "split", smoothing: 1 }, rouge_l: { measure: "recall" } }`.
+   */
+  metricOptions?: MetricOptionsByMetric;
 }
 
 export type GraderCompiler<G extends Grader = Grader> = (grader: G, options: CompileOptions) => CompiledGrader;

@@ -1,4 +1,4 @@
-// Sentence BLEU exactly as nltk 3.9 `sentence_bleu` computes it (nltk/translate/bleu_score.py).
+// Sentence BLEU exactly as nltk 3.9.1 `sentence_bleu` computes it (nltk/translate/bleu_score.py).
 //
 // Things a port has to get right to match nltk to the last bits:
 // - modified precisions are kept as unreduced numerator/denominator pairs (nltk builds its
@@ -11,6 +11,8 @@
 //   `fsum`.
 
 import { NgramMatcher, PairMatcher } from "./ngram-matcher.js";
+import { metricSignature, perTokenizer, REFERENCE_LIBRARIES } from "./signature.js";
+import type { TokenizerName } from "./tokenize/index.js";
 import type { MetricResult } from "./types.js";
 
 export type BleuSmoothing = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -416,24 +418,50 @@ export function sentenceBleu(
   return computeBleu(references, hypothesis, options).score;
 }
 
+/** The text_similarity metric's options: nltk's, and the tokenizer of the texts. */
 export interface BleuMetricOptions extends BleuOptions {
-  /** Name of the tokenizer that produced the tokens, for the signature (e.g. "nltk_tokenize"). */
-  tokenizer?: string;
+  /**
+   * The tokenizer textSimilarity applies (default nltk_tokenize, as the hosted grader); for
+   * pre-tokenized input, the one that produced the tokens, named in the signature.
+   */
+  tokenizer?: TokenizerName;
 }
 
+function buildBleuSignature(options: BleuMetricOptions): string {
+  const smoothing = options.smoothing === undefined ? 4 : options.smoothing;
+  const fields: Record<string, string | number> = {
+    nltk: REFERENCE_LIBRARIES.nltk,
+    tok: options.tokenizer ?? "nltk_tokenize",
+    smooth: smoothing === null ? "none" : `method${smoothing}`,
+  };
+  if (options.weights && !sameWeights(options.weights, DEFAULT_WEIGHTS)) fields.weights = options.weights.join(",");
+  if (smoothing === 1 && options.epsilon !== undefined) fields.epsilon = options.epsilon;
+  if ((smoothing === 4 || smoothing === 7) && options.k !== undefined) fields.k = options.k;
+  if (smoothing === 6 && options.alpha !== undefined) fields.alpha = options.alpha;
+  if (options.autoReweigh) fields.auto_reweigh = "yes";
+  return metricSignature("bleu", fields);
+}
+
+/** The smoothing settings by slot: methods 0–7, then none. */
+const SMOOTHINGS: readonly (BleuSmoothing | null)[] = [0, 1, 2, 3, 4, 5, 6, 7, null];
+
+// With only a tokenizer and a smoothing method set (every grader's case), the signature is looked
+// up, not formatted per call.
+const plainSignatures = perTokenizer((tokenizer: TokenizerName) =>
+  SMOOTHINGS.map((smoothing) => buildBleuSignature({ tokenizer, smoothing })),
+);
+
+/** e.g. "bleu|nltk:3.9.1|tok:nltk_tokenize|smooth:method4|graderkit:0.1.0" */
 export function bleuSignature(options: BleuMetricOptions = {}): string {
   const smoothing = options.smoothing === undefined ? 4 : options.smoothing;
-  let signature = `bleu|nltk-3.9|tok:${options.tokenizer ?? "nltk_tokenize"}|smooth:${
-    smoothing === null ? "none" : `method${smoothing}`
-  }`;
-  if (options.weights && !sameWeights(options.weights, DEFAULT_WEIGHTS)) {
-    signature += `|weights:${options.weights.join(",")}`;
-  }
-  if (smoothing === 1 && options.epsilon !== undefined) signature += `|epsilon:${options.epsilon}`;
-  if ((smoothing === 4 || smoothing === 7) && options.k !== undefined) signature += `|k:${options.k}`;
-  if (smoothing === 6 && options.alpha !== undefined) signature += `|alpha:${options.alpha}`;
-  if (options.autoReweigh) signature += "|auto_reweigh";
-  return signature;
+  const slot = smoothing === null ? 8 : smoothing;
+  const plain =
+    options.weights === undefined && options.epsilon === undefined && options.k === undefined &&
+    options.alpha === undefined && !options.autoReweigh;
+  // (A smoothing outside 0–7, possible only without option checks, finds no slot.)
+  return plain && SMOOTHINGS[slot] === smoothing
+    ? plainSignatures(options.tokenizer ?? "nltk_tokenize")[slot]!
+    : buildBleuSignature(options);
 }
 
 /**

@@ -1,5 +1,12 @@
 // Cosine similarity of two embedding vectors (the text_similarity `cosine` metric, spec §4).
 
+import { metricSignature } from "./signature.js";
+
+/** e.g. "cosine|model:text-embedding-3-large|graderkit:0.1.0": the embedding model is the variant. */
+export function cosineSignature(model: string): string {
+  return metricSignature("cosine", { model });
+}
+
 /**
  * a·b / (|a||b|), in [-1, 1]. Vectors of different lengths come from different models (or a
  * bug) and throw. A zero vector has no direction: decided, its similarity is 0 rather than NaN,

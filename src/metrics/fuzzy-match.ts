@@ -1,10 +1,11 @@
-// fuzzy_match: rapidfuzz 3.10 `fuzz.ratio(input, reference) / 100`, plus the related measures the
+// fuzzy_match: rapidfuzz 3.10.1 `fuzz.ratio(input, reference) / 100`, plus the related measures the
 // conformance fixtures cover. Python strings are sequences of code points, so by default texts
 // are compared code point by code point; "utf16" (what a naive JS port does) is available to
 // show the difference. No case folding, no trimming: rapidfuzz's ratio has no processor.
 
 import { distance as utf16Levenshtein } from "fastest-levenshtein";
 import { lcsLength } from "./lcs.js";
+import { metricSignature, REFERENCE_LIBRARIES } from "./signature.js";
 import type { MetricResult } from "./types.js";
 
 export type FuzzyMeasure =
@@ -229,8 +230,8 @@ function levenshteinScore(d: number, maxLength: number): number {
 const MEASURES: readonly FuzzyMeasure[] = ["ratio", "indel", "lcs", "levenshtein"];
 
 function signatureOf(measure: FuzzyMeasure, units: FuzzyUnits): string {
-  const library = measure === "lcs" ? "python-levenshtein-0.12" : "rapidfuzz-3.10";
-  return `fuzzy_match|${library}|${measure}|units:${units}`;
+  const library = measure === "lcs" ? "python-levenshtein" : "rapidfuzz";
+  return metricSignature("fuzzy_match", { [library]: REFERENCE_LIBRARIES[library], measure, units });
 }
 
 // Built once: a template string per call would be an allocation per pair.
@@ -238,7 +239,7 @@ const SIGNATURES = Object.fromEntries(
   MEASURES.map((m) => [m, { codepoint: signatureOf(m, "codepoint"), utf16: signatureOf(m, "utf16") }]),
 ) as Record<FuzzyMeasure, Record<FuzzyUnits, string>>;
 
-/** e.g. "fuzzy_match|rapidfuzz-3.10|ratio|units:codepoint" */
+/** e.g. "fuzzy_match|rapidfuzz:3.10.1|measure:ratio|units:codepoint|graderkit:0.1.0" */
 export function fuzzyMatchSignature(options: FuzzyMatchOptions = {}): string {
   return SIGNATURES[options.measure ?? "ratio"][options.units ?? "codepoint"];
 }

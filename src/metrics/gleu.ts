@@ -1,9 +1,11 @@
-// Sentence GLEU (Google-BLEU) exactly as nltk 3.9 `sentence_gleu` computes it
+// Sentence GLEU (Google-BLEU) exactly as nltk 3.9.1 `sentence_gleu` computes it
 // (nltk/translate/gleu_score.py): all n-grams of orders minLen..maxLen on both sides, matches
 // clipped by count, score = matches / max(hypothesis n-grams, reference n-grams), i.e.
 // min(precision, recall), taking the reference with the best ratio.
 
 import { NgramMatcher, PairMatcher } from "./ngram-matcher.js";
+import { metricSignature, perTokenizer, REFERENCE_LIBRARIES } from "./signature.js";
+import type { TokenizerName } from "./tokenize/index.js";
 import type { MetricResult } from "./types.js";
 
 export interface GleuOptions {
@@ -84,15 +86,27 @@ export function sentenceGleu(
   return best === null ? 0 : best.matches / best.total;
 }
 
+/** The text_similarity metric's options: nltk's, and the tokenizer of the texts. */
 export interface GleuMetricOptions extends GleuOptions {
-  /** Name of the tokenizer that produced the tokens, for the signature (e.g. "nltk_tokenize"). */
-  tokenizer?: string;
+  /**
+   * The tokenizer textSimilarity applies (default nltk_tokenize, as the hosted grader); for
+   * pre-tokenized input, the one that produced the tokens, named in the signature.
+   */
+  tokenizer?: TokenizerName;
 }
 
+function buildGleuSignature(tokenizer: TokenizerName, minLen: number, maxLen: number): string {
+  return metricSignature("gleu", { nltk: REFERENCE_LIBRARIES.nltk, tok: tokenizer, min_len: minLen, max_len: maxLen });
+}
+
+// The default orders' signature per tokenizer, looked up rather than formatted per call.
+const plainSignatures = perTokenizer((tokenizer: TokenizerName) => buildGleuSignature(tokenizer, 1, 4));
+
+/** e.g. "gleu|nltk:3.9.1|tok:nltk_tokenize|min_len:1|max_len:4|graderkit:0.1.0" */
 export function gleuSignature(options: GleuMetricOptions = {}): string {
-  const minLen = options.minLen ?? 1;
-  const maxLen = options.maxLen ?? 4;
-  return `gleu|nltk-3.9|tok:${options.tokenizer ?? "nltk_tokenize"}|min_len:${minLen}|max_len:${maxLen}`;
+  const tokenizer = options.tokenizer ?? "nltk_tokenize";
+  if (options.minLen === undefined && options.maxLen === undefined) return plainSignatures(tokenizer);
+  return buildGleuSignature(tokenizer, options.minLen ?? 1, options.maxLen ?? 4);
 }
 
 /** The text_similarity gleu metric on pre-tokenized texts: nltk `sentence_gleu([reference], candidate)`. */

@@ -1,4 +1,4 @@
-// METEOR exactly as nltk 3.9 `meteor_score` computes it (nltk/translate/meteor_score.py):
+// METEOR exactly as nltk 3.9.1 `meteor_score` computes it (nltk/translate/meteor_score.py):
 // lower-case both sides, align words in three greedy stages (exact, Porter stem, WordNet
 // synonym), each walking both lists from the end, then
 //   P = m / |hyp|, R = m / |ref|, Fmean = P·R / (α·P + (1-α)·R),
@@ -9,7 +9,10 @@
 // synonym stage, so synonyms are looked up for stems ("larg" has none, so big/large never match);
 // and identical texts still pay the one-chunk penalty, 1 - γ·(1/n)^β.
 
+import { EpochArray } from "./epoch-table.js";
 import { porterStem } from "./porter-stemmer.js";
+import { metricSignature, perTokenizer, REFERENCE_LIBRARIES, WORDNET_VERSION } from "./signature.js";
+import type { TokenizerName } from "./tokenize/index.js";
 import type { MetricResult } from "./types.js";
 import { synonyms } from "./wordnet.js";
 
@@ -22,105 +25,8 @@ export interface MeteorOptions {
   gamma?: number;
 }
 
-type Match = [hypIndex: number, refIndex: number];
-
-/** The words still unaligned on one side, with their positions in the original sentence. */
-interface Side {
-  index: number[];
-  word: string[];
-}
-
-// nltk's alignment stages: each hypothesis word, from the last, takes the last still-unaligned
-// reference word it matches, and aligned words leave both sides (nltk pops them from its lists;
-// walking backwards, skipping taken entries is the same thing).
-
-/** Exact-match stage. The last untaken equal reference word is the top of that word's stack. */
-function exactStage(hyp: Side, ref: Side, matches: Match[]): void {
-  const positions = new Map<string, number[]>();
-  for (let j = 0; j < ref.word.length; j++) {
-    const stack = positions.get(ref.word[j]!);
-    if (stack === undefined) positions.set(ref.word[j]!, [j]);
-    else stack.push(j);
-  }
-  const keepHyp = new Array<boolean>(hyp.word.length).fill(true);
-  const keepRef = new Array<boolean>(ref.word.length).fill(true);
-  for (let i = hyp.word.length - 1; i >= 0; i--) {
-    const j = positions.get(hyp.word[i]!)?.pop();
-    if (j === undefined) continue;
-    matches.push([hyp.index[i]!, ref.index[j]!]);
-    keepHyp[i] = false;
-    keepRef[j] = false;
-  }
-  compact(hyp, keepHyp);
-  compact(ref, keepRef);
-}
-
-/** Synonym stage: a reference word matches if it is the hypothesis word or one of its synonyms. */
-function synonymStage(hyp: Side, ref: Side, matches: Match[]): void {
-  const keepHyp = new Array<boolean>(hyp.word.length).fill(true);
-  const keepRef = new Array<boolean>(ref.word.length).fill(true);
-  let left = ref.word.length;
-  for (let i = hyp.word.length - 1; i >= 0 && left > 0; i--) {
-    const h = hyp.word[i]!;
-    const names = synonyms(h);
-    for (let j = ref.word.length - 1; j >= 0; j--) {
-      const r = ref.word[j]!;
-      if (keepRef[j] && (r === h || names.has(r))) {
-        matches.push([hyp.index[i]!, ref.index[j]!]);
-        keepHyp[i] = false;
-        keepRef[j] = false;
-        left--;
-        break;
-      }
-    }
-  }
-  compact(hyp, keepHyp);
-  compact(ref, keepRef);
-}
-
-function compact(side: Side, keep: readonly boolean[]): void {
-  let at = 0;
-  for (let i = 0; i < side.word.length; i++) {
-    if (!keep[i]) continue;
-    side.index[at] = side.index[i]!;
-    side.word[at++] = side.word[i]!;
-  }
-  side.index.length = at;
-  side.word.length = at;
-}
-
-/**
- * nltk _enum_align_words: exact, then stem, then WordNet-synonym matches, sorted by hypothesis
- * index, on lower-cased words. The plain port, exported for tests only (see FastAligner).
- */
-export function alignWordsReference(hypothesis: readonly string[], reference: readonly string[]): Match[] {
-  const hyp: Side = { index: hypothesis.map((_, i) => i), word: [...hypothesis] };
-  const ref: Side = { index: reference.map((_, i) => i), word: [...reference] };
-  const matches: Match[] = [];
-  exactStage(hyp, ref, matches);
-  if (hyp.word.length > 0 && ref.word.length > 0) {
-    // The leftovers are replaced by their stems, which the synonym stage then sees too.
-    hyp.word = hyp.word.map((w) => porterStem(w));
-    ref.word = ref.word.map((w) => porterStem(w));
-    exactStage(hyp, ref, matches);
-    synonymStage(hyp, ref, matches);
-  }
-  return matches.sort((a, b) => a[0] - b[0]);
-}
-
-/** nltk _count_chunks: runs of matches adjacent on both sides. */
-function countChunks(matches: readonly Match[]): number {
-  let chunks = 1;
-  for (let i = 0; i < matches.length - 1; i++) {
-    const [h, r] = matches[i]!;
-    const [nh, nr] = matches[i + 1]!;
-    if (!(nh === h + 1 && nr === r + 1)) chunks++;
-  }
-  return chunks;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Speed: the same alignment on integer ids.
+// Speed: nltk's alignment (ported plainly in ./reference/meteor.ts, which the tests compare this
+// with) on integer ids.
 //
 // Every distinct token is looked up once: its lower-cased form, the Porter stem of that, and
 // (when first needed) the synonym names of the stem, all as ids of one string registry, so equal
@@ -153,10 +59,8 @@ class FastAligner {
   private words: Record<string, WordInfo> = Object.create(null) as Record<string, WordInfo>;
   private synonymIds: (SynonymIds | undefined)[] = [];
 
-  // Per-id stacks (head of a list of reference slots), valid where stamp === epoch.
-  private head = new Int32Array(1024);
-  private stamp = new Int32Array(1024);
-  private epoch = 0;
+  /** Per-id stacks: the head of a list of reference slots, -1 (unset) for an empty stack. */
+  private readonly heads = new EpochArray();
 
   // Per position / slot buffers.
   private hypLower = new Int32Array(64);
@@ -257,13 +161,7 @@ class FastAligner {
       refStem[j] = info.stemId;
       refLeft[j] = j;
     }
-    if (this.head.length < this.registered) {
-      const size = Math.max(this.registered, this.head.length * 2);
-      const stamp = new Int32Array(size);
-      stamp.set(this.stamp);
-      this.stamp = stamp;
-      this.head = new Int32Array(size);
-    }
+    this.heads.reserve(this.registered);
     this.exactStage(hypLower, refLower, h, r, hypMatch);
     if (this.nh > 0 && this.nr > 0) {
       this.exactStage(hypStem, refStem, this.nh, this.nr, hypMatch);
@@ -274,23 +172,16 @@ class FastAligner {
 
   /**
    * Index the leftover reference words by key (a word id or a stem id) for the current stage:
-   * `head[key]` is the last leftover slot with that key and `nextSlot` chains to the earlier
+   * `heads.get(key)` is the last leftover slot with that key and `nextSlot` chains to the earlier
    * ones, so a stage takes matches from the end as nltk does. Marks every leftover untaken.
    */
   private stackLeftovers(refKeyOf: Int32Array, nr: number): void {
-    if (++this.epoch >= EPOCH_LIMIT) {
-      this.stamp.fill(0);
-      this.epoch = 1;
-    }
-    const { epoch, head, stamp, nextSlot, refTaken, refLeft } = this;
+    const { heads, nextSlot, refTaken, refLeft } = this;
+    heads.clear();
     for (let k = 0; k < nr; k++) {
       const key = refKeyOf[refLeft[k]!]!;
-      if (stamp[key] !== epoch) {
-        stamp[key] = epoch;
-        head[key] = -1;
-      }
-      nextSlot[k] = head[key]!;
-      head[key] = k;
+      nextSlot[k] = heads.get(key);
+      heads.set(key, k);
       refTaken[k] = 0;
     }
   }
@@ -298,9 +189,7 @@ class FastAligner {
   /** exactStage on ids: each leftover hypothesis word, from the last, takes the last equal reference word. */
   private exactStage(hypKey: Int32Array, refKey: Int32Array, nh: number, nr: number, hypMatch: Int32Array): void {
     this.stackLeftovers(refKey, nr);
-    const epoch = this.epoch;
-    const head = this.head;
-    const stamp = this.stamp;
+    const heads = this.heads;
     const nextSlot = this.nextSlot;
     const refTaken = this.refTaken;
     const hypLeft = this.hypLeft;
@@ -309,10 +198,9 @@ class FastAligner {
     for (let a = nh - 1; a >= 0; a--) {
       const i = hypLeft[a]!;
       const key = hypKey[i]!;
-      if (stamp[key] !== epoch) continue;
-      const k = head[key]!;
+      const k = heads.get(key);
       if (k < 0) continue;
-      head[key] = nextSlot[k]!;
+      heads.set(key, nextSlot[k]!);
       hypMatch[i] = refLeft[k]!;
       refTaken[k] = 1;
       hypLeft[a] = -1;
@@ -340,9 +228,7 @@ class FastAligner {
     const hypStem = this.hypStem;
     const refStem = this.refStem;
     this.stackLeftovers(refStem, nr);
-    const epoch = this.epoch;
-    const head = this.head;
-    const stamp = this.stamp;
+    const heads = this.heads;
     const nextSlot = this.nextSlot;
     let left = nr;
     for (let a = nh - 1; a >= 0 && left > 0; a--) {
@@ -354,11 +240,12 @@ class FastAligner {
         const list = names.list;
         for (let n = 0; n < list.length; n++) {
           const id = list[n]!;
-          if (id >= stamp.length || stamp[id] !== epoch) continue;
+          // (A name first registered by synonymsOf has no stack: get gives -1.)
+          let k = heads.get(id);
+          if (k < 0) continue;
           // Drop taken slots from the top of the stack, then its top is the largest untaken one.
-          let k = head[id]!;
           while (k >= 0 && refTaken[k] !== 0) k = nextSlot[k]!;
-          head[id] = k;
+          heads.set(id, k);
           if (k > best) best = k;
         }
       } else {
@@ -393,7 +280,6 @@ function compactTaken(list: Int32Array, taken: Uint8Array, n: number): number {
   return at;
 }
 
-const EPOCH_LIMIT = 2 ** 30;
 const aligner = new FastAligner();
 
 interface MeteorParts {
@@ -435,15 +321,6 @@ function singleMeteor(
   return { score: (1 - penalty) * fmean, matches: m, chunks };
 }
 
-/** singleMeteor's (matches, chunks) from the plain port's alignment. Exported for tests only. */
-export function meteorCountsReference(reference: readonly string[], hypothesis: readonly string[]): [number, number] {
-  const matches = alignWordsReference(
-    hypothesis.map((w) => w.toLowerCase()),
-    reference.map((w) => w.toLowerCase()),
-  );
-  return [matches.length, countChunks(matches)];
-}
-
 /** singleMeteor's (matches, chunks). Exported for tests only. */
 export function meteorCounts(reference: readonly string[], hypothesis: readonly string[]): [number, number] {
   const parts = singleMeteor(reference, hypothesis, 0.9, 3, 0.5);
@@ -476,16 +353,36 @@ export function meteorScore(
   return bestOver(references, hypothesis, options).score;
 }
 
+/** The text_similarity metric's options: nltk's, and the tokenizer of the texts. */
 export interface MeteorMetricOptions extends MeteorOptions {
-  /** Name of the tokenizer that produced the tokens, for the signature (e.g. "nltk_tokenize"). */
-  tokenizer?: string;
+  /**
+   * The tokenizer textSimilarity applies (default nltk_tokenize, as the hosted grader); for
+   * pre-tokenized input, the one that produced the tokens, named in the signature.
+   */
+  tokenizer?: TokenizerName;
 }
 
+function buildMeteorSignature(tokenizer: TokenizerName, alpha: number, beta: number, gamma: number): string {
+  return metricSignature("meteor", {
+    nltk: REFERENCE_LIBRARIES.nltk,
+    tok: tokenizer,
+    wordnet: WORDNET_VERSION,
+    alpha,
+    beta,
+    gamma,
+  });
+}
+
+// The default parameters' signature per tokenizer, looked up rather than formatted per call.
+const plainSignatures = perTokenizer((tokenizer: TokenizerName) => buildMeteorSignature(tokenizer, 0.9, 3, 0.5));
+
+/** e.g. "meteor|nltk:3.9.1|tok:nltk_tokenize|wordnet:3.0|alpha:0.9|beta:3|gamma:0.5|graderkit:0.1.0" */
 export function meteorSignature(options: MeteorMetricOptions = {}): string {
-  return (
-    `meteor|nltk-3.9|tok:${options.tokenizer ?? "nltk_tokenize"}|wordnet-3.0` +
-    `|alpha:${options.alpha ?? 0.9}|beta:${options.beta ?? 3}|gamma:${options.gamma ?? 0.5}`
-  );
+  const tokenizer = options.tokenizer ?? "nltk_tokenize";
+  if (options.alpha === undefined && options.beta === undefined && options.gamma === undefined) {
+    return plainSignatures(tokenizer);
+  }
+  return buildMeteorSignature(tokenizer, options.alpha ?? 0.9, options.beta ?? 3, options.gamma ?? 0.5);
 }
 
 /** The text_similarity meteor metric on pre-tokenized texts: nltk `meteor_score([reference], candidate)`. */

@@ -1,20 +1,20 @@
 // Clipped n-gram matching for BLEU and GLEU without per-call garbage: tokens are interned to
 // small integers, the n-grams of order n get numeric keys ((n-1)-gram key * V + last token id,
-// unique within one order), and a reusable open-addressing table counts them. Tables and buffers
-// are cleared in O(1) by bumping an epoch, so scoring a sentence pair allocates almost nothing.
+// unique within one order), and a reusable table (epoch-table.ts) gives them dense ids to count
+// by. Tables are cleared in O(1) by bumping an epoch, so scoring a sentence pair allocates almost
+// nothing.
 //
 // Usage: load(hypothesis, references) once, then for n = 1, 2, ...: nextOrder(), countHypothesis(),
 // and matchReference(r) for each reference.
 
-const EPOCH_LIMIT = 2 ** 30;
+import { EpochArray, EpochIds } from "./epoch-table.js";
+
 const VOCABULARY_LIMIT = 1 << 18;
 
 export class NgramMatcher {
   // Interning: a process-wide token → global id map, then global → local ids per call.
   private readonly globalIds = new Map<string, number>();
-  private localId = new Int32Array(1024);
-  private localStamp = new Int32Array(1024);
-  private internEpoch = 0;
+  private readonly localIds = new EpochArray();
   private vocabularySize = 0;
 
   // Sequences (0 = hypothesis, 1.. = references), laid end to end.
@@ -25,17 +25,12 @@ export class NgramMatcher {
   private order = 0;
   private renumber: Map<number, number> | null = null;
 
-  // Hash table from n-gram key to counts.
-  private slotKey = new Float64Array(64);
-  private slotStamp = new Int32Array(64);
+  // The current order's hypothesis n-grams: key → dense id, and per id its count in the
+  // hypothesis, its best count in any one reference so far, and its count in the current one.
+  private readonly grams = new EpochIds();
   private hypCount = new Int32Array(64);
-  private refCount = new Int32Array(64);
-  private refStamp = new Int32Array(64);
   private bestCount = new Int32Array(64);
-  private usedSlots = new Int32Array(64);
-  private usedCount = 0;
-  private tableEpoch = 0;
-  private referenceEpoch = 0;
+  private readonly refCounts = new EpochArray(64);
 
   /** Interns the sequences; the next nextOrder() call moves to unigrams. */
   load(sequences: readonly (readonly string[])[]): void {
@@ -45,10 +40,7 @@ export class NgramMatcher {
       this.ids = new Int32Array(total * 2);
       this.keys = new Float64Array(total * 2);
     }
-    if (++this.internEpoch >= EPOCH_LIMIT) {
-      this.localStamp.fill(0);
-      this.internEpoch = 1;
-    }
+    this.localIds.clear();
     if (this.globalIds.size > VOCABULARY_LIMIT) this.globalIds.clear();
     this.vocabularySize = 0;
     this.starts.length = 0;
@@ -67,21 +59,11 @@ export class NgramMatcher {
     if (global === undefined) {
       global = this.globalIds.size;
       this.globalIds.set(token, global);
+      this.localIds.reserve(global + 1);
     }
-    if (global >= this.localId.length) {
-      const size = Math.max(global + 1, this.localId.length * 2);
-      const ids = new Int32Array(size);
-      ids.set(this.localId);
-      const stamps = new Int32Array(size);
-      stamps.set(this.localStamp);
-      this.localId = ids;
-      this.localStamp = stamps;
-    }
-    if (this.localStamp[global] !== this.internEpoch) {
-      this.localStamp[global] = this.internEpoch;
-      this.localId[global] = this.vocabularySize++;
-    }
-    return this.localId[global]!;
+    let local = this.localIds.get(global);
+    if (local < 0) this.localIds.set(global, (local = this.vocabularySize++));
+    return local;
   }
 
   /** Number of n-grams of the current order in sequence s. */
@@ -140,59 +122,26 @@ export class NgramMatcher {
     }
   }
 
-  private ensureTable(entries: number): void {
-    let size = this.slotKey.length;
-    if (size >= entries * 2) return;
-    while (size < entries * 2) size *= 2;
-    this.slotKey = new Float64Array(size);
-    this.slotStamp = new Int32Array(size);
-    this.hypCount = new Int32Array(size);
-    this.refCount = new Int32Array(size);
-    this.refStamp = new Int32Array(size);
-    this.bestCount = new Int32Array(size);
-    this.usedSlots = new Int32Array(size);
-    this.tableEpoch = 0;
-    this.referenceEpoch = 0;
-  }
-
-  /** Slot of key: its own if present; otherwise the empty slot it would take (as ~slot). */
-  private find(key: number): number {
-    const mask = this.slotKey.length - 1;
-    const lo = key >>> 0;
-    const hi = (key / 4294967296) >>> 0;
-    let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
-    h ^= h >>> 15;
-    let slot = h & mask;
-    while (this.slotStamp[slot] === this.tableEpoch) {
-      if (this.slotKey[slot] === key) return slot;
-      slot = (slot + 1) & mask;
-    }
-    return ~slot;
-  }
-
   /** Counts the hypothesis' (sequence 0) n-grams of the current order. */
   countHypothesis(): void {
-    this.ensureTable(Math.max(this.count(0), 1));
-    if (++this.tableEpoch >= EPOCH_LIMIT) {
-      this.slotStamp.fill(0);
-      this.refStamp.fill(0);
-      this.tableEpoch = 1;
-      this.referenceEpoch = 0;
+    const count = this.count(0);
+    const grams = this.grams;
+    grams.reset(count);
+    if (this.hypCount.length < count) {
+      this.hypCount = new Int32Array(count * 2);
+      this.bestCount = new Int32Array(count * 2);
     }
-    this.usedCount = 0;
+    const hypCount = this.hypCount;
     const start = this.starts[0]!;
-    for (let i = 0; i < this.count(0); i++) {
-      const key = this.keys[start + i]!;
-      let slot = this.find(key);
-      if (slot < 0) {
-        slot = ~slot;
-        this.slotStamp[slot] = this.tableEpoch;
-        this.slotKey[slot] = key;
-        this.hypCount[slot] = 0;
-        this.bestCount[slot] = 0;
-        this.usedSlots[this.usedCount++] = slot;
+    let dense = 0;
+    for (let i = 0; i < count; i++) {
+      const id = grams.idOf(this.keys[start + i]!);
+      if (id === dense) {
+        dense++;
+        hypCount[id] = 0;
+        this.bestCount[id] = 0;
       }
-      this.hypCount[slot]++;
+      hypCount[id]++;
     }
   }
 
@@ -201,21 +150,20 @@ export class NgramMatcher {
    * Counter); also records, per hypothesis n-gram, the best clipped count over references so far.
    */
   matchReference(s: number): number {
-    if (++this.referenceEpoch >= EPOCH_LIMIT) {
-      this.refStamp.fill(0);
-      this.referenceEpoch = 1;
-    }
+    const grams = this.grams;
+    const refCounts = this.refCounts;
+    refCounts.clear();
+    refCounts.reserve(grams.size);
     const start = this.starts[s]!;
     let matches = 0;
     for (let i = 0; i < this.count(s); i++) {
-      const slot = this.find(this.keys[start + i]!);
-      if (slot < 0) continue;
-      const seen = this.refStamp[slot] === this.referenceEpoch ? this.refCount[slot]! : 0;
-      this.refStamp[slot] = this.referenceEpoch;
-      this.refCount[slot] = seen + 1;
-      if (seen < this.hypCount[slot]!) {
+      const id = grams.find(this.keys[start + i]!);
+      if (id < 0) continue;
+      const seen = refCounts.get(id, 0);
+      refCounts.set(id, seen + 1);
+      if (seen < this.hypCount[id]!) {
         matches++;
-        if (seen + 1 > this.bestCount[slot]!) this.bestCount[slot] = seen + 1;
+        if (seen + 1 > this.bestCount[id]!) this.bestCount[id] = seen + 1;
       }
     }
     return matches;
@@ -224,7 +172,7 @@ export class NgramMatcher {
   /** nltk's clipped count after matchReference over every reference: Σ min(count, max ref count). */
   clippedTotal(): number {
     let total = 0;
-    for (let i = 0; i < this.usedCount; i++) total += this.bestCount[this.usedSlots[i]!]!;
+    for (let id = 0; id < this.grams.size; id++) total += this.bestCount[id]!;
     return total;
   }
 }
@@ -242,9 +190,8 @@ export class NgramMatcher {
 export class PairMatcher {
   private globalIds: Record<string, number> = Object.create(null) as Record<string, number>;
   private globalCount = 0;
-  private localId = new Int32Array(1024);
-  private localStamp = new Int32Array(1024);
-  private internEpoch = 0;
+  /** global token id → local id (0.. in order of first sight in the hypothesis) for one call */
+  private readonly localIds = new EpochArray();
 
   /** Per position: unigram local id (or -1), then the current order's dense id (or -1). */
   private hypTok = new Int32Array(64);
@@ -254,11 +201,8 @@ export class PairMatcher {
   /** Per dense id of the current order. */
   private hypCount = new Int32Array(64);
   private refCount = new Int32Array(64);
-
-  private slotKey = new Float64Array(128);
-  private slotId = new Int32Array(128);
-  private slotStamp = new Int32Array(128);
-  private tableEpoch = 0;
+  /** (id of the (n-1)-gram, last token) key → dense id of the n-gram, for the current order */
+  private readonly grams = new EpochIds();
 
   /**
    * matches[n-1] = size of the multiset intersection (Counter & Counter) of the hypothesis' and
@@ -279,16 +223,13 @@ export class PairMatcher {
       this.refTok = new Int32Array(r * 2);
       this.refGram = new Int32Array(r * 2);
     }
-    if (++this.internEpoch >= EPOCH_LIMIT) {
-      this.localStamp.fill(0);
-      this.internEpoch = 1;
-    }
     if (this.globalCount > VOCABULARY_LIMIT) {
       this.globalIds = Object.create(null) as Record<string, number>;
       this.globalCount = 0;
     }
     const globalIds = this.globalIds;
-    const epoch = this.internEpoch;
+    const localIds = this.localIds;
+    localIds.clear();
     const hypTok = this.hypTok;
     const refTok = this.refTok;
     const hypGram = this.hypGram;
@@ -301,33 +242,26 @@ export class PairMatcher {
     for (let i = 0; i < h; i++) {
       const token = hypothesis[i]!;
       let global = globalIds[token];
-      if (global === undefined) globalIds[token] = global = this.globalCount++;
-      if (global >= this.localId.length) this.growLocal(global + 1);
-      let id: number;
-      if (this.localStamp[global] !== epoch) {
-        this.localStamp[global] = epoch;
-        this.localId[global] = id = v++;
+      if (global === undefined) {
+        globalIds[token] = global = this.globalCount++;
+        localIds.reserve(global + 1);
+      }
+      let id = localIds.get(global);
+      if (id < 0) {
+        localIds.set(global, (id = v++));
         hypCount[id] = 0;
         refCount[id] = 0;
-      } else {
-        id = this.localId[global]!;
       }
       hypTok[i] = id;
       hypCount[id]++;
     }
-    const localStamp = this.localStamp;
-    const localId = this.localId;
     let m = 0;
     for (let j = 0; j < r; j++) {
       const global = globalIds[reference[j]!];
-      if (global === undefined || global >= localStamp.length || localStamp[global] !== epoch) {
-        refTok[j] = -1;
-        refGram[j] = -1;
-        continue;
-      }
-      const id = localId[global]!;
+      const id = global === undefined ? -1 : localIds.get(global);
       refTok[j] = id;
       refGram[j] = id;
+      if (id < 0) continue;
       if (refCount[id]! < hypCount[id]!) m++;
       refCount[id]++;
     }
@@ -345,19 +279,12 @@ export class PairMatcher {
       }
     }
 
+    const grams = this.grams;
     for (let n = 2; n <= maxN; n++) {
       const hn = h - n + 1;
       const rn = r - n + 1;
       if (hn <= 0 || rn <= 0) return;
-      this.ensureTable(live);
-      if (++this.tableEpoch >= EPOCH_LIMIT) {
-        this.slotStamp.fill(0);
-        this.tableEpoch = 1;
-      }
-      const tableEpoch = this.tableEpoch;
-      const slotKey = this.slotKey;
-      const slotId = this.slotId;
-      const slotStamp = this.slotStamp;
+      grams.reset(live);
       let dense = 0;
       for (let i = 0; i < hn; i++) {
         const p = hypGram[i]!;
@@ -365,13 +292,9 @@ export class PairMatcher {
           hypGram[i] = -1;
           continue;
         }
-        const key = p * v + hypTok[i + n - 1]!;
-        const slot = this.probe(key);
-        let id = slotStamp[slot] === tableEpoch ? slotId[slot]! : -1;
-        if (id < 0) {
-          slotStamp[slot] = tableEpoch;
-          slotKey[slot] = key;
-          slotId[slot] = id = dense++;
+        const id = grams.idOf(p * v + hypTok[i + n - 1]!);
+        if (id === dense) {
+          dense++;
           hypCount[id] = 0;
           refCount[id] = 0;
         }
@@ -386,9 +309,7 @@ export class PairMatcher {
           refGram[j] = -1;
           continue;
         }
-        const key = p * v + refTok[j + n - 1]!;
-        const slot = this.probe(key);
-        const id = slotStamp[slot] === tableEpoch ? slotId[slot]! : -1;
+        const id = grams.find(p * v + refTok[j + n - 1]!);
         refGram[j] = id;
         if (id < 0) continue;
         if (refCount[id]! < hypCount[id]!) m++;
@@ -405,43 +326,4 @@ export class PairMatcher {
       }
     }
   }
-
-  /** The slot holding `key` in this level's table, or the empty slot where it would go. */
-  private probe(key: number): number {
-    const slotKey = this.slotKey;
-    const slotStamp = this.slotStamp;
-    const tableEpoch = this.tableEpoch;
-    const mask = slotKey.length - 1;
-    let slot = hashKey(key) & mask;
-    while (slotStamp[slot] === tableEpoch && slotKey[slot] !== key) slot = (slot + 1) & mask;
-    return slot;
-  }
-
-  private growLocal(size: number): void {
-    size = Math.max(size, this.localId.length * 2);
-    const ids = new Int32Array(size);
-    ids.set(this.localId);
-    const stamps = new Int32Array(size);
-    stamps.set(this.localStamp);
-    this.localId = ids;
-    this.localStamp = stamps;
-  }
-
-  private ensureTable(entries: number): void {
-    let size = this.slotKey.length;
-    if (size >= entries * 2) return;
-    while (size < entries * 2) size *= 2;
-    this.slotKey = new Float64Array(size);
-    this.slotId = new Int32Array(size);
-    this.slotStamp = new Int32Array(size);
-    this.tableEpoch = 0;
-  }
-}
-
-/** A 32-bit hash of a non-negative integer key below 2^53. */
-function hashKey(key: number): number {
-  const lo = key >>> 0;
-  const hi = (key / 4294967296) >>> 0;
-  const h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
-  return h ^ (h >>> 15);
 }

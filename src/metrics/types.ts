@@ -5,7 +5,7 @@
 export interface MetricResult {
   /** The score the grader uses as its reward (for P/R/F metrics: the selected measure). */
   score: number;
-  /** e.g. "bleu|nltk-3.9|tok:nltk_tokenize|smooth:method4" */
+  /** e.g. "bleu|nltk:3.9.1|tok:nltk_tokenize|smooth:method4|graderkit:0.1.0" (see signature.ts) */
   signature: string;
   /** Optional intermediate values (precision, recall, distances, token counts...). */
   details?: Record<string, number>;

@@ -1,5 +1,5 @@
 // The slice of WordNet 3.0 that nltk's METEOR uses: `wordnet.synsets(word)` over all parts of
-// speech, with nltk's `_morphy` (suffix rules, exception lists, index checks), reduced to the
+// speech, with nltk 3.9.1's `_morphy` (suffix rules, exception lists, index checks), reduced to the
 // lemma names that contain no "_". The data file is built by scripts/build-wordnet.mjs (its
 // header describes the format) and is read lazily, once per process, on the first lookup.
 
@@ -121,43 +121,26 @@ function filterForms(forms: readonly string[], index: Map<string, string>): stri
   return result;
 }
 
-function applyRules(forms: readonly string[], pos: WordNetPos): string[] {
+/** The suffix rules of `pos` applied once to `form`, in nltk's order. */
+function applyRules(form: string, pos: WordNetPos): string[] {
   const out: string[] = [];
-  for (const form of forms) {
-    for (const [suffix, replacement] of SUBSTITUTIONS[pos]) {
-      if (form.endsWith(suffix)) out.push(form.slice(0, form.length - suffix.length) + replacement);
-    }
+  for (const [suffix, replacement] of SUBSTITUTIONS[pos]) {
+    if (form.endsWith(suffix)) out.push(form.slice(0, form.length - suffix.length) + replacement);
   }
   return out;
 }
 
-/** Distinct values in first-occurrence order. */
-function unique(forms: string[]): string[] {
-  return forms.length < 2 ? forms : [...new Set(forms)];
-}
-
 /**
- * nltk `WordNetCorpusReader._morphy(form, pos)`: the base forms of `form` that WordNet lists
- * under `pos`. Exception-list words return only their listed forms; otherwise the suffix rules
- * are applied once (keeping the word itself too), and then repeatedly until something is found.
+ * nltk 3.9.1 `WordNetCorpusReader._morphy(form, pos)`: the base forms of `form` that WordNet lists
+ * under `pos`: the word itself and either its exception-list forms or, for other words, the
+ * suffix rules applied once. nltk 3.8 went on applying the rules until something matched
+ * ("assess" → "asses" → "ass"); 3.9 dropped that step, so a form needing two substitutions has
+ * no base form.
  */
 export function morphy(form: string, pos: WordNetPos): string[] {
   const { index, exceptions } = wordnet();
-  const posIndex = index[pos];
-  const exception = exceptions[pos].get(form);
-  if (exception !== undefined) return filterForms([form, ...exception], posIndex);
-
-  // Deduplicating each round changes no result (rules act on each form alone) but keeps
-  // pathological inputs from growing the candidate list exponentially.
-  let forms = unique(applyRules([form], pos));
-  const results = filterForms([form, ...forms], posIndex);
-  if (results.length > 0) return results;
-  while (forms.length > 0) {
-    forms = unique(applyRules(forms, pos));
-    const found = filterForms(forms, posIndex);
-    if (found.length > 0) return found;
-  }
-  return [];
+  const candidates = exceptions[pos].get(form) ?? applyRules(form, pos);
+  return filterForms([form, ...candidates], index[pos]);
 }
 
 function synonymsUncached(word: string): Set<string> {

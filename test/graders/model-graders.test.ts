@@ -7,6 +7,7 @@ import { runGrader } from "../../src/graders/run.js";
 import { compileScoreModel } from "../../src/graders/score-model.js";
 import type { CompiledGrader } from "../../src/graders/types.js";
 import { cosineSimilarity } from "../../src/metrics/cosine.js";
+import { VERSION } from "../../src/util/version.js";
 import { ERROR_FLAGS, GradingFailure, type RunResponse } from "../../src/core/response.js";
 import type { LabelModelGrader, ScoreModelGrader } from "../../src/schema/types.js";
 import {
@@ -315,7 +316,7 @@ describe("cosine", () => {
       const out = await cosineReward(input, reference, { embedding });
       expect(out.similarity).toBeCloseTo(expected, 12);
       expect(out.reward).toBeCloseTo(Math.min(1, Math.max(0, expected)), 12);
-      expect(out.signature).toBe("cosine|model:text-embedding-3-large");
+      expect(out.signature).toBe(`cosine|model:text-embedding-3-large|graderkit:${VERSION}`);
     }
     expect(server.requests.map((r) => r.body.input)).toEqual([pairs[0], ["same"], pairs[2]]);
   });

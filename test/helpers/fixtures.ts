@@ -1,5 +1,5 @@
-// The conformance fixture (scores computed by nltk, rouge-score and rapidfuzz; see
-// test/fixtures/README.md), parsed once per test file.
+// The conformance fixtures (scores computed by nltk, rouge-score and rapidfuzz; see
+// ../shared/conformance/README.md), parsed once per test file.
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 
@@ -15,15 +15,27 @@ export interface ConformanceRow {
   [key: string]: unknown;
 }
 
-let cached: ConformanceRow[] | null = null;
+/**
+ * The conformance fixtures: `text_similarity` (342 pairs; nltk 3.8 and 3.9.1 agree on every
+ * value) and `text_similarity_nltk391` (41 pairs scored with nltk 3.9.1, most of which 3.8
+ * scores differently), copied from the shared conformance data.
+ */
+export const FIXTURES = ["text_similarity", "text_similarity_nltk391"] as const;
+export type FixtureName = (typeof FIXTURES)[number];
 
-/** Every row of test/fixtures/text_similarity.jsonl, typed as the caller's row shape. */
-export function conformanceRows<T = ConformanceRow>(): T[] {
-  cached ??= readFileSync(new URL("../fixtures/text_similarity.jsonl", import.meta.url), "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as ConformanceRow);
-  return cached as unknown as T[];
+const cached = new Map<FixtureName, ConformanceRow[]>();
+
+/** Every row of test/fixtures/<fixture>.jsonl, typed as the caller's row shape. */
+export function conformanceRows<T = ConformanceRow>(fixture: FixtureName = "text_similarity"): T[] {
+  let rows = cached.get(fixture);
+  if (rows === undefined) {
+    rows = readFileSync(new URL(`../fixtures/${fixture}.jsonl`, import.meta.url), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as ConformanceRow);
+    cached.set(fixture, rows);
+  }
+  return rows as unknown as T[];
 }
 
 /**

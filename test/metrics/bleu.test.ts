@@ -1,6 +1,7 @@
 import { closeTo, conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { bleu, bleuSignature, fsum, sentenceBleu, type BleuSmoothing } from "../../src/metrics/bleu.js";
+import { VERSION } from "../../src/util/version.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
 import { pythonSplit } from "../../src/metrics/tokenize/whitespace.js";
 
@@ -147,8 +148,19 @@ describe("fsum", () => {
 describe("bleu metric result", () => {
   it("names the variant in its signature", () => {
     const result = bleu(["a", "b"], ["a", "b"], { tokenizer: "split" });
-    expect(result.signature).toBe("bleu|nltk-3.9|tok:split|smooth:method4");
-    expect(bleuSignature()).toBe("bleu|nltk-3.9|tok:nltk_tokenize|smooth:method4");
-    expect(bleuSignature({ smoothing: null })).toBe("bleu|nltk-3.9|tok:nltk_tokenize|smooth:none");
+    expect(result.signature).toBe(`bleu|nltk:3.9.1|tok:split|smooth:method4|graderkit:${VERSION}`);
+    expect(bleuSignature()).toBe(`bleu|nltk:3.9.1|tok:nltk_tokenize|smooth:method4|graderkit:${VERSION}`);
+    expect(bleuSignature({ smoothing: null })).toBe(`bleu|nltk:3.9.1|tok:nltk_tokenize|smooth:none|graderkit:${VERSION}`);
+    expect(bleuSignature({ smoothing: 0 })).toBe(`bleu|nltk:3.9.1|tok:nltk_tokenize|smooth:method0|graderkit:${VERSION}`);
+  });
+
+  it("names the settings that differ from nltk's defaults", () => {
+    expect(bleuSignature({ tokenizer: "treebank", smoothing: 1, epsilon: 0.2, weights: [0.5, 0.5], autoReweigh: true })).toBe(
+      `bleu|nltk:3.9.1|tok:treebank|smooth:method1|weights:0.5,0.5|epsilon:0.2|auto_reweigh:yes|graderkit:${VERSION}`,
+    );
+    expect(bleuSignature({ k: 3 })).toBe(`bleu|nltk:3.9.1|tok:nltk_tokenize|smooth:method4|k:3|graderkit:${VERSION}`);
+    expect(bleuSignature({ smoothing: 6, alpha: 2 })).toBe(`bleu|nltk:3.9.1|tok:nltk_tokenize|smooth:method6|alpha:2|graderkit:${VERSION}`);
+    // A setting the method does not read, and the default weights, are left out.
+    expect(bleuSignature({ smoothing: 2, epsilon: 0.2, weights: [0.25, 0.25, 0.25, 0.25] })).toBe(bleuSignature({ smoothing: 2 }));
   });
 });

@@ -8,6 +8,8 @@ import {
   indelDistance,
   levenshteinDistance,
 } from "../../src/metrics/fuzzy-match.js";
+import { lcsLengthDp, levenshteinDp } from "../../src/metrics/reference/lcs.js";
+import { VERSION } from "../../src/util/version.js";
 
 interface Row {
   id: string;
@@ -95,37 +97,15 @@ describe("fuzzy_match units", () => {
   });
 
   it("names the variant in the signature", () => {
-    expect(fuzzyMatch("a", "b").signature).toBe("fuzzy_match|rapidfuzz-3.10|ratio|units:codepoint");
+    expect(fuzzyMatch("a", "b").signature).toBe(`fuzzy_match|rapidfuzz:3.10.1|measure:ratio|units:codepoint|graderkit:${VERSION}`);
     expect(fuzzyMatch("a", "b", { measure: "levenshtein", units: "utf16" }).signature).toBe(
-      "fuzzy_match|rapidfuzz-3.10|levenshtein|units:utf16",
+      `fuzzy_match|rapidfuzz:3.10.1|measure:levenshtein|units:utf16|graderkit:${VERSION}`,
+    );
+    expect(fuzzyMatch("a", "b", { measure: "lcs" }).signature).toBe(
+      `fuzzy_match|python-levenshtein:0.12|measure:lcs|units:codepoint|graderkit:${VERSION}`,
     );
   });
 });
-
-// Reference implementations: textbook O(n·m) dynamic programs over code point arrays.
-function dpLcs(a: number[], b: number[]): number {
-  let prev = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    const row = new Array<number>(b.length + 1).fill(0);
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = a[i - 1] === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, row[j - 1]!);
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
-function dpLevenshtein(a: number[], b: number[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
 
 describe("bit-parallel distances against a plain DP", () => {
   const alphabets = [
@@ -147,15 +127,15 @@ describe("bit-parallel distances against a plain DP", () => {
       for (const m of lengths) {
         const a = pick(alphabet, n);
         const b = pick(alphabet, m);
-        const lcs = dpLcs(codes(a), codes(b));
+        const lcs = lcsLengthDp(codes(a), codes(b));
         expect(indelDistance(a.join(""), b.join(""))).toBe(n + m - 2 * lcs);
-        expect(levenshteinDistance(a.join(""), b.join(""))).toBe(dpLevenshtein(codes(a), codes(b)));
+        expect(levenshteinDistance(a.join(""), b.join(""))).toBe(levenshteinDp(codes(a), codes(b)));
         // A shared prefix and suffix around a random middle exercises the affix stripping.
         const pre = pick(alphabet, 7);
         const suf = pick(alphabet, 40);
         const x = [...pre, ...a, ...suf];
         const y = [...pre, ...b, ...suf];
-        expect(indelDistance(x.join(""), y.join(""))).toBe(x.length + y.length - 2 * dpLcs(codes(x), codes(y)));
+        expect(indelDistance(x.join(""), y.join(""))).toBe(x.length + y.length - 2 * lcsLengthDp(codes(x), codes(y)));
         checked++;
       }
     }
@@ -170,6 +150,6 @@ describe("bit-parallel distances against a plain DP", () => {
     const bChars = Array.from({ length: 40 }, (_, i) => many[(i * 197) % many.length]!);
     bChars.splice(10, 0, "x", "😀");
     const b = bChars.join("");
-    expect(levenshteinDistance(a, b)).toBe(dpLevenshtein(codes(many), codes(bChars)));
+    expect(levenshteinDistance(a, b)).toBe(levenshteinDp(codes(many), codes(bChars)));
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { gleu, sentenceGleu } from "../../src/metrics/gleu.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
 import { pythonSplit } from "../../src/metrics/tokenize/whitespace.js";
+import { VERSION } from "../../src/util/version.js";
 
 interface Row {
   id: string;
@@ -69,6 +70,7 @@ describe("sentenceGleu behaviours", () => {
   });
 
   it("names the variant in its signature", () => {
-    expect(gleu(["a"], ["a"], { tokenizer: "split" }).signature).toBe("gleu|nltk-3.9|tok:split|min_len:1|max_len:4");
+    expect(gleu(["a"], ["a"], { tokenizer: "split" }).signature).toBe(`gleu|nltk:3.9.1|tok:split|min_len:1|max_len:4|graderkit:${VERSION}`);
+    expect(gleu(["a"], ["a"], { maxLen: 2 }).signature).toBe(`gleu|nltk:3.9.1|tok:nltk_tokenize|min_len:1|max_len:2|graderkit:${VERSION}`);
   });
 });

@@ -3,19 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { indelDistance } from "../../src/metrics/fuzzy-match.js";
 import { lcsLength } from "../../src/metrics/lcs.js";
-
-function dpLcs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const row = new Int32Array(b.length + 1);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = 0;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = a[i - 1] === b[j - 1] ? diagonal + 1 : Math.max(above, row[j - 1]!);
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
+import { lcsLengthDp } from "../../src/metrics/reference/lcs.js";
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -32,7 +20,7 @@ describe("lcsLength block sweeps", () => {
       for (const m of [n - 1, n, n + 5, 2 * n + 3].filter((x) => x >= 0)) {
         const a = Int32Array.from({ length: n }, () => 40 + Math.floor(rand() * size));
         const b = Int32Array.from({ length: m }, () => 40 + Math.floor(rand() * size));
-        const want = dpLcs(a, b);
+        const want = lcsLengthDp(a, b);
         expect(lcsLength(a, n, b, m), `n=${n} m=${m}`).toBe(want);
         if (size <= 26) expect(lcsLength(Uint8Array.from(a), n, Uint8Array.from(b), m)).toBe(want);
       }
@@ -50,10 +38,10 @@ describe("lcsLength block sweeps", () => {
       if (round % 3 === 2) b = b.slice(0, 45) + "😀" + b.slice(45);
       const x = Array.from(a, (ch) => ch.codePointAt(0)!);
       const y = Array.from(b, (ch) => ch.codePointAt(0)!);
-      expect(indelDistance(a, b)).toBe(x.length + y.length - 2 * dpLcs(x, y));
+      expect(indelDistance(a, b)).toBe(x.length + y.length - 2 * lcsLengthDp(x, y));
       const u = Array.from({ length: a.length }, (_, i) => a.charCodeAt(i));
       const v = Array.from({ length: b.length }, (_, i) => b.charCodeAt(i));
-      expect(indelDistance(a, b, "utf16")).toBe(u.length + v.length - 2 * dpLcs(u, v));
+      expect(indelDistance(a, b, "utf16")).toBe(u.length + v.length - 2 * lcsLengthDp(u, v));
     }
   });
 });

@@ -3,7 +3,8 @@
 
 import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
-import { meteorCounts, meteorCountsReference } from "../../src/metrics/meteor.js";
+import { meteorCounts } from "../../src/metrics/meteor.js";
+import { meteorCountsReference } from "../../src/metrics/reference/meteor.js";
 import { nltkTokenize } from "../../src/metrics/tokenize/index.js";
 
 const rows = conformanceRows();

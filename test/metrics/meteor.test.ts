@@ -4,6 +4,7 @@ import { meteor, meteorScore } from "../../src/metrics/meteor.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
 import { pythonSplit } from "../../src/metrics/tokenize/whitespace.js";
 import { morphy, synonyms } from "../../src/metrics/wordnet.js";
+import { VERSION } from "../../src/util/version.js";
 
 interface Row {
   id: string;
@@ -96,7 +97,12 @@ describe("meteorScore behaviours", () => {
   });
 
   it("names the variant in its signature", () => {
-    expect(meteor(["a"], ["a"]).signature).toBe("meteor|nltk-3.9|tok:nltk_tokenize|wordnet-3.0|alpha:0.9|beta:3|gamma:0.5");
+    expect(meteor(["a"], ["a"]).signature).toBe(
+      `meteor|nltk:3.9.1|tok:nltk_tokenize|wordnet:3.0|alpha:0.9|beta:3|gamma:0.5|graderkit:${VERSION}`,
+    );
+    expect(meteor(["a"], ["a"], { tokenizer: "split", gamma: 0 }).signature).toBe(
+      `meteor|nltk:3.9.1|tok:split|wordnet:3.0|alpha:0.9|beta:3|gamma:0|graderkit:${VERSION}`,
+    );
   });
 });
 
@@ -107,6 +113,39 @@ describe("wordnet", () => {
     expect(morphy("saw", "v")).toEqual(["saw", "see"]);
     expect(morphy("running", "v")).toEqual(["run"]);
     expect(morphy("qwertyuiop", "n")).toEqual([]);
+  });
+
+  // Expected values: nltk's WordNetCorpusReader (Debian's nltk 3.8) over /usr/share/wordnet, with
+  // `_morphy` as nltk 3.9.1 has it (the 3.8 body without step 3, "repeat the rules until a match").
+  it("applies the suffix rules once (nltk 3.9.1), not until something matches", () => {
+    // nltk 3.8: assess → asses → ass (n), countess → countes → count (v).
+    expect(morphy("assess", "n")).toEqual([]);
+    expect(morphy("assess", "v")).toEqual(["assess"]);
+    expect(morphy("countess", "v")).toEqual([]);
+    expect(morphy("countess", "n")).toEqual(["countess"]);
+    expect(morphy("hostesses", "n")).toEqual(["hostess"]);
+    expect(morphy("finesse", "v")).toEqual([]);
+    expect(morphy("rootless", "n")).toEqual([]);
+    expect(morphy("bigger", "a")).toEqual(["bigger", "big"]);
+    expect(morphy("biggest", "a")).toEqual(["big"]);
+    expect(morphy("wolves", "n")).toEqual(["wolf"]);
+  });
+
+  it.each([
+    // nltk 3.8 also found "ass" (can, behind, bottom, rear...) for assess, host for hostess, count
+    // (reckon, number...) for countess, root/rout for rootless, murder for murderess, and so on.
+    ["assess", ["appraise", "assess", "evaluate", "measure", "tax", "valuate", "value"]],
+    ["hostess", ["hostess", "stewardess"]],
+    ["countess", ["countess"]],
+    ["authoress", ["authoress"]],
+    ["shepherdess", ["shepherdess"]],
+    ["peeress", ["Lady", "noblewoman", "peeress"]],
+    ["murderess", ["murderess"]],
+    ["finess", []],
+    ["finesse", ["delicacy", "diplomacy", "discreetness", "finesse"]],
+    ["rootless", ["rootless", "vagabond"]],
+  ])("finds nltk 3.9.1's synonyms of %s", (word, names) => {
+    expect([...synonyms(word)].sort()).toEqual(names);
   });
 
   it("collects '_'-free lemma names over all parts of speech", () => {

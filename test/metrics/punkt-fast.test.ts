@@ -3,7 +3,8 @@
 
 import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
-import { punktSentences, punktSentencesReference } from "../../src/metrics/tokenize/punkt.js";
+import { punktSentencesReference } from "../../src/metrics/reference/punkt.js";
+import { punktSentences } from "../../src/metrics/tokenize/punkt.js";
 
 const rows = conformanceRows();
 

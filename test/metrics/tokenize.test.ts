@@ -1,4 +1,4 @@
-// Tokenizers of the metric layer against the conformance fixture (tokens computed by NLTK 3.8 with
+// Tokenizers of the metric layer against the conformance fixture (tokens computed by NLTK with
 // the same Punkt / perluniprops data), plus hand-picked cases for the tricky rules. Every expected
 // value in the hand-written cases was produced by running NLTK's own tokenizer code
 // (nltk/tokenize/punkt.py, destructive.py, nist.py) on data/punkt-english.json and
@@ -166,6 +166,57 @@ describe("word_tokenize (NLTKWordTokenizer)", () => {
       "Hello", "world.", "It", "'s", "fine", ".",
     ]);
     expect(treebankWordTokenize("Hello world. It's fine.")).toEqual(["Hello", "world", ".", "It", "'s", "fine", "."]);
+  });
+});
+
+describe("nltk 3.9.1: whitespace runs become one space before the clitic rules", () => {
+  // Expected tokens: Debian's nltk 3.8 NLTKWordTokenizer with nltk 3.9's one added rule
+  // (`(re.compile(r"\s+"), " ")` before the clitic rules of ENDING_QUOTES) and Punkt built from
+  // data/punkt-english.json; that setup reproduces every token of the nltk 3.9.1 fixture.
+  // nltk 3.8 keeps each clitic below on its word (`It's`, `'tis`, `students'`).
+  const clitics: Array<[string, string[]]> = [
+    ["It's\u00a0raining", ["It", "'s", "raining"]],
+    ["I'm\u00a0here", ["I", "'m", "here"]],
+    ["She'd\u00a0go", ["She", "'d", "go"]],
+    ["We're\u00a0ready", ["We", "'re", "ready"]],
+    ["We've\u00a0won", ["We", "'ve", "won"]],
+    ["They'll\u00a0call", ["They", "'ll", "call"]],
+    ["I don't\u00a0know", ["I", "do", "n't", "know"]],
+  ];
+  const upperCase: Array<[string, string[]]> = [
+    ["IT'S\u00a0DONE", ["IT", "'S", "DONE"]],
+    ["I'M\u00a0HERE", ["I", "'M", "HERE"]],
+    ["SHE'D\u00a0GO", ["SHE", "'D", "GO"]],
+    ["WE'RE\u00a0READY", ["WE", "'RE", "READY"]],
+    ["WE'VE\u00a0WON", ["WE", "'VE", "WON"]],
+    ["THEY'LL\u00a0CALL", ["THEY", "'LL", "CALL"]],
+    ["I DON'T\u00a0KNOW", ["I", "DO", "N'T", "KNOW"]],
+  ];
+
+  it.each([...clitics, ...upperCase])("splits the clitic before an NBSP: %j", (text, tokens) => {
+    expect(nltkTokenize(text)).toEqual(tokens);
+    expect(treebankWordTokenize(text, { preserveLine: true })).toEqual(tokens);
+  });
+
+  it("splits a closing ' before an NBSP", () => {
+    expect(nltkTokenize("The students'\u00a0essays")).toEqual(["The", "students", "'", "essays"]);
+  });
+
+  it("splits 'tis and 'twas after an NBSP (the rule needs a space before the ')", () => {
+    expect(nltkTokenize("And\u00a0'tis the season")).toEqual(["And", "'t", "is", "the", "season"]);
+    expect(nltkTokenize("And\u00a0'Twas night")).toEqual(["And", "'T", "was", "night"]);
+  });
+
+  it("changes a text-final NBSP only without Punkt, which strips it", () => {
+    expect(nltkTokenize("It's\u00a0")).toEqual(["It", "'s"]);
+    expect(treebankWordTokenize("It's\u00a0", { preserveLine: true })).toEqual(["It", "'s"]);
+    expect(nltkTokenize("It's\u00a0late.")).toEqual(["It", "'s", "late", "."]);
+  });
+
+  it("splits before any Python whitespace on the Treebank-only path", () => {
+    for (const space of ["\t", "\n", "\u2028", "\u3000", " \u00a0"]) {
+      expect(treebankWordTokenize(`It's${space}fine`, { preserveLine: true }), JSON.stringify(space)).toEqual(["It", "'s", "fine"]);
+    }
   });
 });
 

@@ -11,7 +11,9 @@ export { treebankWordTokenize, type TreebankOptions } from "./treebank.js";
 export { nistInternationalTokenize } from "./nist.js";
 export { nltkTokenize, isPrintableLatin1 } from "./nltk-tokenize.js";
 
-export type TokenizerName = "split" | "treebank" | "nltk_tokenize";
+/** The tokenizers by the names result signatures use (`tok:<name>`). */
+export const TOKENIZER_NAMES = ["split", "treebank", "nltk_tokenize"] as const;
+export type TokenizerName = (typeof TOKENIZER_NAMES)[number];
 
 export const TOKENIZERS: Record<TokenizerName, (text: string) => string[]> = {
   /** Python `str.split()` */

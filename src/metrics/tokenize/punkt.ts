@@ -10,7 +10,7 @@ import { PY_DIGIT, PY_SPACE, isPySpace, pyHasNonSpace, pyRstripLength } from "./
 // ---------------------------------------------------------------------------------------------
 // Parameters (loaded once, on first use)
 
-interface PunktParams {
+export interface PunktParams {
   abbrevTypes: Set<string>;
   /** "type1\0type2" */
   collocations: Set<string>;
@@ -29,7 +29,7 @@ interface PunktFile {
 
 let params: PunktParams | undefined;
 
-function loadParams(): PunktParams {
+export function loadParams(): PunktParams {
   if (params) return params;
   const raw = JSON.parse(
     readFileSync(new URL("../../../data/punkt-english.json", import.meta.url), "utf8"),
@@ -70,7 +70,7 @@ const ORTHO_LC = ORTHO_BEG_LC | ORTHO_MID_LC | ORTHO_UNK_LC;
 // Regexes of PunktLanguageVars (English defaults)
 
 // Characters that cannot appear within words: `) " ; } ] * : @ ' ( { [` plus `?` and `!`.
-const NON_WORD = `[)";}\\]*:@'({[?!]`;
+export const NON_WORD = `[)";}\\]*:@'({[?!]`;
 // Hyphen runs and ellipses are multi-character punctuation.
 const MULTI_CHAR = `(?:-{2,}|\\.{2,}|(?:\\.[${PY_SPACE}]){2,}\\.)`;
 const WORD_START = `[^("\`{\\[:;&#*@)}\\]\\-,]`;
@@ -85,16 +85,9 @@ const PUNKT_WORD_RE = new RegExp(
   "gu",
 );
 
-// A candidate break: `.`, `?` or `!`, followed by another non-word char or by whitespace and a
-// token. Group 1 is NLTK's `after_tok`, group 2 its `next_tok`.
-const PERIOD_CONTEXT_RE = new RegExp(
-  `[.?!](?=(${NON_WORD}|[${PY_SPACE}]+([^${PY_SPACE}]+)))`,
-  "gu",
-);
-
 // Closing punctuation that belongs to the sentence before a break. Python compiles it with
 // MULTILINE, where `$` means "before any \n, or at the end" (JS's `m` flag would add \r, U+2028...).
-const BOUNDARY_REALIGN_RE = new RegExp(`^["')\\]}]+?(?:[${PY_SPACE}]+|(?=--)|(?=\\n)|$)`, "u");
+export const BOUNDARY_REALIGN_RE = new RegExp(`^["')\\]}]+?(?:[${PY_SPACE}]+|(?=--)|(?=\\n)|$)`, "u");
 
 // PunktToken's regexes; tokens never hold "\n", so Python's `$` is plain end of string.
 const NUMERIC_RE = new RegExp(`^-?[.,]?[${PY_DIGIT}][${PY_DIGIT},.\\-]*\\.?$`, "u");
@@ -221,7 +214,7 @@ function annotateSecondPass(t1: PunktToken, t2: PunktToken, p: PunktParams): voi
 }
 
 /** Does the context hold a break that is followed by another token? */
-function containsSentBreak(context: string, p: PunktParams): boolean {
+export function containsSentBreak(context: string, p: PunktParams): boolean {
   const toks = tokenizeWords(context);
   for (const t of toks) annotateFirstPass(t, p);
   // A break on the last token does not count: NLTK only returns True on seeing a token after it.
@@ -234,81 +227,16 @@ function containsSentBreak(context: string, p: PunktParams): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sentence spans
-
-interface Candidate {
-  /** index just after the sentence-end character */
-  end: number;
-  /** start of the next token when the character was followed by whitespace, else -1 */
-  nextTokStart: number;
-  context: string;
-}
-
-// Python's string.whitespace: ASCII only (NBSP is not in it, though `\s` matches it).
-function lastAsciiSpaceIndex(text: string, from: number, to: number): number {
-  for (let i = to - 1; i >= from; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return i - from;
-  }
-  return 0;
-}
-
-/**
- * Candidate breaks with their context (word before, the mark, what follows). Since NLTK's ReDoS
- * fix, the word before is found by a backward scan, and a run such as `!!!` yields only its last
- * mark: a candidate whose word overlaps the next one's is dropped.
- */
-function potentialEndContexts(text: string): Candidate[] {
-  const out: Candidate[] = [];
-  let prevStart = 0;
-  let prevStop = 0;
-  let prev: RegExpExecArray | undefined;
-  const emit = (m: RegExpExecArray, start: number, stop: number): void => {
-    const afterTok = m[1]!;
-    const nextTok = m[2];
-    out.push({
-      end: m.index + 1,
-      nextTokStart: nextTok ? m.index + 1 + afterTok.length - nextTok.length : -1,
-      context: text.slice(start, stop) + m[0] + afterTok,
-    });
-  };
-  PERIOD_CONTEXT_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = PERIOD_CONTEXT_RE.exec(text)) !== null) {
-    // NLTK treats "whitespace at offset 0" like "no whitespace" (a falsy index): kept on purpose.
-    const ws = lastAsciiSpaceIndex(text, prevStop, m.index);
-    const start = ws ? ws + prevStop + 1 : prevStart;
-    if (prev && prevStop <= start) emit(prev, prevStart, prevStop);
-    prev = m;
-    prevStart = start;
-    prevStop = m.index;
-  }
-  if (prev) emit(prev, prevStart, prevStop);
-  return out;
-}
-
-function slicesFromText(text: string, p: PunktParams): [number, number][] {
-  const slices: [number, number][] = [];
-  let lastBreak = 0;
-  for (const c of potentialEndContexts(text)) {
-    if (containsSentBreak(c.context, p)) {
-      slices.push([lastBreak, c.end]);
-      lastBreak = c.nextTokStart >= 0 ? c.nextTokStart : c.end;
-    }
-  }
-  slices.push([lastBreak, pyRstripLength(text)]);
-  return slices;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Speed: the same decisions without regex scans of the whole text or per-call token objects.
+// Speed: the same decisions as NLTK's code (ported plainly in ../reference/punkt.ts, which the
+// tests compare this with) without regex scans of the whole text or per-call token objects.
 //
-// - Candidates are found with a char loop that does what PERIOD_CONTEXT_RE does: a mark, then
-//   either one NON_WORD char, or a whitespace run and the maximal non-space run after it.
+// - Candidates are found with a char loop that does what Punkt's period-context regex does: a
+//   mark, then either one NON_WORD char, or a whitespace run and the maximal non-space run after
+//   it.
 // - A candidate's context is a substring of the text (word before, mark, what follows). Punkt's
 //   word regex never matches across whitespace, except for the spaced ellipsis `. . .`, and its
 //   look-aheads see whitespace and end of line alike; so unless the context holds a `.`, one
-//   whitespace char and another `.` (then the plain path above decides), its tokens are those of
+//   whitespace char and another `.` (then containsSentBreak above decides), its tokens are those of
 //   each whitespace-free chunk on its own, memoised per chunk.
 // - A token's first-pass annotation depends on the token alone and the second pass on two
 //   first-pass tokens, so everything either pass reads is computed once per distinct token.
@@ -433,7 +361,10 @@ function isNonWord(c: number): boolean {
   return false;
 }
 
-/** lastAsciiSpaceIndex on units. */
+/**
+ * Offset from `from` of the last ASCII whitespace in u[from, to), 0 if none (NLTK scans for
+ * Python's string.whitespace, which lacks NBSP).
+ */
 function lastAsciiSpaceIndexU(u: Uint16Array, from: number, to: number): number {
   for (let i = to - 1; i >= from; i--) {
     const c = u[i]!;
@@ -442,7 +373,7 @@ function lastAsciiSpaceIndexU(u: Uint16Array, from: number, to: number): number 
   return 0;
 }
 
-/** slicesFromText, the same candidates and decisions (see potentialEndContexts), flat. */
+/** NLTK's _slices_from_text: the same candidates and decisions (see ../reference/punkt.ts), flat. */
 function slicesFast(text: string, u: Uint16Array, p: PunktParams): number[] {
   // Flat [start, end, start, end, ...].
   const slices: number[] = [];
@@ -499,7 +430,10 @@ function isRealignStart(c: number): boolean {
   return c === 0x22 || c === 0x27 || c === 0x29 || c === 0x5d || c === 0x7d;
 }
 
-/** realignBoundaries on flat slices: the sentences' [start, end) offsets, flat. */
+/**
+ * NLTK's _realign_boundaries on flat slices: each sentence stretched over the closing quotes and
+ * brackets after its break. The sentences' [start, end) offsets, flat.
+ */
 function realignFlat(text: string, u: Uint16Array, slices: readonly number[]): number[] {
   const out: number[] = [];
   let realign = 0;
@@ -534,37 +468,6 @@ function realignFlat(text: string, u: Uint16Array, slices: readonly number[]): n
 export function punktSpans(text: string, u: Uint16Array): number[] {
   const p = loadParams();
   return realignFlat(text, u, slicesFast(text, u, p));
-}
-
-/** Stretch each sentence over closing quotes/brackets that follow its break. */
-function realignBoundaries(text: string, slices: [number, number][]): [number, number][] {
-  const out: [number, number][] = [];
-  let realign = 0;
-  for (let i = 0; i < slices.length; i++) {
-    const start1 = slices[i]![0] + realign;
-    const stop1 = slices[i]![1];
-    const next = slices[i + 1];
-    if (!next) {
-      if (start1 < stop1) out.push([start1, stop1]);
-      continue;
-    }
-    const m = BOUNDARY_REALIGN_RE.exec(text.slice(next[0], next[1]));
-    if (m) {
-      out.push([start1, next[0] + pyRstripLength(m[0])]);
-      realign = m[0].length;
-    } else {
-      realign = 0;
-      if (start1 < stop1) out.push([start1, stop1]);
-    }
-  }
-  return out;
-}
-
-/** The plain port, candidate contexts tokenized one by one. Exported for tests only. */
-export function punktSentencesReference(text: string): string[] {
-  const p = loadParams();
-  const slices = realignBoundaries(text, slicesFromText(text, p));
-  return slices.map(([s, e]) => text.slice(s, e));
 }
 
 /** `nltk.sent_tokenize(text)` (English Punkt model). */

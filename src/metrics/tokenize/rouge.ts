@@ -52,6 +52,11 @@ export function rougeTokenizeLines(text: string, stem = false): string[][] {
 // (starting a comparison is one increment, not a clear). Token characters live in one UTF-16
 // pool, so `internText` tokenizes and interns straight from a byte copy of the text and builds
 // no strings at all.
+//
+// It is not ../epoch-table.ts's EpochIds, which bleu, gleu and METEOR share: that maps numbers to
+// ids, and these keys are character ranges, compared unit by unit against the pool on a hash
+// hit. Keyed by hash, EpochIds would need a second structure (ids chained per hash) and a second
+// lookup per token, in the loop that is most of rouge_1's time.
 
 /** A growable id sequence. */
 export interface TokenIds {

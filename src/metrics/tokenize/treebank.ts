@@ -1,5 +1,5 @@
 // `nltk.word_tokenize(text, preserve_line=...)`: NLTK's NLTKWordTokenizer (the improved
-// "destructive" Treebank tokenizer of nltk 3.8 / 3.9), optionally after Punkt sentence splitting.
+// "destructive" Treebank tokenizer of nltk 3.9.1), optionally after Punkt sentence splitting.
 // The tokenizer is a fixed sequence of regex rewrites followed by Python's str.split(); each step
 // below mirrors one NLTK regex, rewritten with Python's Unicode classes (see pyregex.ts):
 // Python `\b` next to a known word char becomes a one-sided look-around, `$` (end, or before a
@@ -47,6 +47,9 @@ const DOUBLE_DASH: Rule = [/--/gu, " -- "];
 const QUOTES_CLOSE_UNICODE: Rule = [/([»”’])/gu, " $1 "];
 const TWO_APOSTROPHES: Rule = [/''/gu, " '' "];
 const DOUBLE_QUOTE: Rule = [/"/gu, " '' "];
+// nltk 3.9: every whitespace run becomes one space before the clitic rules, so a clitic followed
+// by a tab, NBSP, U+2028... splits like one followed by a space (3.8 kept `It's\u00a0` whole).
+const WHITESPACE_RUN: Rule = [new RegExp(`[${PY_SPACE}]+`, "gu"), " "];
 const CLITIC_SMD: Rule = [/([^' ])('[sS]|'[mM]|'[dD]|') /gu, "$1 $2 "];
 const CLITIC_OTHER: Rule = [/([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) /gu, "$1 $2 "];
 
@@ -144,6 +147,9 @@ export function rewriteAndSplit(sentence: string): string[] {
     t = apply(t, QUOTES_CLOSE_UNICODE);
     t = apply(t, TWO_APOSTROPHES);
     t = apply(t, DOUBLE_QUOTE);
+    // Only the clitic and `'t` rules read literal spaces, and each needs an apostrophe: without
+    // a quote the collapse changes no token, so it stays inside this block.
+    t = apply(t, WHITESPACE_RUN);
     t = apply(t, CLITIC_SMD);
     t = apply(t, CLITIC_OTHER);
   }
@@ -158,6 +164,8 @@ export function rewriteAndSplit(sentence: string): string[] {
 //
 // Every rule above is local around U+0020 spaces: no match runs across a space into the next
 // chunk, lookarounds only inspect the space itself, and a rule that consumes a space puts it back.
+// (nltk 3.9's whitespace collapse turns whitespace inside a chunk into spaces, which the chunk's
+// own tokenization sees, and a run reaching a chunk's edge into the one space that is there.)
 // (The one overlap, `([^'])' ` eating the space before a lone `'` chunk, only changes spacing
 // around a token that is already separated.) The exceptions are anchored at the ends of the text:
 // `^"` (first chunk only) and the final-period / final-comma rules, whose match may reach back over
