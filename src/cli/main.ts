@@ -2,15 +2,18 @@
 // (src/cli/command.ts) that generates its parser and --help; exit codes follow one convention.
 
 import { EXIT, UsageError, type Command, type Io } from "./command.js";
+import { calibrateCommand } from "./commands/calibrate.js";
+import { diffCommand } from "./commands/diff.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { exportCommand } from "./commands/export.js";
 import { gradeCommand } from "./commands/grade.js";
 import { runCommand } from "./commands/run.js";
+import { reportCommand } from "./commands/report.js";
 import { serveCommand } from "./commands/serve.js";
 import { validateCommand } from "./commands/validate.js";
 import { nearestMatch } from "../metrics/nearest.js";
 
-export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, serveCommand, exportCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, gradeCommand, runCommand, reportCommand, diffCommand, calibrateCommand, serveCommand, exportCommand, doctorCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

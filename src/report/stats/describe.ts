@@ -37,29 +37,43 @@ function linspaceEdges(lo: number, hi: number, bins: number): number[] {
   return edges;
 }
 
-/**
- * np.histogram(values, bins, range=(lo, hi)): equal-width bins, each value placed by numpy's
- * arithmetic (scale, truncate, then correct against the edges), so values on an edge land in
- * the same bin as numpy puts them.
- */
-export function histogram(values: ArrayLike<number>, bins: number, lo: number, hi: number): Histogram {
+/** Equal-width bins over [lo, hi], placing values as np.histogram does. */
+export interface Bins {
+  edges: number[];
+  /** The bin of a value (numpy's arithmetic: scale, truncate, correct against the edges); -1 outside [lo, hi]. */
+  indexOf(value: number): number;
+}
+
+export function equalBins(bins: number, lo: number, hi: number): Bins {
   if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins must be a positive integer, got ${bins}`);
   if (!(hi > lo)) throw new RangeError(`histogram range must have hi > lo, got [${lo}, ${hi}]`);
   const edges = linspaceEdges(lo, hi, bins);
-  const counts = new Array<number>(bins).fill(0);
   const norm = bins / (hi - lo);
+  return {
+    edges,
+    indexOf(v) {
+      if (!(v >= lo && v <= hi)) return -1;
+      let i = Math.trunc((v - lo) * norm);
+      if (i === bins) i--;
+      if (v < edges[i]!) i--;
+      else if (i !== bins - 1 && v >= edges[i + 1]!) i++;
+      return i;
+    },
+  };
+}
+
+/**
+ * np.histogram(values, bins, range=(lo, hi)): equal-width bins, so values on an edge land in
+ * the same bin as numpy puts them.
+ */
+export function histogram(values: ArrayLike<number>, bins: number, lo: number, hi: number): Histogram {
+  const binning = equalBins(bins, lo, hi);
+  const counts = new Array<number>(bins).fill(0);
   let outside = 0;
   for (let k = 0; k < values.length; k++) {
-    const v = values[k]!;
-    if (!(v >= lo && v <= hi)) {
-      outside++;
-      continue;
-    }
-    let i = Math.trunc((v - lo) * norm);
-    if (i === bins) i--;
-    if (v < edges[i]!) i--;
-    else if (i !== bins - 1 && v >= edges[i + 1]!) i++;
-    counts[i]!++;
+    const i = binning.indexOf(values[k]!);
+    if (i < 0) outside++;
+    else counts[i]!++;
   }
-  return { edges, counts, outside };
+  return { edges: binning.edges, counts, outside };
 }
