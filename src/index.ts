@@ -81,6 +81,53 @@ export {
   type ResponseCacheOptions,
 } from "./executors/openai/index.js";
 
+// ---- looking at runs: HTML report, diff of two runs, calibration against labels -------------
+export {
+  buildReport,
+  buildReportModel,
+  buildDiff,
+  diffRuns,
+  formatDiffText,
+  renderDiffPage,
+  calibrateRun,
+  calibrateBinary,
+  calibrateNumeric,
+  formatCalibrationText,
+  scanRun,
+  FileLineError,
+  TABLE_LIMITS,
+  DEFAULT_PASS_THRESHOLD,
+  type ReportModel,
+  type ReportOptions,
+  type ReportRow,
+  type FlagSummary,
+  type SubRewardSummary,
+  type DiffModel,
+  type DiffOptions,
+  type DiffPageOptions,
+  type DiffResult,
+  type LargestChange,
+  type RowRef,
+  type CalibrateOptions,
+  type CalibrationRun,
+  type LabelKind,
+  type BinaryCalibration,
+  type NumericCalibration,
+  type BestF1,
+  type BestYouden,
+  type AtThreshold,
+  type RunRow,
+  type RunFileInfo,
+  type RunFormat,
+  type RunColumns,
+  type Joined,
+  type RewardSummary,
+  type Histogram,
+  type Confusion,
+  type SampleView,
+  type LineSource,
+} from "./report/index.js";
+
 // ---- fine-tuning jobs ---------------------------------------------------------------------------
 export { buildRftJob, type RftJob, type RftJobOptions } from "./export/rft-job.js";
 

@@ -130,8 +130,9 @@ export async function calibrateRun(options: CalibrateOptions): Promise<Calibrati
   else throw new RangeError("calibrate needs labels: a labels file, or an input file and a label field");
 
   const messages = runFileWarnings(run.info);
-  // By id when every label has one and the run's ids are unique; else by line.
-  const runIds = idsUsable(run);
+  // By id when every label has one and the run's ids are unique (a run row without an id, a
+  // line that did not parse, say, then has no label); else by line.
+  const runIds = idsUsable(run, true);
   const byId = labels.byId !== null && labels.byId.size > 0 && runIds === true;
   let joinedBy: "id" | "line" = "line";
   let keys: Map<string | number, { value: number; where: number }>;
@@ -145,7 +146,8 @@ export async function calibrateRun(options: CalibrateOptions): Promise<Calibrati
     }
     keys = labels.byLine;
   }
-  const runKeys = byId ? run.ids.map(idKey) : Array.from(run.lines);
+  // A row without an id gets a key no label has.
+  const runKeys = byId ? run.ids.map((id, i) => (id === undefined ? -1 - i : idKey(id))) : Array.from(run.lines);
   const labelKeys = [...keys.keys()];
   const joined = joinOnKeys(runKeys, labelKeys, (i) => run.lines[i]!);
 

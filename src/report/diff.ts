@@ -27,6 +27,8 @@ export interface DiffOptions {
   /** Bootstrap resamples (default 10,000; 0: no interval) and seed (default 0). */
   resamples?: number;
   seed?: number;
+  /** Called with the matched rows just before the bootstrap starts (it is the slow part). */
+  onBootstrap?: (rows: number) => void;
 }
 
 export interface RowRef {
@@ -129,6 +131,7 @@ export async function diffRuns(options: DiffOptions): Promise<DiffModel> {
     if (passA && !passB) passToFail++;
     else if (!passA && passB) failToPass++;
   }
+  if (resamples > 0 && n > 0) options.onBootstrap?.(n);
   const meanA = mean(ra);
   const meanB = mean(rb);
   const byLine = (cols: RunColumns) => (p: number, q: number) => cols.lines[p]! - cols.lines[q]!;

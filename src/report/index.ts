@@ -24,3 +24,10 @@ export { calibrateBinary, calibrateNumeric, type BinaryCalibration, type Numeric
 export { renderDiffPage, type DiffPageOptions } from "./html/diff-page.js";
 export { FileLineError } from "./file-error.js";
 export { scanRun, type RunRow, type RunFileInfo, type RunFormat } from "./run-rows.js";
+export type { RunColumns } from "./run-columns.js";
+export type { Joined } from "./join.js";
+export type { RewardSummary } from "./reward-stats.js";
+export type { Histogram } from "./stats/describe.js";
+export type { Confusion } from "./stats/classification.js";
+export type { SampleView } from "./samples.js";
+export type { LineSource } from "../util/read-lines.js";

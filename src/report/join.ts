@@ -18,21 +18,28 @@ export interface Joined {
 export function joinOnKeys(leftKeys: ReadonlyArray<string | number>, rightKeys: ReadonlyArray<string | number>, order: (leftIndex: number) => number): Joined {
   const rightByKey = new Map<string | number, number>();
   rightKeys.forEach((k, i) => rightByKey.set(k, i));
-  const pairs: Array<[number, number]> = [];
-  const leftOnly: number[] = [];
+  // partner[i]: the right row of left row i, or -1.
+  const partner = new Int32Array(leftKeys.length).fill(-1);
   const matched = new Uint8Array(rightKeys.length);
+  const leftOnly: number[] = [];
+  let pairs = 0;
   leftKeys.forEach((k, i) => {
     const j = rightByKey.get(k);
     if (j === undefined) leftOnly.push(i);
     else {
-      pairs.push([i, j]);
+      partner[i] = j;
       matched[j] = 1;
+      pairs++;
     }
   });
-  pairs.sort((p, q) => order(p[0]) - order(q[0]) || p[0] - q[0]);
+  const left = new Int32Array(pairs);
+  let p = 0;
+  for (let i = 0; i < partner.length; i++) if (partner[i]! >= 0) left[p++] = i;
+  left.sort((x, y) => order(x) - order(y) || x - y);
+  const right = Int32Array.from(left, (i) => partner[i]!);
   const rightOnly: number[] = [];
   matched.forEach((m, j) => {
     if (!m) rightOnly.push(j);
   });
-  return { left: Int32Array.from(pairs, (p) => p[0]), right: Int32Array.from(pairs, (p) => p[1]), leftOnly: leftOnly.sort((x, y) => order(x) - order(y)), rightOnly };
+  return { left, right, leftOnly: leftOnly.sort((x, y) => order(x) - order(y) || x - y), rightOnly };
 }

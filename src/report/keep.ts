@@ -7,11 +7,20 @@
 
 import { SeededRandom } from "../util/random.js";
 
+export interface GroupCounts {
+  /** The group's rows in the table, wherever they came from. */
+  shown: number;
+  /** Rows in the table through this group and no earlier one. */
+  added: number;
+  /** Rows the group chose from: every row for a lowest group, those it accepts for a sample. */
+  candidates: number;
+}
+
 interface GroupBase {
   name: string;
   size: number;
-  /** How the page says what the group contributed: (rows shown through it, rows it chose from). */
-  describe: (shown: number, candidates: number) => string;
+  /** How the page says what the group contributed (null: nothing to say). */
+  describe: (counts: GroupCounts) => string | null;
 }
 
 export type KeepGroup<T> =
@@ -185,17 +194,22 @@ export class RowKeeper<T> {
  */
 export function fitKept<T>(kept: Kept<T>, groups: readonly KeepGroup<T>[], sizeOf: (row: T) => number, budget: number): { rows: T[]; note: string } {
   const rows: T[] = [];
-  const shown = groups.map(() => 0);
+  const added = groups.map(() => 0);
   let used = 0;
   for (let i = 0; i < kept.rows.length; i++) {
     const size = sizeOf(kept.rows[i]!);
     if (used + size > budget && rows.length > 0) break;
     used += size;
     rows.push(kept.rows[i]!);
-    shown[kept.via[i]!]!++;
+    added[kept.via[i]!]!++;
   }
   if (rows.length === kept.total) return { rows, note: `All ${kept.total} rows.` };
-  const parts = groups.flatMap((g, i) => (shown[i]! > 0 ? [g.describe(shown[i]!, kept.groups[i]!.candidates)] : []));
+  const inTable = new Set(rows);
+  const parts = groups.flatMap((g, i) => {
+    const group = kept.groups[i]!;
+    const text = g.describe({ shown: group.rows.filter((r) => inTable.has(r)).length, added: added[i]!, candidates: group.candidates });
+    return text ? [text] : [];
+  });
   const cut = rows.length < kept.rows.length ? " (fewer than the table holds, to keep the page small: the rows have long texts)" : "";
   return { rows, note: `${rows.length} of ${kept.total} rows${cut}: ${parts.join(", ")}. Every number above is over all ${kept.total} rows.` };
 }

@@ -88,10 +88,16 @@ export interface ReportModel {
 /** The table of a large run: the worst rows first, then errored, best, and a uniform sample. */
 function tableGroups(seed: number): KeepGroup<RunRow>[] {
   return [
-    { name: "worst", size: TABLE_LIMITS.worst, kind: "lowest", key: (r) => r.reward, describe: (n) => `the ${n} lowest rewards` },
-    { name: "errored", size: TABLE_LIMITS.errored, kind: "sample", accepts: isErrored, describe: (n, of) => `${n} more rows with errors (a uniform sample of the run's ${of})` },
-    { name: "best", size: TABLE_LIMITS.best, kind: "lowest", key: (r) => -r.reward, describe: (n) => `the ${n} highest rewards` },
-    { name: "sampled", size: TABLE_LIMITS.rows, kind: "sample", accepts: () => true, describe: (n) => `${n} more rows sampled uniformly at random (seed ${seed})` },
+    { name: "worst", size: TABLE_LIMITS.worst, kind: "lowest", key: (r) => r.reward, describe: (c) => `the ${c.shown} lowest rewards` },
+    {
+      name: "errored",
+      size: TABLE_LIMITS.errored,
+      kind: "sample",
+      accepts: isErrored,
+      describe: (c) => (c.candidates === 0 ? null : c.shown === c.candidates ? `all ${c.candidates} rows with errors` : `${c.shown} of the ${c.candidates} rows with errors (a uniform sample)`),
+    },
+    { name: "best", size: TABLE_LIMITS.best, kind: "lowest", key: (r) => -r.reward, describe: (c) => `the ${c.shown} highest rewards` },
+    { name: "sampled", size: TABLE_LIMITS.rows, kind: "sample", accepts: () => true, describe: (c) => (c.added ? `${c.added} more rows sampled uniformly at random (seed ${seed})` : null) },
   ];
 }
 

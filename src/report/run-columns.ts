@@ -67,11 +67,16 @@ export function idKey(id: unknown): string {
   return JSON.stringify(id);
 }
 
-/** Whether every row has an id and no id repeats; otherwise why not. */
-export function idsUsable(columns: RunColumns): true | string {
-  if (columns.withId < columns.length) return `${columns.info.name}: ${columns.length - columns.withId} of ${columns.length} rows have no id`;
+/**
+ * Whether rows can be joined by id: no id repeats, and every row has one (unless
+ * `allowMissing`: rows without an id then match nothing). Otherwise why not.
+ */
+export function idsUsable(columns: RunColumns, allowMissing = false): true | string {
+  if (columns.withId === 0) return `${columns.info.name}: no row has an id`;
+  if (!allowMissing && columns.withId < columns.length) return `${columns.info.name}: ${columns.length - columns.withId} of ${columns.length} rows have no id`;
   const seen = new Set<string>();
   for (const id of columns.ids) {
+    if (id === undefined) continue;
     const key = idKey(id);
     if (seen.has(key)) return `${columns.info.name}: the id ${key} is on more than one row`;
     seen.add(key);

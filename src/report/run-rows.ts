@@ -6,7 +6,7 @@
 // a last line cut off mid-write (skipped, with a warning). Anything else that is not a run row
 // is an error naming FILE:LINE.
 
-import { ERROR_FLAGS, type ErrorFlag, type RunError } from "../core/response.js";
+import { emptyErrors, ERROR_FLAGS, type ErrorFlag, type GraderErrors, type RunError } from "../core/response.js";
 import { readLineBatches, type LineSource } from "../util/read-lines.js";
 import { FileLineError } from "./file-error.js";
 
@@ -49,7 +49,8 @@ export function isErrored(row: RunRow): boolean {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const FLAG_SET: ReadonlySet<string> = new Set(ERROR_FLAGS);
+/** The error block's text fields: everything in it that is not a boolean flag. */
+const DETAIL_KEYS = (Object.keys(emptyErrors()) as Array<keyof GraderErrors>).filter((k) => !(ERROR_FLAGS as readonly string[]).includes(k));
 
 /** Grows as lines are seen: which input lines already have a row. */
 class LineSet {
@@ -85,16 +86,24 @@ export function runRowFromValue(value: unknown): RunRow | string {
   const details: Record<string, string> = {};
   if (errors !== undefined) {
     if (!isObject(errors)) return "not a run row: 'errors' must be an object";
+    // This runs once per row of million-row files: plain loops, no intermediate arrays.
     for (const flag of ERROR_FLAGS) if (errors[flag] === true) flags.push(flag);
-    for (const [k, v] of Object.entries(errors)) if (!FLAG_SET.has(k) && typeof v === "string") details[k] = v;
+    for (const key of DETAIL_KEYS) {
+      const v = errors[key];
+      if (typeof v === "string") details[key] = v;
+    }
   }
   let subRewards: Record<string, number> | null = null;
-  if (value.sub_rewards !== undefined) {
-    if (!isObject(value.sub_rewards)) return "not a run row: 'sub_rewards' must be an object";
-    const entries = Object.entries(value.sub_rewards);
-    if (entries.some(([, v]) => typeof v !== "number")) return "not a run row: every sub_rewards value must be a number";
+  const sub = value.sub_rewards;
+  if (sub !== undefined) {
+    if (!isObject(sub)) return "not a run row: 'sub_rewards' must be an object";
+    let any = false;
+    for (const key in sub) {
+      if (typeof sub[key] !== "number") return "not a run row: every sub_rewards value must be a number";
+      any = true;
+    }
     // Full rows of graders other than multi carry an empty object.
-    if (entries.length > 0) subRewards = value.sub_rewards as Record<string, number>;
+    if (any) subRewards = sub as Record<string, number>;
   }
   let error: RunError | null = null;
   if (isObject(value.error)) {

@@ -3,6 +3,9 @@ import { DEFAULT_RESAMPLES } from "../../report/stats/bootstrap.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
 import { byteSize, lineSource, passThreshold, readingInputs, SEED_OPTION, sourceName, STDIN, THRESHOLD_OPTIONS, writeOutput } from "../run-files.js";
 
+/** Random draws above which the bootstrap takes long enough to warn about (about a minute). */
+const SLOW_BOOTSTRAP_DRAWS = 2e9;
+
 export const diffCommand = defineCommand({
   name: "diff",
   summary: "Compare two runs over the same samples row by row (grader v1 against v2).",
@@ -32,6 +35,10 @@ changed most (|delta| > 0), ties by line.`,
     if (values.input !== undefined && values.output === undefined) throw new UsageError("--input is for the HTML view: give -o FILE too");
     const pass = passThreshold(values, io, DEFAULT_PASS_THRESHOLD);
     if (!pass) return EXIT.usage;
+    const onBootstrap = (rows: number) => {
+      // 10,000 resamples of a million rows is ten billion random draws: say so before the wait.
+      if (rows * values.resamples > SLOW_BOOTSTRAP_DRAWS) io.stderr(`note: the bootstrap draws ${values.resamples} × ${rows} rows; this takes a while (--resamples ${Math.max(100, Math.round(values.resamples / 10))} takes a tenth of the time)\n`);
+    };
     const { model, html } = await readingInputs(() =>
       buildDiff({
         a: lineSource(aPath, io, "run A"),
@@ -41,6 +48,7 @@ changed most (|delta| > 0), ties by line.`,
         threshold: pass.threshold ?? DEFAULT_PASS_THRESHOLD,
         resamples: values.resamples,
         seed: values.seed,
+        onBootstrap,
         page: values.output !== undefined && {
           bins: values.bins,
           ...(values.input !== undefined ? { input: lineSource(values.input, io, "the input"), inputName: sourceName(values.input) } : {}),

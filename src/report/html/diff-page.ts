@@ -35,10 +35,10 @@ function tableGroups(model: DiffModel): KeepGroup<number>[] {
   const flipped = (k: number) => a.rewards[pairs.left[k]!]! >= t !== b.rewards[pairs.right[k]!]! >= t;
   const errored = (k: number) => a.errored[pairs.left[k]!] === 1 || b.errored[pairs.right[k]!] === 1;
   return [
-    { name: "largest", size: DIFF_TABLE.largest, kind: "lowest", key: (k) => -Math.abs(deltas[k]!), describe: (n) => `the ${n} largest changes` },
-    { name: "flips", size: DIFF_TABLE.flips, kind: "sample", accepts: flipped, describe: (n, of) => `${n} more rows that cross the threshold (a uniform sample of ${of})` },
-    { name: "errored", size: DIFF_TABLE.errored, kind: "sample", accepts: errored, describe: (n, of) => `${n} more rows with errors in A or B (a uniform sample of ${of})` },
-    { name: "sampled", size: DIFF_TABLE.rows, kind: "sample", accepts: () => true, describe: (n) => `${n} more rows sampled uniformly at random (seed ${model.seed})` },
+    { name: "largest", size: DIFF_TABLE.largest, kind: "lowest", key: (k) => -Math.abs(deltas[k]!), describe: (c) => `the ${c.shown} largest changes` },
+    { name: "flips", size: DIFF_TABLE.flips, kind: "sample", accepts: flipped, describe: (c) => (c.candidates === 0 ? null : c.shown === c.candidates ? `all ${c.candidates} rows that cross the threshold` : `${c.shown} of the ${c.candidates} rows that cross the threshold (a uniform sample)`) },
+    { name: "errored", size: DIFF_TABLE.errored, kind: "sample", accepts: errored, describe: (c) => (c.candidates === 0 ? null : c.shown === c.candidates ? `all ${c.candidates} rows with errors in A or B` : `${c.shown} of the ${c.candidates} rows with errors in A or B (a uniform sample)`) },
+    { name: "sampled", size: DIFF_TABLE.rows, kind: "sample", accepts: () => true, describe: (c) => (c.added ? `${c.added} more rows sampled uniformly at random (seed ${model.seed})` : null) },
   ];
 }
 
