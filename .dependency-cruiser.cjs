@@ -77,6 +77,8 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
+    // Resolve packages through their "exports" map, as Node does: some (vega-lite) have no "main".
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"] },
     exclude: { path: "^(dist|node_modules)/" },
   },
 };

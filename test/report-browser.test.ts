@@ -188,3 +188,22 @@ describe("graderkit diff -o in chromium", () => {
     await page.close();
   });
 });
+
+describe("graderkit calibrate -o in chromium", () => {
+  it("loads cleanly: ROC and precision-recall curves, the confusion of the JSON", async () => {
+    const labels = writeLines(dir, "labels.jsonl", rewards.map((r, i) => ({ id: `r${i + 1}`, label: (r > 0.4) !== (i % 7 === 0) ? 1 : 0 })));
+    const html = join(dir, "calibrate.html");
+    const r = await cli(["calibrate", join(dir, "run.jsonl"), "--labels", labels, "--json", "-o", html, "--include-errors"]);
+    expect(r.code, r.stderr).toBe(0);
+    const body = JSON.parse(r.stdout);
+    const page = await browser.newPage();
+    const { requests, errors } = await open(page, html);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(html).href]);
+    for (const id of ["roc-curve", "pr-curve", "rewards-label-1", "rewards-label-0"]) expect(await page.$(`#${id} svg`), id).not.toBeNull();
+    const confusion = await page.$$eval("#confusion tbody td.num", (tds) => tds.map((td) => Number(td.textContent)));
+    const { tp, fn, fp, tn } = body.at_threshold.confusion;
+    expect(confusion).toEqual([tp, fn, fp, tn]);
+    await page.close();
+  });
+});

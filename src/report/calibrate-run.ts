@@ -4,10 +4,11 @@
 // grader did not judge, not that it judged 0.
 
 import { parsePlaceholders, lookup, type Placeholder } from "../templates/template.js";
-import { readLineBatches, type LineSource } from "../util/read-lines.js";
+import type { LineSource } from "../util/read-lines.js";
 import { calibrateBinary, calibrateNumeric, type BinaryCalibration, type NumericCalibration } from "./calibrate.js";
 import { FileLineError } from "./file-error.js";
 import { joinOnKeys } from "./join.js";
+import { forEachJsonLine } from "./jsonl.js";
 import { idKey, idsUsable, readRunColumns } from "./run-columns.js";
 import { runFileWarnings } from "./run-rows.js";
 import { scanSamples } from "./samples.js";
@@ -38,6 +39,11 @@ export interface CalibrationRun {
   joinedBy: "id" | "line";
   /** What the user should know: rows left out, undefined numbers. */
   messages: string[];
+  /** The pairs the numbers are computed from, in run line order. */
+  labels: Float64Array;
+  rewards: Float64Array;
+  runName: string;
+  labelsName: string;
 }
 
 /** Labels by key (an id's JSON or a line number), with where each came from. */
@@ -65,40 +71,30 @@ async function readLabelsFile(source: LineSource, name: string): Promise<LabelSe
   let allIds = true;
   let unlabelled = 0;
   let withoutLine = 0;
-  for await (const batch of readLineBatches(source)) {
-    batch.lines.forEach((text, k) => {
-      if (text.trim() === "") return;
-      const where = batch.firstLine + k;
-      let row: unknown;
-      try {
-        row = JSON.parse(text);
-      } catch (err) {
-        throw new FileLineError(name, where, `not JSON (${(err as Error).message})`);
-      }
-      if (typeof row !== "object" || row === null || Array.isArray(row)) throw new FileLineError(name, where, 'a label row must be an object {"id" | "line", "label"}');
-      const r = row as Record<string, unknown>;
-      if (!("label" in r)) throw new FileLineError(name, where, "the row has no 'label'");
-      const value = labelValue(r.label, name, where);
-      if (r.id === undefined && r.line === undefined) throw new FileLineError(name, where, "a label row needs an 'id' or a 'line'");
-      if (r.line !== undefined && (typeof r.line !== "number" || !Number.isInteger(r.line) || r.line < 1)) throw new FileLineError(name, where, "'line' must be a positive integer");
-      if (value === null) {
-        unlabelled++;
-        return;
-      }
-      if (r.id === undefined) allIds = false;
-      else {
-        const key = idKey(r.id);
-        if (byId.has(key)) throw new FileLineError(name, where, `a second label for id ${key} (the first is on line ${byId.get(key)!.where})`);
-        byId.set(key, { value, where });
-      }
-      if (r.line === undefined) withoutLine++;
-      else {
-        const line = r.line as number;
-        if (byLine.has(line)) throw new FileLineError(name, where, `a second label for line ${line} (the first is on line ${byLine.get(line)!.where})`);
-        byLine.set(line, { value, where });
-      }
-    });
-  }
+  await forEachJsonLine(source, name, (row, where) => {
+    if (typeof row !== "object" || row === null || Array.isArray(row)) throw new FileLineError(name, where, 'a label row must be an object {"id" | "line", "label"}');
+    const r = row as Record<string, unknown>;
+    if (!("label" in r)) throw new FileLineError(name, where, "the row has no 'label'");
+    const value = labelValue(r.label, name, where);
+    if (r.id === undefined && r.line === undefined) throw new FileLineError(name, where, "a label row needs an 'id' or a 'line'");
+    if (r.line !== undefined && (typeof r.line !== "number" || !Number.isInteger(r.line) || r.line < 1)) throw new FileLineError(name, where, "'line' must be a positive integer");
+    if (value === null) {
+      unlabelled++;
+      return;
+    }
+    if (r.id === undefined) allIds = false;
+    else {
+      const key = idKey(r.id);
+      if (byId.has(key)) throw new FileLineError(name, where, `a second label for id ${key} (the first is on line ${byId.get(key)!.where})`);
+      byId.set(key, { value, where });
+    }
+    if (r.line === undefined) withoutLine++;
+    else {
+      const line = r.line as number;
+      if (byLine.has(line)) throw new FileLineError(name, where, `a second label for line ${line} (the first is on line ${byLine.get(line)!.where})`);
+      byLine.set(line, { value, where });
+    }
+  });
   return { byId: allIds ? byId : null, byLine, name, unlabelled, withoutLine };
 }
 
@@ -175,7 +171,16 @@ export async function calibrateRun(options: CalibrateOptions): Promise<Calibrati
     throw new RangeError(`binary labels must be 0, 1 or booleans; ${labels.name} has ${bad}`);
   }
   const calibrated = kind === "binary" ? calibrateBinary(values, scores, options.threshold) : calibrateNumeric(values, scores);
-  return { kind, result: calibrated.result, joinedBy, messages: [...messages, ...calibrated.messages] };
+  return {
+    kind,
+    result: calibrated.result,
+    joinedBy,
+    messages: [...messages, ...calibrated.messages],
+    labels: Float64Array.from(values),
+    rewards: Float64Array.from(scores),
+    runName: options.runName,
+    labelsName: labels.name,
+  };
 }
 
 const num = (x: number | null, digits = 4) => (x === null ? "-" : Number.isInteger(x) ? String(x) : x.toFixed(digits));

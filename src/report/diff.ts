@@ -11,9 +11,10 @@ import { mean } from "./stats/sum.js";
 import { joinOnKeys, type Joined } from "./join.js";
 import { idKey, idsUsable, readRunColumns, type RunColumns } from "./run-columns.js";
 import { runFileWarnings } from "./run-rows.js";
+import { DEFAULT_PASS_THRESHOLD } from "./defaults.js";
 
-/** The threshold when neither --threshold nor the grader's pass_threshold gives one. */
-export const DEFAULT_PASS_THRESHOLD = 0.5;
+export { DEFAULT_PASS_THRESHOLD };
+
 /** Rows listed in `largest`. */
 export const LARGEST = 20;
 

@@ -22,6 +22,7 @@ export { diffRuns, formatDiffText, DEFAULT_PASS_THRESHOLD, type DiffModel, type 
 export { calibrateRun, formatCalibrationText, type CalibrateOptions, type CalibrationRun, type LabelKind } from "./calibrate-run.js";
 export { calibrateBinary, calibrateNumeric, type BinaryCalibration, type NumericCalibration, type BestF1, type BestYouden, type AtThreshold } from "./calibrate.js";
 export { renderDiffPage, type DiffPageOptions } from "./html/diff-page.js";
+export { renderCalibrationPage } from "./html/calibrate-page.js";
 export { FileLineError } from "./file-error.js";
 export { scanRun, type RunRow, type RunFileInfo, type RunFormat } from "./run-rows.js";
 export type { RunColumns } from "./run-columns.js";

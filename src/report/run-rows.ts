@@ -7,8 +7,9 @@
 // is an error naming FILE:LINE.
 
 import { emptyErrors, ERROR_FLAGS, type ErrorFlag, type GraderErrors, type RunError } from "../core/response.js";
-import { readLineBatches, type LineSource } from "../util/read-lines.js";
+import type { LineSource } from "../util/read-lines.js";
 import { FileLineError } from "./file-error.js";
+import { forEachJsonLine } from "./jsonl.js";
 
 /** One graded row, whichever format it was written in. */
 export interface RunRow {
@@ -129,21 +130,10 @@ export async function scanRun(source: LineSource, name: string, visit: (row: Run
   const info: RunFileInfo = { name, rows: 0, formats: [], grader: null, duplicates: 0, tornLastLine: false, outOfOrder: false };
   const seen = new LineSet();
   let lastLine = 0;
-  for await (const batch of readLineBatches(source)) {
-    for (let k = 0; k < batch.lines.length; k++) {
-      const text = batch.lines[k]!;
-      if (text.trim() === "") continue;
-      const fileLine = batch.firstLine + k;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        if (batch.unterminatedLast && k === batch.lines.length - 1) {
-          info.tornLastLine = true;
-          continue;
-        }
-        throw new FileLineError(name, fileLine, `not JSON (${(err as Error).message})`);
-      }
+  await forEachJsonLine(
+    source,
+    name,
+    (value, fileLine) => {
       const row = runRowFromValue(value);
       if (typeof row === "string") throw new FileLineError(name, fileLine, row);
       const format = formatOf(value as Record<string, unknown>);
@@ -154,14 +144,15 @@ export async function scanRun(source: LineSource, name: string, visit: (row: Run
       }
       if (!seen.add(row.line)) {
         info.duplicates++;
-        continue;
+        return;
       }
       if (row.line < lastLine) info.outOfOrder = true;
       lastLine = row.line;
       info.rows++;
       visit(row);
-    }
-  }
+    },
+    () => (info.tornLastLine = true),
+  );
   return info;
 }
 

@@ -1,6 +1,6 @@
-import { calibrateRun, formatCalibrationText, type LabelKind } from "../../report/index.js";
+import type { LabelKind } from "../../report/index.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
-import { lineSource, readingInputs, sourceName, STDIN } from "../run-files.js";
+import { byteSize, lineSource, readingInputs, sourceName, STDIN, writeOutput } from "../run-files.js";
 
 export const calibrateCommand = defineCommand({
   name: "calibrate",
@@ -24,6 +24,8 @@ unless --include-errors. Notes on rows left out and undefined numbers go to stde
     { name: "labels-as", type: "choice", arg: "KIND", choices: ["binary", "numeric"], shownDefault: "binary when every label is 0, 1 or a boolean", description: "How to read the labels" },
     { name: "include-errors", type: "boolean", description: "Keep rows whose grading failed" },
     { name: "json", type: "boolean", description: "Print the JSON above instead of a text summary" },
+    { name: "output", short: "o", type: "string", arg: "FILE", description: "Also write an HTML page with the ROC and precision-recall curves ('-': stdout, instead of the summary)" },
+    { name: "bins", type: "integer", arg: "N", min: 1, max: 200, default: 20, description: "Histogram bins of the HTML page" },
   ],
   exitStatus: "0 computed, 2 an unreadable or invalid run or labels file, no labelled row, or a usage error.",
   async run({ values, positionals }, io) {
@@ -33,6 +35,8 @@ unless --include-errors. Notes on rows left out and undefined numbers go to stde
     if (values["label-field"] !== undefined && values.input === undefined) throw new UsageError("--label-field reads the labels from the run's input: give --input SAMPLES.jsonl");
     const stdinUses = [runPath, values.labels, values.input].filter((p) => p === STDIN).length;
     if (stdinUses > 1) throw new UsageError("only one file can be '-' (stdin)");
+    if (values.output === STDIN && values.json) throw new UsageError("-o - and --json both write to stdout; choose one");
+    const { calibrateRun, formatCalibrationText, renderCalibrationPage } = await import("../../report/index.js");
     const calibration = await readingInputs(() =>
       calibrateRun({
         run: lineSource(runPath, io, "the run"),
@@ -49,7 +53,13 @@ unless --include-errors. Notes on rows left out and undefined numbers go to stde
       io.stderr(`graderkit calibrate: no run row has a label (joined by ${calibration.joinedBy})\n`);
       return EXIT.usage;
     }
-    io.stdout(values.json ? JSON.stringify(calibration.result) + "\n" : formatCalibrationText(calibration));
+    if (values.output !== undefined) {
+      const html = await renderCalibrationPage(calibration, { bins: values.bins });
+      writeOutput(values.output, html, io);
+      if (values.output !== STDIN) io.stderr(`${values.output}: ${byteSize(html)}\n`);
+    }
+    if (values.json) io.stdout(JSON.stringify(calibration.result) + "\n");
+    else if (values.output !== STDIN) io.stdout(formatCalibrationText(calibration));
     return EXIT.ok;
   },
 });

@@ -1,4 +1,4 @@
-import { buildDiff, DEFAULT_PASS_THRESHOLD, formatDiffText } from "../../report/index.js";
+import { DEFAULT_PASS_THRESHOLD } from "../../report/defaults.js";
 import { DEFAULT_RESAMPLES } from "../../report/stats/bootstrap.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
 import { byteSize, lineSource, passThreshold, readingInputs, SEED_OPTION, sourceName, STDIN, THRESHOLD_OPTIONS, writeOutput } from "../run-files.js";
@@ -39,6 +39,7 @@ changed most (|delta| > 0), ties by line.`,
       // 10,000 resamples of a million rows is ten billion random draws: say so before the wait.
       if (rows * values.resamples > SLOW_BOOTSTRAP_DRAWS) io.stderr(`note: the bootstrap draws ${values.resamples} × ${rows} rows; this takes a while (--resamples ${Math.max(100, Math.round(values.resamples / 10))} takes a tenth of the time)\n`);
     };
+    const { buildDiff, formatDiffText } = await import("../../report/index.js");
     const { model, html } = await readingInputs(() =>
       buildDiff({
         a: lineSource(aPath, io, "run A"),

@@ -1,4 +1,3 @@
-import { buildReport } from "../../report/index.js";
 import { defineCommand, EXIT } from "../command.js";
 import { byteSize, lineSource, passThreshold, readingInputs, SEED_OPTION, sourceName, THRESHOLD_OPTIONS, writeOutput } from "../run-files.js";
 
@@ -24,6 +23,8 @@ is tabled by its worst, errored and best rows and a uniform sample (the page say
     const runPath = positionals[0]!;
     const pass = passThreshold(values, io, null);
     if (!pass) return EXIT.usage;
+    // Loaded here, not at start-up: every other command would pay for it.
+    const { buildReport } = await import("../../report/index.js");
     const { html, model } = await readingInputs(() =>
       buildReport({
         run: lineSource(runPath, io, "the run"),
