@@ -205,6 +205,11 @@ def describe_cases():
     counts, edges = np.histogram(v, bins=7, range=(-0.5, 2.0))
     out.append({"name": "outside [0, 1], 7 bins", "values": v.tolist(), "percentiles": {"50": float(np.percentile(np.sort(v), 50))},
                 "histogram": {"bins": 7, "lo": -0.5, "hi": 2.0, "counts": counts.tolist(), "edges": edges.tolist()}})
+    x = np.concatenate([rng.random(300), [0.0, 1.0, 0.5, 0.05, 0.95]])
+    y = np.concatenate([np.clip(x[:300] + rng.normal(0, 0.15, 300), 0, 1), [1.0, 0.0, 0.5, 0.05, 1.0]])
+    counts, _, _ = np.histogram2d(x, y, bins=20, range=[[0.0, 1.0], [0.0, 1.0]])
+    out.append({"name": "histogram2d, 20 x 20 over [0, 1]", "x": x.tolist(), "y": y.tolist(), "histogram2d": {"bins": 20, "lo": 0.0, "hi": 1.0,
+                "cells": [[i, j, int(counts[i, j])] for i in range(20) for j in range(20) if counts[i, j] > 0]}})
     return out
 
 

@@ -17,7 +17,7 @@ import {
   thresholdCurve,
 } from "../src/report/stats/classification.js";
 import { kendallTauB, meanAbsoluteError, pearson, spearman } from "../src/report/stats/correlation.js";
-import { histogram, percentileOfSorted } from "../src/report/stats/describe.js";
+import { histogram, histogram2d, percentileOfSorted } from "../src/report/stats/describe.js";
 import { mean } from "../src/report/stats/sum.js";
 import { bestF1, bestYouden } from "../src/report/calibrate.js";
 
@@ -96,7 +96,15 @@ describe("classification matches scikit-learn", () => {
 });
 
 describe("percentiles and histograms match numpy", () => {
-  for (const c of fixtures.describe) {
+  for (const c of fixtures.describe.filter((d: { histogram2d?: unknown }) => d.histogram2d)) {
+    it(c.name, () => {
+      const { bins, lo, hi, cells } = c.histogram2d;
+      const h = histogram2d(c.x, c.y, bins, lo, hi);
+      const sorted = h.cells.map((k) => [k.x, k.y, k.count]).sort((p, q) => p[0]! - q[0]! || p[1]! - q[1]!);
+      expect(sorted).toEqual(cells);
+    });
+  }
+  for (const c of fixtures.describe.filter((d: { histogram2d?: unknown }) => !d.histogram2d)) {
     it(c.name, () => {
       const sorted = Float64Array.from(c.values).sort();
       for (const [p, v] of Object.entries(c.percentiles)) close(percentileOfSorted(sorted, Number(p)), v, `p${p}`);

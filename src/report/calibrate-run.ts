@@ -58,11 +58,11 @@ interface LabelSet {
 }
 
 /** A label as a number: numbers as they are, booleans as 1 / 0; null for "not labelled". */
-function labelValue(v: unknown, name: string, where: number): number | null {
+function labelValue(v: unknown, name: string, where: number, field = "a label"): number | null {
   if (v === null || v === undefined) return null;
   if (typeof v === "boolean") return v ? 1 : 0;
   if (typeof v === "number" && Number.isFinite(v)) return v;
-  throw new FileLineError(name, where, `a label must be a number or a boolean, got ${JSON.stringify(v)}`);
+  throw new FileLineError(name, where, `${field} must be a number or a boolean, got ${JSON.stringify(v)}`);
 }
 
 async function readLabelsFile(source: LineSource, name: string): Promise<LabelSet> {
@@ -111,7 +111,7 @@ async function readLabelField(source: LineSource, name: string, field: string): 
   let unlabelled = 0;
   await scanSamples(source, (line, row) => {
     const v = row ? lookup({ item: row.item, sample: row.sample }, placeholder) : undefined;
-    const value = labelValue(v, `${name} (${placeholder.path})`, line);
+    const value = labelValue(v, name, line, placeholder.path);
     if (value === null) unlabelled++;
     else byLine.set(line, { value, where: line });
   });

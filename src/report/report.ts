@@ -7,10 +7,11 @@ import type { ErrorFlag } from "../core/response.js";
 import { pointerJoin } from "../util/json-pointer.js";
 import type { LineSource } from "../util/read-lines.js";
 import { Float64List } from "./float-list.js";
-import { fitKept, RowKeeper, type KeepGroup } from "./keep.js";
+import { fitKept, RowKeeper, type Kept, type KeepGroup } from "./keep.js";
 import { summarizeRewards, rewardHistogram, DEFAULT_BINS, type RewardSummary } from "./reward-stats.js";
 import { isErrored, runFileWarnings, scanRun, type RunFileInfo, type RunRow } from "./run-rows.js";
-import { joinSamples, joinWarnings, type SampleView } from "./samples.js";
+import { scriptJsonBytes } from "./html/page.js";
+import { clip, joinSamples, joinWarnings, type SampleView } from "./samples.js";
 import type { Histogram } from "./stats/describe.js";
 
 /** How many rows the table of a large run keeps, and which. */
@@ -27,8 +28,8 @@ export const TABLE_LIMITS = {
   listed: 20,
   /** Distinct messages shown per error flag. */
   messagesPerFlag: 3,
-  /** Bytes of table data at most (its JSON), so a page with long texts stays well under 20 MB. */
-  bytes: 12 * 1024 * 1024,
+  /** Bytes of table data at most (its JSON as the page holds it), so a page stays under 20 MB. */
+  bytes: 15 * 1024 * 1024,
 } as const;
 
 export interface ReportOptions {
@@ -85,6 +86,9 @@ export interface ReportModel {
   warnings: string[];
 }
 
+/** Characters of an error detail (a traceback) a page keeps. */
+const DETAIL_LIMIT = 4000;
+
 /** The table of a large run: the worst rows first, then errored, best, and a uniform sample. */
 function tableGroups(seed: number): KeepGroup<RunRow>[] {
   return [
@@ -122,7 +126,14 @@ class FirstMessages {
 
 /** The message of a row's error, for the flag summary. */
 function messageOf(row: RunRow): string {
-  return row.error?.message ?? Object.values(row.details)[0] ?? "";
+  return clip(row.error?.message ?? Object.values(row.details)[0] ?? "");
+}
+
+/** The row as a page shows it: long error messages and details cut like the texts. */
+function forDisplay(row: RunRow): ReportRow {
+  const details: Record<string, string> = {};
+  for (const [k, v] of Object.entries(row.details)) details[k] = clip(v, DETAIL_LIMIT);
+  return { ...row, details, error: row.error && { ...row.error, message: clip(row.error.message) } };
 }
 
 export async function buildReportModel(options: ReportOptions): Promise<ReportModel> {
@@ -162,14 +173,21 @@ export async function buildReportModel(options: ReportOptions): Promise<ReportMo
   });
 
   const kept = keeper.result();
+  // Display copies, the same copy wherever a row appears (fitKept counts rows by identity).
+  const display = new Map<RunRow, ReportRow>(kept.rows.map((r) => [r, forDisplay(r)]));
+  const shown: Kept<ReportRow> = {
+    ...kept,
+    rows: kept.rows.map((r) => display.get(r)!),
+    groups: kept.groups.map((g) => ({ ...g, rows: g.rows.map((r) => display.get(r) ?? forDisplay(r)) })),
+  };
   const warnings = runFileWarnings(file);
   if (options.input !== undefined) {
-    const byLine = new Map<number, ReportRow>(kept.rows.map((r) => [r.line, r]));
+    const byLine = new Map<number, ReportRow>(shown.rows.map((r) => [r.line, r]));
     const join = await joinSamples(options.input, byLine);
     for (const [line, view] of join.views) byLine.get(line)!.input = view;
     warnings.push(...joinWarnings(join, options.inputName ?? "input"));
   }
-  const table = fitKept<ReportRow>(kept, groups, (r) => JSON.stringify(r).length, TABLE_LIMITS.bytes);
+  const table = fitKept<ReportRow>(shown, groups, scriptJsonBytes, TABLE_LIMITS.bytes);
   table.rows.sort((a, b) => a.line - b.line);
   const values = rewards.values();
   const rows = values.length;
@@ -185,7 +203,7 @@ export async function buildReportModel(options: ReportOptions): Promise<ReportMo
     errors: [...flagRows].map(([flag, n]) => ({ flag, rows: n, messages: messages.get(flag) })).sort((a, b) => b.rows - a.rows),
     histogram: rewardHistogram(values, bins),
     subRewards: [...subRewards].map(([key, s]) => ({ key, summary: summarizeRewards(s.values.values()), failed: s.failed, histogram: rewardHistogram(s.values.values(), bins) })),
-    worst: kept.groups[0]!.rows.slice(0, TABLE_LIMITS.listed),
+    worst: shown.rows.slice(0, TABLE_LIMITS.listed),
     table,
     warnings,
   };

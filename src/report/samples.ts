@@ -56,8 +56,6 @@ export interface JoinedSamples {
   views: Map<number, SampleView>;
   /** Rows whose id differs from their input line's id: is it the input that was graded? */
   idMismatches: number;
-  /** Wanted lines that the input does not have. */
-  missing: number;
 }
 
 /** The input rows for the given run rows (line → id, when the run row has one). */
@@ -75,9 +73,7 @@ export async function joinSamples(source: LineSource, rows: ReadonlyMap<number, 
     },
     new Set(rows.keys()),
   );
-  let missing = 0;
-  for (const line of rows.keys()) if (!views.has(line)) missing++;
-  return { views, idMismatches, missing };
+  return { views, idMismatches };
 }
 
 /** What a user should know about a join. */

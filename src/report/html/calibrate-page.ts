@@ -8,8 +8,8 @@ import type { BinaryCalibration, NumericCalibration } from "../calibrate.js";
 import type { CalibrationRun } from "../calibrate-run.js";
 import { rewardHistogram, rewardRange } from "../reward-stats.js";
 import { precisionRecallCurve, rocCurve, thresholdCurve } from "../stats/classification.js";
-import { equalBins } from "../stats/describe.js";
-import { curveSpec, heatmapSpec, histogramSpec, renderSvg, type CurvePoint, type HeatmapCell } from "./charts.js";
+import { histogram2d } from "../stats/describe.js";
+import { curveSpec, heatmapSpec, histogramSpec, renderSvg, type CurvePoint } from "./charts.js";
 import { cards, figure, formatNumber, keyValueTable, pageHeader, section, staticTable, warningsBox } from "./components.js";
 import { escapeHtml, page } from "./page.js";
 
@@ -90,18 +90,7 @@ async function numericBody(c: CalibrationRun, bins: number): Promise<string> {
   const [lo, hi] = rewardRange(c.rewards);
   const [llo, lhi] = rewardRange(c.labels);
   const domain: [number, number] = [Math.min(lo, llo), Math.max(hi, lhi)];
-  const grid = equalBins(bins, domain[0], domain[1]);
-  const counts = new Map<number, number>();
-  c.rewards.forEach((reward, i) => {
-    const cell = grid.indexOf(reward) * bins + grid.indexOf(c.labels[i]!);
-    counts.set(cell, (counts.get(cell) ?? 0) + 1);
-  });
-  const cells: HeatmapCell[] = [...counts].map(([cell, count]) => {
-    const x = Math.floor(cell / bins);
-    const y = cell % bins;
-    return { x0: grid.edges[x]!, x1: grid.edges[x + 1]!, y0: grid.edges[y]!, y1: grid.edges[y + 1]!, count };
-  });
-  const svg = await renderSvg(heatmapSpec(cells, { title: "Reward against label", xTitle: "reward", yTitle: "label", domain }), "map-");
+  const svg = await renderSvg(heatmapSpec(histogram2d(c.rewards, c.labels, bins, domain[0], domain[1]), { title: "Reward against label", xTitle: "reward", yTitle: "label" }), "map-");
   html += section("plots", "Plots", figure(svg, "Labelled rows per (reward, label) cell; agreement lies on the diagonal.", "reward-label-heatmap"));
   return html;
 }

@@ -7,7 +7,7 @@
 // vega and vega-lite are loaded on first use: commands that draw nothing never pay for them.
 
 import type { TopLevelSpec } from "vega-lite";
-import type { Histogram } from "../stats/describe.js";
+import type { Histogram, Histogram2d } from "../stats/describe.js";
 
 const PALETTE = { bar: "#4c78a8", threshold: "#d62728", muted: "#9aa5b1" } as const;
 
@@ -95,17 +95,12 @@ export function histogramSpec(h: Histogram, options: HistogramChartOptions): Top
   } as TopLevelSpec;
 }
 
-export interface HeatmapCell {
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
-  count: number;
-}
-
 /** Counts over a grid of (x, y) bins: one rectangle per non-empty cell, log colour scale. */
-export function heatmapSpec(cells: HeatmapCell[], options: { title: string; xTitle: string; yTitle: string; domain: [number, number]; size?: number }): TopLevelSpec {
+export function heatmapSpec(h: Histogram2d, options: { title: string; xTitle: string; yTitle: string; size?: number }): TopLevelSpec {
   const size = options.size ?? 260;
+  const { edges } = h;
+  const cells = h.cells.map((c) => ({ x0: edges[c.x]!, x1: edges[c.x + 1]!, y0: edges[c.y]!, y1: edges[c.y + 1]!, count: c.count }));
+  const domain = [edges[0]!, edges[edges.length - 1]!];
   return {
     title: options.title,
     width: size,
@@ -113,9 +108,9 @@ export function heatmapSpec(cells: HeatmapCell[], options: { title: string; xTit
     data: { values: cells },
     mark: { type: "rect" },
     encoding: {
-      x: { field: "x0", type: "quantitative", title: options.xTitle, scale: { domain: options.domain } },
+      x: { field: "x0", type: "quantitative", title: options.xTitle, scale: { domain } },
       x2: { field: "x1" },
-      y: { field: "y0", type: "quantitative", title: options.yTitle, scale: { domain: options.domain } },
+      y: { field: "y0", type: "quantitative", title: options.yTitle, scale: { domain } },
       y2: { field: "y1" },
       color: { field: "count", type: "quantitative", title: "rows", scale: { type: "log", scheme: "blues" } },
     },

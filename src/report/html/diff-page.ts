@@ -8,11 +8,11 @@ import { fitKept, RowKeeper, type KeepGroup } from "../keep.js";
 import { rewardHistogram, rewardRange } from "../reward-stats.js";
 import { flagsOf } from "../run-columns.js";
 import { joinSamples, type SampleView } from "../samples.js";
-import { equalBins, histogram } from "../stats/describe.js";
+import { histogram, histogram2d } from "../stats/describe.js";
 import type { LineSource } from "../../util/read-lines.js";
-import { heatmapSpec, histogramSpec, renderSvg, type HeatmapCell } from "./charts.js";
+import { heatmapSpec, histogramSpec, renderSvg } from "./charts.js";
 import { cards, figure, formatNumber, formatPercent, pageHeader, section, staticTable, warningsBox, type Column } from "./components.js";
-import { escapeHtml, page } from "./page.js";
+import { escapeHtml, page, scriptJsonBytes } from "./page.js";
 import { idText, sampleCells } from "./rows.js";
 import { PAGE_SIZE, rowTable, TagIndex, type TableColumn, type TableData } from "./table.js";
 
@@ -25,7 +25,7 @@ export interface DiffPageOptions {
 }
 
 /** Table limits for the diff page (see TABLE_LIMITS of the report). */
-const DIFF_TABLE = { rows: 10_000, largest: 1_000, flips: 2_000, errored: 1_000, bytes: 12 * 1024 * 1024, unmatchedListed: 100 } as const;
+const DIFF_TABLE = { rows: 10_000, largest: 1_000, flips: 2_000, errored: 1_000, bytes: 15 * 1024 * 1024, unmatchedListed: 100 } as const;
 
 const signed = (x: number | null) => (x === null ? "–" : `${x > 0 ? "+" : ""}${formatNumber(x)}`);
 
@@ -40,22 +40,6 @@ function tableGroups(model: DiffModel): KeepGroup<number>[] {
     { name: "errored", size: DIFF_TABLE.errored, kind: "sample", accepts: errored, describe: (c) => (c.candidates === 0 ? null : c.shown === c.candidates ? `all ${c.candidates} rows with errors in A or B` : `${c.shown} of the ${c.candidates} rows with errors in A or B (a uniform sample)`) },
     { name: "sampled", size: DIFF_TABLE.rows, kind: "sample", accepts: () => true, describe: (c) => (c.added ? `${c.added} more rows sampled uniformly at random (seed ${model.seed})` : null) },
   ];
-}
-
-/** The (A, B) pairs counted on a bins × bins grid over the rewards' common range. */
-function heatmapCells(model: DiffModel, bins: number, range: [number, number]): HeatmapCell[] {
-  const grid = equalBins(bins, range[0], range[1]);
-  const counts = new Map<number, number>();
-  for (let k = 0; k < model.pairs.left.length; k++) {
-    const x = grid.indexOf(model.a.rewards[model.pairs.left[k]!]!);
-    const y = grid.indexOf(model.b.rewards[model.pairs.right[k]!]!);
-    counts.set(x * bins + y, (counts.get(x * bins + y) ?? 0) + 1);
-  }
-  return [...counts].map(([cell, count]) => {
-    const x = Math.floor(cell / bins);
-    const y = cell % bins;
-    return { x0: grid.edges[x]!, x1: grid.edges[x + 1]!, y0: grid.edges[y]!, y1: grid.edges[y + 1]!, count };
-  });
 }
 
 function summaryCards(model: DiffModel): string {
@@ -88,7 +72,7 @@ async function chartsSection(model: DiffModel, bins: number): Promise<string> {
     renderSvg(histogramSpec(rewardHistogram(ra, bins, range), { title: "A", xTitle: "reward (A)", threshold: t, width: 400 }), "a-"),
     renderSvg(histogramSpec(rewardHistogram(rb, bins, range), { title: "B", xTitle: "reward (B)", threshold: t, width: 400 }), "b-"),
     renderSvg(histogramSpec(histogram(model.deltas, deltaBins, -reach, reach), { title: "B − A", xTitle: "reward B − reward A", width: 400, color: "#8250df", ticksOnEdges: false }), "delta-"),
-    renderSvg(heatmapSpec(heatmapCells(model, bins, range), { title: "A against B", xTitle: "reward (A)", yTitle: "reward (B)", domain: range }), "map-"),
+    renderSvg(heatmapSpec(histogram2d(ra, rb, bins, range[0], range[1]), { title: "A against B", xTitle: "reward (A)", yTitle: "reward (B)" }), "map-"),
   ]);
   return section(
     "distribution",
@@ -175,7 +159,8 @@ export async function renderDiffPage(model: DiffModel, options: DiffPageOptions 
     for (const c of model.result.largest) wanted.set(c.line, c.id === null ? {} : { id: c.id });
     texts = (await joinSamples(options.input, wanted)).views;
   }
-  const sizeOf = (k: number) => 120 + (texts.get(model.a.lines[model.pairs.left[k]!]!)?.sample.length ?? 0) + (texts.get(model.a.lines[model.pairs.left[k]!]!)?.item?.length ?? 0);
+  // A row's numbers, flags and messages take ~200 bytes; its texts the rest.
+  const sizeOf = (k: number) => 200 + scriptJsonBytes(texts.get(model.a.lines[model.pairs.left[k]!]!) ?? null);
   const table = fitKept(kept, groups, sizeOf, DIFF_TABLE.bytes);
   table.rows.sort((p, q) => model.a.lines[model.pairs.left[p]!]! - model.a.lines[model.pairs.left[q]!]!);
   const title = options.title ?? `graderkit diff: ${model.a.info.name} → ${model.b.info.name}`;

@@ -23,6 +23,14 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c");
 }
 
+/** Bytes a value costs in a page's JSON block: UTF-8, each "<" written as \u003c. */
+export function scriptJsonBytes(value: unknown): number {
+  const json = JSON.stringify(value) ?? "";
+  let angles = 0;
+  for (let i = json.indexOf("<"); i >= 0; i = json.indexOf("<", i + 1)) angles++;
+  return Buffer.byteLength(json, "utf8") + 5 * angles;
+}
+
 const SCRIPT = `(${rowTableScript.toString()})();`;
 const SCRIPT_HASH = createHash("sha256").update(SCRIPT, "utf8").digest("base64");
 

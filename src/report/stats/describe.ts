@@ -77,3 +77,26 @@ export function histogram(values: ArrayLike<number>, bins: number, lo: number, h
   }
   return { edges: binning.edges, counts, outside };
 }
+
+export interface Histogram2d {
+  /** bins + 1 edges, the same on both axes. */
+  edges: number[];
+  /** The non-empty cells: x bin, y bin, count. */
+  cells: Array<{ x: number; y: number; count: number }>;
+}
+
+/**
+ * np.histogram2d(x, y, bins, range=[[lo, hi], [lo, hi]]) on one square grid, as its non-empty
+ * cells (a million pairs on 20 × 20 bins is at most 400 cells). Pairs outside are not counted.
+ */
+export function histogram2d(x: ArrayLike<number>, y: ArrayLike<number>, bins: number, lo: number, hi: number): Histogram2d {
+  const grid = equalBins(bins, lo, hi);
+  const counts = new Map<number, number>();
+  for (let k = 0; k < x.length; k++) {
+    const i = grid.indexOf(x[k]!);
+    const j = grid.indexOf(y[k]!);
+    if (i < 0 || j < 0) continue;
+    counts.set(i * bins + j, (counts.get(i * bins + j) ?? 0) + 1);
+  }
+  return { edges: grid.edges, cells: [...counts].map(([cell, count]) => ({ x: Math.floor(cell / bins), y: cell % bins, count })) };
+}
