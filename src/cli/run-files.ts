@@ -17,7 +17,10 @@ export const THRESHOLD_OPTIONS = [
   { name: "grader", type: "string", arg: "GRADER.json", description: "The grader that made the run; its pass_threshold is the default threshold" },
 ] as const satisfies readonly OptionSpec[];
 
-export const SEED_OPTION = { name: "seed", type: "integer", arg: "N", min: 0, max: MAX_SEED, default: 0, description: "Seed of the random choices (bootstrap resamples, sampled table rows)" } as const satisfies OptionSpec;
+/** --seed, described by what it seeds. */
+export function seedOption<const D extends string>(description: D) {
+  return { name: "seed", type: "integer", arg: "N", min: 0, max: MAX_SEED, default: 0, description } as const satisfies OptionSpec;
+}
 
 /** A run file or '-' for stdin, checked to exist so a typo is a clear error before any work. */
 export function lineSource(path: string, io: Io, what: string): LineSource {
@@ -66,6 +69,9 @@ export function writeOutput(path: string, text: string, io: Io): void {
     throw new UsageError(`${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
+
+/** "1 row", "2 rows" */
+export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 /** "1.2 MB" */
 export function byteSize(text: string): string {

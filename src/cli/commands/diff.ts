@@ -1,7 +1,7 @@
 import { DEFAULT_PASS_THRESHOLD } from "../../report/defaults.js";
 import { DEFAULT_RESAMPLES } from "../../report/stats/bootstrap.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
-import { byteSize, lineSource, passThreshold, readingInputs, SEED_OPTION, sourceName, STDIN, THRESHOLD_OPTIONS, writeOutput } from "../run-files.js";
+import { byteSize, lineSource, passThreshold, readingInputs, seedOption, sourceName, STDIN, THRESHOLD_OPTIONS, writeOutput } from "../run-files.js";
 
 /** Random draws above which the bootstrap takes long enough to warn about (about a minute). */
 const SLOW_BOOTSTRAP_DRAWS = 2e9;
@@ -24,7 +24,7 @@ changed most (|delta| > 0), ties by line.`,
     { name: "input", type: "string", arg: "SAMPLES.jsonl", description: "The runs' input, for the texts in the HTML view" },
     ...THRESHOLD_OPTIONS,
     { name: "resamples", type: "integer", arg: "N", min: 0, default: DEFAULT_RESAMPLES, description: "Bootstrap resamples for mean_delta_ci95 (0: no interval)" },
-    SEED_OPTION,
+    seedOption("Seed of the bootstrap resamples (and of the HTML view's sampled rows)"),
     { name: "bins", type: "integer", arg: "N", min: 1, max: 200, default: 20, description: "Histogram bins of the HTML view" },
   ],
   exitStatus: "0 compared, 2 a run file unreadable or invalid, no row in common, or a usage error.",

@@ -1,5 +1,5 @@
 import { defineCommand, EXIT } from "../command.js";
-import { byteSize, lineSource, passThreshold, readingInputs, SEED_OPTION, sourceName, THRESHOLD_OPTIONS, writeOutput } from "../run-files.js";
+import { byteSize, lineSource, passThreshold, plural, readingInputs, seedOption, sourceName, THRESHOLD_OPTIONS, writeOutput } from "../run-files.js";
 
 export const reportCommand = defineCommand({
   name: "report",
@@ -14,7 +14,7 @@ is tabled by its worst, errored and best rows and a uniform sample (the page say
     { name: "input", type: "string", arg: "SAMPLES.jsonl", description: "The run's input, for the sample and item texts" },
     ...THRESHOLD_OPTIONS,
     { name: "bins", type: "integer", arg: "N", min: 1, max: 200, default: 20, description: "Histogram bins" },
-    SEED_OPTION,
+    seedOption("Seed of the uniform sample of rows the table of a large run shows"),
     { name: "title", type: "string", arg: "TEXT", description: "The page's title", shownDefault: "graderkit report: RUN" },
     { name: "quiet", type: "boolean", description: "Print nothing on success" },
   ],
@@ -39,7 +39,7 @@ is tabled by its worst, errored and best rows and a uniform sample (the page say
     writeOutput(values.output, html, io);
     for (const w of model.warnings) io.stderr(`warning: ${w}\n`);
     if (!values.quiet && values.output !== "-") {
-      io.stderr(`${values.output}: ${byteSize(html)}, ${model.rewards.rows} rows (${model.table.rows.length} in the table), mean reward ${model.rewards.mean === null ? "-" : model.rewards.mean.toFixed(4)}, ${model.errorRows} with errors\n`);
+      io.stderr(`${values.output}: ${byteSize(html)}, ${plural(model.rewards.rows, "row")} (${model.table.rows.length} in the table), mean reward ${model.rewards.mean === null ? "-" : model.rewards.mean.toFixed(4)}, ${model.errorRows} with errors\n`);
     }
     return EXIT.ok;
   },

@@ -34,7 +34,8 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
   const [vega, vegaLite] = await loadEngines();
   const compiled = vegaLite.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
   // renderer "none": no canvas is needed (or present) in Node; the SVG is serialised from the scenegraph.
-  const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Warn });
+  // Errors only: vega's warnings (an empty histogram's infinite extent) are not the user's business.
+  const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Error });
   try {
     return scopeSvgIds(await view.toSVG(), idPrefix);
   } finally {
