@@ -53,8 +53,18 @@ describe("graderkit report", () => {
     const r = await cli(["report", "-", "-o", out], { input: '{"line":2,"reward":1}\n{"line":1,"reward":0}\n{"line":2,"reward":0.5}\n{"line":3,"rew' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("warning: stdin: the last line is incomplete");
-    expect(r.stderr).toContain("1 row repeat an input line already seen");
+    expect(r.stderr).toContain("1 row repeats an input line already seen");
     expect(r.stderr).toContain("2 rows (2 in the table), mean reward 0.5000");
+  });
+
+  it("--input joins texts by line, and warns when the ids say it is not the input that was graded", async () => {
+    const run = writeLines(dir, "joined.jsonl", [{ line: 1, id: "q1", reward: 1 }, { line: 2, id: "zz", reward: 0 }]);
+    const out = join(dir, "joined.html");
+    const r = await cli(["report", run, "--input", "datasets/qa.jsonl", "-o", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning: datasets/qa.jsonl: 1 row has another id than the run row of the same line");
+    // The sample of line 1 ({"answer": "Paris"}), escaped, in the worst-rows table.
+    expect(readFileSync(out, "utf8")).toContain("{&quot;answer&quot;: &quot;Paris&quot;}");
   });
 
   it("exit 2 for a missing file, a row that is not a run row, or the samples given as the run", async () => {

@@ -160,7 +160,8 @@ export async function scanRun(source: LineSource, name: string, visit: (row: Run
 export function runFileWarnings(info: RunFileInfo): string[] {
   const out: string[] = [];
   if (info.tornLastLine) out.push(`${info.name}: the last line is incomplete (a run stopped while writing it?) and was skipped`);
-  if (info.duplicates > 0) out.push(`${info.name}: ${info.duplicates} row${info.duplicates === 1 ? "" : "s"} repeat an input line already seen; the first row of each line is used, as run --resume does`);
+  const d = info.duplicates;
+  if (d > 0) out.push(`${info.name}: ${d} row${d === 1 ? " repeats an input line" : "s repeat input lines"} already seen; the first row of each line is used, as run --resume does`);
   if (info.formats.length > 1) out.push(`${info.name}: the file mixes full and compact rows`);
   return out;
 }

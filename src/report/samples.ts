@@ -79,6 +79,7 @@ export async function joinSamples(source: LineSource, rows: ReadonlyMap<number, 
 /** What a user should know about a join. */
 export function joinWarnings(join: JoinedSamples, name: string): string[] {
   const out: string[] = [];
-  if (join.idMismatches > 0) out.push(`${name}: ${join.idMismatches} row${join.idMismatches === 1 ? "" : "s"} have another id than the run row of the same line: is this the input that was graded?`);
+  const n = join.idMismatches;
+  if (n > 0) out.push(`${name}: ${n} row${n === 1 ? " has" : "s have"} another id than the run row of the same line: is this the input that was graded?`);
   return out;
 }
