@@ -84,7 +84,8 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    // Resolve packages' "exports" maps as Node does for an ES module (gpt-tokenizer/encoding/*).
+    // Resolve packages' "exports" maps as Node does for an ES module: gpt-tokenizer/encoding/* is
+    // only in its map, and vega-lite has no "main".
     enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "types", "node", "default"] },
     exclude: { path: "^(dist|node_modules)/" },
   },

@@ -31,6 +31,7 @@ export { EVALUATION_METRICS, type EvaluationMetric } from "./metrics/names.js";
 
 // ---- samples and responses ------------------------------------------------------------------
 export { sampleFromModelSample, type Item, type Sample } from "./core/rows.js";
+export { DEFAULT_PASS_THRESHOLD } from "./core/pass-threshold.js";
 export {
   ERROR_FLAGS,
   type ErrorFlag,
@@ -97,7 +98,7 @@ export { runEval, DEFAULT_EVAL_CONCURRENCY, type CriterionSummary, type ErroredI
 export { checkEval, type EvalCheckResult } from "./evals/validate-eval.js";
 export { checkRun, type RunCheckResult } from "./evals/validate-run.js";
 export { checkEvalText, checkRunText, EvalDocumentError, EvalSetupError, type EvalTextResult, type RunTextResult } from "./evals/load.js";
-export { belowMinPassRate, criterionPassed, DEFAULT_PASS_THRESHOLD, itemStatus, passRate } from "./evals/pass-rules.js";
+export { belowMinPassRate, criterionPassed, itemStatus, passRate } from "./evals/pass-rules.js";
 export { DEFAULT_SCORE_TOLERANCE, matchCriterion, type Comparison, type CriterionAgreement, type Difference } from "./evals/compare.js";
 export { formatEvalRun } from "./evals/format.js";
 export type {
@@ -114,6 +115,52 @@ export type {
   ResultCounts,
   RunPlan,
 } from "./evals/types.js";
+
+// ---- looking at runs: HTML report, diff of two runs, calibration against labels -------------
+export {
+  buildReport,
+  buildReportModel,
+  buildDiff,
+  diffRuns,
+  formatDiffText,
+  renderDiffPage,
+  calibrateRun,
+  calibrateBinary,
+  calibrateNumeric,
+  formatCalibrationText,
+  scanRun,
+  FileLineError,
+  TABLE_LIMITS,
+  type ReportModel,
+  type ReportOptions,
+  type ReportRow,
+  type FlagSummary,
+  type SubRewardSummary,
+  type DiffModel,
+  type DiffOptions,
+  type DiffPageOptions,
+  type DiffResult,
+  type LargestChange,
+  type RowRef,
+  type CalibrateOptions,
+  type CalibrationRun,
+  type LabelKind,
+  type BinaryCalibration,
+  type NumericCalibration,
+  type BestF1,
+  type BestYouden,
+  type AtThreshold,
+  type RunRow,
+  type RunFileInfo,
+  type RunFormat,
+  type RunColumns,
+  type Joined,
+  type RewardSummary,
+  type Histogram,
+  type Confusion,
+  type SampleView,
+  type LineSource,
+} from "./report/index.js";
 
 // ---- fine-tuning jobs ---------------------------------------------------------------------------
 export {

@@ -2,7 +2,9 @@
 // (src/cli/command.ts) that generates its parser and --help; exit codes follow one convention.
 
 import { EXIT, UsageError, type Command, type Io } from "./command.js";
+import { calibrateCommand } from "./commands/calibrate.js";
 import { checkDataCommand } from "./commands/check-data.js";
+import { diffCommand } from "./commands/diff.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
@@ -10,6 +12,7 @@ import { gradeCommand } from "./commands/grade.js";
 import { initCommand } from "./commands/init.js";
 import { jobsCommand } from "./commands/jobs.js";
 import { runCommand } from "./commands/run.js";
+import { reportCommand } from "./commands/report.js";
 import { serveCommand } from "./commands/serve.js";
 import { testCommand } from "./commands/test.js";
 import { validateCommand } from "./commands/validate.js";
@@ -21,6 +24,9 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   testCommand,
   evalCommand,
+  reportCommand,
+  diffCommand,
+  calibrateCommand,
   serveCommand,
   checkDataCommand,
   exportCommand,

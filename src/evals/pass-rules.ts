@@ -4,11 +4,10 @@
 // reaches pass_threshold (none given: 0.5, graderkit's stated default). A grading error is
 // neither a pass nor a fail: it makes the item `error`.
 
+import { DEFAULT_PASS_THRESHOLD } from "../core/pass-threshold.js";
 import type { RunResponse } from "../core/response.js";
 import type { CriterionType, EvalCriterion, OutputItemStatus, ResultCounts } from "./types.js";
 
-/** The threshold of a score-based criterion without `pass_threshold` (decided; README). */
-export const DEFAULT_PASS_THRESHOLD = 0.5;
 
 const SCORE_BASED: ReadonlySet<CriterionType> = new Set(["text_similarity", "python", "score_model"]);
 

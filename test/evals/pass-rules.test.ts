@@ -1,11 +1,11 @@
 // The pass rules of the hosted Evals API, as pure functions: each criterion type's rule, how
 // verdicts make an item's status, and the --min-pass-rate gate.
 import { describe, expect, it } from "vitest";
+import { DEFAULT_PASS_THRESHOLD } from "../../src/core/pass-threshold.js";
 import { emptyResponse, type RunResponse } from "../../src/core/response.js";
 import {
   belowMinPassRate,
   criterionPassed,
-  DEFAULT_PASS_THRESHOLD,
   describePassRule,
   itemStatus,
   passRate,
