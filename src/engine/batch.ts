@@ -1,25 +1,13 @@
-// Grade a block of input into serialized output rows plus the numbers the summary needs. A
-// block is raw UTF-8 bytes of whole lines: the pool workers decode and split it themselves, so
-// the main thread only reads, cuts at newlines and writes. The main thread (--workers 0) uses
-// the same functions, so both paths give the same bytes.
+// Grade a block of lines into serialized output rows plus the numbers the summary needs. Pool
+// workers and the main thread (--workers 0) use the same functions, so both paths give the same
+// bytes. The graded rows themselves travel only when someone asked for them (runFile's onRow):
+// the hot path carries text and numbers.
 
 import type { Executors } from "../core/executors.js";
 import type { CompiledGrader } from "../graders/types.js";
 import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
 import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
 import { serializeRow } from "./serialize.js";
-import type { Semaphore } from "../util/semaphore.js";
-
-export interface Block {
-  /** Line number of the block's first line (1-based). */
-  startLine: number;
-  /** Where the block starts in the input file. */
-  offset?: number;
-  /** Whole lines, UTF-8, each ending in "\n" (the file's last line may lack it). */
-  bytes: Uint8Array;
-  /** Line numbers to skip (already in OUT, --resume), ascending. */
-  skip?: Int32Array;
-}
 
 export interface BatchResult {
   /** Serialized rows, each ending in "\n", in input order (UTF-8 bytes when they come from a worker). */
@@ -29,35 +17,12 @@ export interface BatchResult {
   flags: Partial<Record<ErrorFlag, number>>;
   /** Rows that raised at least one flag. */
   errorRows: number;
+  /** The graded rows, only when asked for (keepRows). */
+  rows?: GradedLine[];
 }
 
-const decoder = new TextDecoder("utf-8");
-
-/** The non-blank lines of a block, numbered, minus the skipped ones. */
-export function blockLines(block: Block): LineInput[] {
-  const text = decoder.decode(block.bytes);
-  const out: LineInput[] = [];
-  const skip = block.skip;
-  let k = 0;
-  let start = 0;
-  let line = block.startLine;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    // "\r\n" files: the "\r" is not part of the line.
-    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    if (skip) while (k < skip.length && skip[k] < line) k++;
-    if (!(skip && k < skip.length && skip[k] === line)) {
-      const l = text.slice(start, stop);
-      if (l.trim() !== "") out.push({ line, text: l });
-    }
-    start = end + 1;
-    line++;
-  }
-  return out;
-}
-
-function collect(rows: readonly GradedLine[]): BatchResult {
+/** Serialize graded rows and count their rewards and flags. */
+export function collect(rows: GradedLine[], keepRows = false): BatchResult {
   let text = "";
   const rewards = new Float64Array(rows.length);
   const flags: Partial<Record<ErrorFlag, number>> = {};
@@ -76,7 +41,7 @@ function collect(rows: readonly GradedLine[]): BatchResult {
     }
     if (any) errorRows++;
   }
-  return { text, rewards, flags, errorRows };
+  return keepRows ? { text, rewards, flags, errorRows, rows } : { text, rewards, flags, errorRows };
 }
 
 /** Concatenate results in order (rescued blocks graded line by line). */
@@ -85,6 +50,7 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
   const rewards = new Float64Array(total);
   const flags: Partial<Record<ErrorFlag, number>> = {};
   const texts: Array<string | Uint8Array> = [];
+  const rows: GradedLine[] = [];
   let errorRows = 0;
   let at = 0;
   for (const p of parts) {
@@ -92,22 +58,19 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
     rewards.set(p.rewards, at);
     at += p.rewards.length;
     errorRows += p.errorRows;
+    if (p.rows) rows.push(...p.rows);
     for (const [f, n] of Object.entries(p.flags) as Array<[ErrorFlag, number]>) flags[f] = (flags[f] ?? 0) + n;
   }
   const text = texts.every((t) => typeof t === "string")
     ? texts.join("")
     : Buffer.concat(texts.map((t) => (typeof t === "string" ? Buffer.from(t, "utf8") : t)));
-  return { text, rewards, flags, errorRows };
+  const result: BatchResult = { text, rewards, flags, errorRows };
+  if (parts.some((p) => p.rows)) result.rows = rows;
+  return result;
 }
 
-export function gradeLines(
-  grader: CompiledGrader,
-  lines: readonly LineInput[],
-  executors: Executors,
-  file: string,
-  limiter?: Semaphore,
-): BatchResult | Promise<BatchResult> {
-  if (!grader.async) return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine));
-  const run = (l: LineInput) => Promise.resolve(gradeLine(grader, l, executors, file));
-  return Promise.all(lines.map((l) => (limiter ? limiter.run(() => run(l)) : run(l)))).then(collect);
+/** Grade the lines of a block with a synchronous (CPU-bound) grader. */
+export function gradeLinesSync(grader: CompiledGrader, lines: readonly LineInput[], file: string, keepRows = false): BatchResult {
+  const executors: Executors = {};
+  return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine), keepRows);
 }
