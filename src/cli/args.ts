@@ -18,6 +18,8 @@ export interface Io {
   stderr: (text: string) => void;
   /** Whether stderr is a terminal (progress lines). */
   stderrIsTTY: boolean;
+  /** Whether stdout is a terminal (rows there would mix with progress lines). */
+  stdoutIsTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }

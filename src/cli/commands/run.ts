@@ -1,11 +1,15 @@
 import { writeFileSync } from "node:fs";
+import { checkWritablePath } from "../../engine/destination.js";
+import { RunError, RunInterruptedError } from "../../engine/errors.js";
+import { interruptOnSignals } from "../../engine/interrupt.js";
 import { runFile, type Progress } from "../../engine/run.js";
 import { formatSummary } from "../../engine/summary.js";
 import { EXIT, numberFlag, UsageError, type Command, type Io } from "../args.js";
 import { buildExecutors, EXECUTOR_HELP, EXECUTOR_OPTIONS } from "../executor-options.js";
 import { requireGrader } from "../load.js";
 
-function progressPrinter(io: Io): (p: Progress) => void {
+/** Progress on stderr: redrawn in place on a terminal of its own, else one line per update. */
+function progressPrinter(io: Io, redraw: boolean): (p: Progress) => void {
   return (p) => {
     const rate = p.elapsedS > 0 ? p.rows / p.elapsedS : 0;
     let line = `${p.rows} rows  ${Math.round(rate)} rows/s  ${p.errorRows} with errors`;
@@ -13,7 +17,7 @@ function progressPrinter(io: Io): (p: Progress) => void {
       const eta = (p.elapsedS * (p.totalBytes - p.bytesRead)) / p.bytesRead;
       line += `  ${((100 * p.bytesRead) / p.totalBytes).toFixed(0)}%  ETA ${eta.toFixed(0)} s`;
     }
-    io.stderr(io.stderrIsTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+    io.stderr(redraw ? `\r\x1b[2K${line}` : `${line}\n`);
   };
 }
 
@@ -21,7 +25,8 @@ export const runCommand: Command = {
   name: "run",
   summary: "Grade every row of a JSONL file; one output row per input row, in input order.",
   usage: "graderkit run GRADER.json SAMPLES.jsonl [-o OUT.jsonl] [--resume] [--workers N] [--concurrency N]",
-  help: `Input rows: {"id"?, "item"?: {...}, "sample": {...}} or {"id"?, "item"?: {...}, "model_sample": "..."}
+  help: `SAMPLES may be - for stdin.
+Input rows: {"id"?, "item"?: {...}, "sample": {...}} or {"id"?, "item"?: {...}, "model_sample": "..."}
 Output rows: {"line": N, "id"?, ...graders/run response}
 
 Options:
@@ -32,12 +37,15 @@ Options:
   --concurrency N           Executor-backed gradings (python, models, embeddings) in flight (default 16)
   --batch-size N            Rows per batch sent to a worker (default 512)
   --summary-json FILE       Also write the summary as JSON
-  --progress                Show progress even when stderr is not a terminal
+  --progress                Show progress even when stderr is not a terminal, or rows go to
+                            the same terminal (default: only when stderr is a terminal and
+                            rows do not go to a terminal)
   --quiet                   No summary and no progress on stderr
 
 ${EXECUTOR_HELP}
 
-Exit status: 0 the run completed (row errors are in the rows), 2 invalid grader, unreadable file or usage error.`,
+Exit status: 0 the run completed (row errors are in the rows), 2 invalid grader, unreadable file or usage error,
+130/143 interrupted by SIGINT/SIGTERM (finished rows are written; --resume continues).`,
   options: {
     output: { type: "string", short: "o" },
     resume: { type: "boolean" },
@@ -60,8 +68,14 @@ Exit status: 0 the run completed (row errors are in the rows), 2 invalid grader,
     const grader = requireGrader(graderFile, "local", io);
     if (!grader) return EXIT.usage;
     const setup = buildExecutors(values, io);
-    const showProgress = !values.quiet && (io.stderrIsTTY || Boolean(values.progress));
+    // Rows on the terminal that shows progress would mix with it.
+    const ownTerminal = io.stderrIsTTY && !(values.output === undefined && io.stdoutIsTTY);
+    const showProgress = !values.quiet && (ownTerminal || Boolean(values.progress));
+    const summaryJson = values["summary-json"] as string | undefined;
+    const interrupt = interruptOnSignals();
     try {
+      // Checked before grading: a long run must not end in "cannot write the summary".
+      if (summaryJson) checkWritablePath(summaryJson);
       const summary = await runFile({
         grader,
         input,
@@ -71,22 +85,27 @@ Exit status: 0 the run completed (row errors are in the rows), 2 invalid grader,
         concurrency,
         batchSize,
         executors: setup.executors,
-        onProgress: showProgress ? progressPrinter(io) : undefined,
+        onProgress: showProgress ? progressPrinter(io, ownTerminal) : undefined,
+        signal: interrupt.signal,
         cacheStats: setup.cacheStats,
       });
-      if (showProgress && io.stderrIsTTY) io.stderr("\n");
+      if (showProgress && ownTerminal) io.stderr("\n");
       if (!values.quiet) io.stderr(formatSummary(summary));
-      if (values["summary-json"]) writeFileSync(String(values["summary-json"]), JSON.stringify(summary, null, 2) + "\n");
+      if (summaryJson) writeFileSync(summaryJson, JSON.stringify(summary, null, 2) + "\n");
     } catch (err) {
-      // File-system errors (unreadable input, a full disk, a missing output folder) are I/O
-      // errors: exit 2 with the file and the reason, not a stack trace.
-      const e = err as NodeJS.ErrnoException;
-      if (typeof e.code === "string" && typeof e.syscall === "string") {
-        const file = e.path ?? (e.syscall === "write" ? (values.output as string | undefined) ?? "stdout" : input);
-        throw new UsageError(`${file}: cannot ${e.syscall === "write" ? "write" : e.syscall === "open" ? "open" : "read"} (${e.code})`);
+      if (err instanceof RunInterruptedError) {
+        if (showProgress && ownTerminal) io.stderr("\n");
+        if (!values.quiet) io.stderr(formatSummary(err.summary));
+        const next = values.output ? "; run again with --resume to continue" : "";
+        io.stderr(`graderkit run: interrupted by ${String(err.reason)}: every row finished in order is written${next}\n`);
+        return interrupt.exitCode() ?? EXIT.usage;
       }
+      // Refusals and I/O errors (an unreadable input, a full disk, a missing output folder):
+      // exit 2 with the file and the reason, not a stack trace.
+      if (err instanceof RunError) throw new UsageError(err.message);
       throw err;
     } finally {
+      interrupt.dispose();
       await setup.close();
     }
     return EXIT.ok;
