@@ -2,6 +2,7 @@
 // order, on every path; gradeRows grades in-memory rows through the same grading mechanism.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gradeRows, runFile, type GradedRow, type OutputRow, type PythonExecutor } from "graderkit";
 import { parseRows, tempDir, writeLines } from "./helpers/cli.js";
@@ -69,6 +70,19 @@ describe("runFile onRow", () => {
     const s = await runFile({ grader: python, input, output: out, resume: true, executors: { python: executor }, onRow: (r) => again.push(r) });
     expect(s.resumed_rows).toBe(60);
     expect(again).toEqual([]);
+  });
+});
+
+describe("runFile to a stream the caller owns", () => {
+  it("writes the rows and leaves no listener behind (the stream outlives the run)", async () => {
+    const input = writeLines(dir, "to-stream.jsonl", mixedRows);
+    const stream = new PassThrough();
+    let text = "";
+    stream.setEncoding("utf8").on("data", (d: string) => (text += d));
+    const before = [stream.listenerCount("error"), stream.listenerCount("drain")];
+    for (let i = 0; i < 3; i++) await runFile({ grader: exact, input, stdout: stream });
+    expect([stream.listenerCount("error"), stream.listenerCount("drain")]).toEqual(before);
+    expect(parseRows(text).map((r) => r.line)).toEqual([1, 2, 4, 5, 1, 2, 4, 5, 1, 2, 4, 5]);
   });
 });
 

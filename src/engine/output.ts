@@ -37,15 +37,24 @@ class StreamOutput implements Output {
   private drained: Promise<void> | null = null;
   private waiters = new Set<() => void>();
 
+  private readonly onError = (err: unknown) => {
+    this.failure ??= ioError(this.name, "write", err);
+    this.wakeAll();
+  };
+  private readonly onDrain = () => this.wakeAll();
+
   constructor(
     readonly name: string,
     protected readonly stream: Writable,
   ) {
-    stream.on("error", (err) => {
-      this.failure ??= ioError(name, "write", err);
-      this.wakeAll();
-    });
-    stream.on("drain", () => this.wakeAll());
+    stream.on("error", this.onError);
+    stream.on("drain", this.onDrain);
+  }
+
+  /** Stop listening to a stream that outlives the run (stdout). */
+  protected detach(): void {
+    this.stream.off("error", this.onError);
+    this.stream.off("drain", this.onDrain);
   }
 
   private wakeAll(): void {
@@ -77,7 +86,11 @@ class StreamOutput implements Output {
   }
 
   async close(): Promise<void> {
-    await this.flushed();
+    try {
+      await this.flushed();
+    } finally {
+      this.detach();
+    }
   }
 }
 
