@@ -111,6 +111,12 @@ describe("--resume continues only the same work", () => {
 
     await refused([other, longer], "cannot resume: the grader differs (or its metric options do); the input differs: ");
 
+    // OUT made in another output format (the sidecar edited to stand for one).
+    const stored = readFileSync(sidecar(out), "utf8");
+    writeFileSync(sidecar(out), stored.replace('"format": "full"', '"format": "compact"'));
+    await refused([exactPath, input], `${out}: cannot resume: the output format differs: compact then, full now`);
+    writeFileSync(sidecar(out), stored);
+
     // The same grader and input, copied elsewhere, still match.
     const copy = join(dir, "fp-copy.jsonl");
     copyFileSync(input, copy);
