@@ -1,9 +1,9 @@
 // The engine as a library (issue 9, "Public API"): runFile's onRow sees every row it writes, in
 // order, on every path; gradeRows grades in-memory rows through the same grading mechanism.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeRows, runFile, type GradedRow, type OutputRow, type PythonExecutor } from "graderkit";
 import { parseRows, tempDir, writeLines } from "./helpers/cli.js";
 
@@ -14,6 +14,8 @@ let dir: string;
 beforeAll(() => {
   dir = tempDir("graderkit-engine-api-");
 });
+// Leave nothing in the temp folder (engine inputs and outputs run to tens of MB).
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Row = Record<string, any>;
 const withoutTime = (res: Row): Row => ({ ...res, metadata: { ...res.metadata, execution_time: 0 } });

@@ -2,10 +2,10 @@
 // --batch-size, a file or stdin): UTF-8 only, a byte order mark only at the very start, lines of
 // any length in linear time, and "-" for stdin (issue 10, items 7, 8, 22, 25).
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The built package: the pool runs compiled workers.
 import { runFile } from "graderkit";
 import { BIN, cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
@@ -18,6 +18,8 @@ beforeAll(() => {
   dir = tempDir("graderkit-engine-input-");
   exactPath = writeJson(dir, "exact.json", exact);
 });
+// Leave nothing in the temp folder (engine inputs and outputs run to tens of MB).
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const row = (id: string, answer: string, sample: string) => JSON.stringify({ id, item: { answer }, model_sample: sample });
 const bytes = (...parts: Array<string | number[] | Buffer>) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));

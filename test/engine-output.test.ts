@@ -2,7 +2,7 @@
 // the input, any unwritten byte is an I/O error (exit 2) naming the file, one run at a time
 // writes an OUT, output paths are checked before grading, and progress never mixes with rows.
 import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFile, RunInterruptedError } from "graderkit";
@@ -17,6 +17,8 @@ beforeAll(() => {
   dir = tempDir("graderkit-engine-output-");
   exactPath = writeJson(dir, "exact.json", exact);
 });
+// Leave nothing in the temp folder (engine inputs and outputs run to tens of MB).
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const rowsOf = (n: number, pad = 0) => Array.from({ length: n }, (_, i) => ({ id: i, item: { answer: "x" }, model_sample: "x", pad: "p".repeat(pad) }));
 

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFile, RunInterruptedError, type PythonExecutor } from "graderkit";
 import { BIN, cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 
@@ -17,6 +17,8 @@ beforeAll(() => {
   dir = tempDir("graderkit-engine-resume-");
   exactPath = writeJson(dir, "exact.json", exact);
 });
+// Leave nothing in the temp folder (engine inputs and outputs run to tens of MB).
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Row = Record<string, any>;
 const strip = (rows: Row[]): Row[] => rows.map(({ metadata: { execution_time: _t, ...md }, ...rest }) => ({ ...rest, metadata: md }));
