@@ -45,6 +45,10 @@ export {
 
 // ---- files ------------------------------------------------------------------------------------
 export { runFile, type Progress, type RunFileOptions } from "./engine/run.js";
+export { gradeRows, type GradeRowsOptions, type GradedRow } from "./engine/grade-rows.js";
+export type { OutputRow, RowCallback } from "./engine/sink.js";
+export { RunFileError, RunInterruptedError, type RunFileErrorCode } from "./engine/errors.js";
+export { interruptOnSignals, type Interrupt } from "./engine/interrupt.js";
 export type { RunSummary } from "./engine/summary.js";
 export type { FirstError, FirstErrors } from "./engine/first-errors.js";
 

@@ -1,6 +1,6 @@
 // `graderkit run` in CI: the first message of each error flag in the summary (every engine
 // path), the gates (exit 1 and by how much), --pass-threshold, and the Markdown summary.
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli, tempDir, writeJson, writeLines } from "./helpers/cli.js";
@@ -50,9 +50,11 @@ describe("the run summary names the first message of each flag", () => {
   });
 
   it("--resume keeps the first messages of the rows graded before", async () => {
+    // An interrupted run: the first 5 rows of a complete one, with its fingerprint.
     const out = join(dir, "resumed.jsonl");
     const full = readFileSync(join(dir, "out.jsonl"), "utf8").split("\n");
     writeFileSync(out, full.slice(0, 5).join("\n") + "\n"); // lines 1-5 done, line 4 among them
+    copyFileSync(join(dir, "out.jsonl.graderkit.json"), `${out}.graderkit.json`);
     const summary = join(dir, "resumed.json");
     const r = await cli(["run", grader, input, "-o", out, "--resume", "--quiet", "--summary-json", summary]);
     expect(r.code, r.stderr).toBe(0);

@@ -1,26 +1,14 @@
-// Grade a block of input into serialized output rows plus the numbers the summary needs. A
-// block is raw UTF-8 bytes of whole lines: the pool workers decode and split it themselves, so
-// the main thread only reads, cuts at newlines and writes. The main thread (--workers 0) uses
-// the same functions, so both paths give the same bytes.
+// Grade a block of lines into serialized output rows plus the numbers the summary needs. Pool
+// workers and the main thread (--workers 0) use the same functions, so both paths give the same
+// bytes. The graded rows themselves travel only when someone asked for them (runFile's onRow):
+// the hot path carries text and numbers.
 
 import type { Executors } from "../core/executors.js";
 import type { CompiledGrader } from "../graders/types.js";
 import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
 import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
-import { serializeRow } from "./serialize.js";
 import { mergeFirstErrors, noteFirstErrors, type FirstErrors } from "./first-errors.js";
-import type { Semaphore } from "../util/semaphore.js";
-
-export interface Block {
-  /** Line number of the block's first line (1-based). */
-  startLine: number;
-  /** Where the block starts in the input file. */
-  offset?: number;
-  /** Whole lines, UTF-8, each ending in "\n" (the file's last line may lack it). */
-  bytes: Uint8Array;
-  /** Line numbers to skip (already in OUT, --resume), ascending. */
-  skip?: Int32Array;
-}
+import { serializeRow } from "./serialize.js";
 
 export interface BatchResult {
   /** Serialized rows, each ending in "\n", in input order (UTF-8 bytes when they come from a worker). */
@@ -32,35 +20,12 @@ export interface BatchResult {
   errorRows: number;
   /** Per flag, the block's first row that raised it and its message. */
   firstErrors: FirstErrors;
+  /** The graded rows, only when asked for (keepRows). */
+  rows?: GradedLine[];
 }
 
-const decoder = new TextDecoder("utf-8");
-
-/** The non-blank lines of a block, numbered, minus the skipped ones. */
-export function blockLines(block: Block): LineInput[] {
-  const text = decoder.decode(block.bytes);
-  const out: LineInput[] = [];
-  const skip = block.skip;
-  let k = 0;
-  let start = 0;
-  let line = block.startLine;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    // "\r\n" files: the "\r" is not part of the line.
-    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    if (skip) while (k < skip.length && skip[k] < line) k++;
-    if (!(skip && k < skip.length && skip[k] === line)) {
-      const l = text.slice(start, stop);
-      if (l.trim() !== "") out.push({ line, text: l });
-    }
-    start = end + 1;
-    line++;
-  }
-  return out;
-}
-
-function collect(rows: readonly GradedLine[]): BatchResult {
+/** Serialize graded rows and count their rewards and flags. */
+export function collect(rows: GradedLine[], keepRows = false): BatchResult {
   let text = "";
   const rewards = new Float64Array(rows.length);
   const flags: Partial<Record<ErrorFlag, number>> = {};
@@ -83,7 +48,7 @@ function collect(rows: readonly GradedLine[]): BatchResult {
       noteFirstErrors(firstErrors, line, response);
     }
   }
-  return { text, rewards, flags, errorRows, firstErrors };
+  return keepRows ? { text, rewards, flags, errorRows, firstErrors, rows } : { text, rewards, flags, errorRows, firstErrors };
 }
 
 /** Concatenate results in order (rescued blocks graded line by line). */
@@ -92,6 +57,7 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
   const rewards = new Float64Array(total);
   const flags: Partial<Record<ErrorFlag, number>> = {};
   const texts: Array<string | Uint8Array> = [];
+  const rows: GradedLine[] = [];
   const firstErrors: FirstErrors = {};
   let errorRows = 0;
   let at = 0;
@@ -101,22 +67,19 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
     at += p.rewards.length;
     errorRows += p.errorRows;
     mergeFirstErrors(firstErrors, p.firstErrors);
+    if (p.rows) rows.push(...p.rows);
     for (const [f, n] of Object.entries(p.flags) as Array<[ErrorFlag, number]>) flags[f] = (flags[f] ?? 0) + n;
   }
   const text = texts.every((t) => typeof t === "string")
     ? texts.join("")
     : Buffer.concat(texts.map((t) => (typeof t === "string" ? Buffer.from(t, "utf8") : t)));
-  return { text, rewards, flags, errorRows, firstErrors };
+  const result: BatchResult = { text, rewards, flags, errorRows, firstErrors };
+  if (parts.some((p) => p.rows)) result.rows = rows;
+  return result;
 }
 
-export function gradeLines(
-  grader: CompiledGrader,
-  lines: readonly LineInput[],
-  executors: Executors,
-  file: string,
-  limiter?: Semaphore,
-): BatchResult | Promise<BatchResult> {
-  if (!grader.async) return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine));
-  const run = (l: LineInput) => Promise.resolve(gradeLine(grader, l, executors, file));
-  return Promise.all(lines.map((l) => (limiter ? limiter.run(() => run(l)) : run(l)))).then(collect);
+/** Grade the lines of a block with a synchronous (CPU-bound) grader. */
+export function gradeLinesSync(grader: CompiledGrader, lines: readonly LineInput[], file: string, keepRows = false): BatchResult {
+  const executors: Executors = {};
+  return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine), keepRows);
 }

@@ -6,7 +6,8 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import { compileValidGrader } from "../graders/compile.js";
 import type { CompiledGrader, CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
-import { blockLines, gradeLines, type BatchResult, type Block } from "./batch.js";
+import { gradeLinesSync, type BatchResult } from "./batch.js";
+import { blockLines, type Block } from "./lines.js";
 
 export interface BlockTask {
   graderKey: string;
@@ -14,6 +15,8 @@ export interface BlockTask {
   compileOptions: CompileOptions;
   file: string;
   block: Block;
+  /** Also return the graded rows (runFile's onRow); off on the hot path. */
+  keepRows: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -29,7 +32,7 @@ export default function gradeTask(task: BlockTask): BatchResult {
   }
   const lines = blockLines(task.block);
   if (CRASH_MARKER && lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);
-  const result = gradeLines(cached.grader, lines, {}, task.file) as BatchResult;
+  const result = gradeLinesSync(cached.grader, lines, task.file, task.keepRows);
   // Encode here, not on the main thread, and hand the bytes over without a copy: the main
   // thread only writes them.
   const text = encoder.encode(result.text as string);

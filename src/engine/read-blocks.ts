@@ -1,48 +1,104 @@
-// Read a file as blocks of whole lines without decoding it: the main thread only looks for
-// newline bytes; decoding and JSON parsing happen where the block is graded. Each read lands in
-// a fresh buffer that the block then owns, so it can be transferred to a worker without a copy.
+// Read an input as blocks of whole lines without decoding it: the main thread only looks for
+// newline bytes; decoding and JSON parsing happen where the block is graded. Each block owns
+// its buffer, so it can be transferred to a worker without a copy.
+//
+// A partial line left over from one read goes first in the next buffer (a block is always one
+// contiguous buffer). A line that fills its buffer moves to one eight times larger: the copies
+// add up to a seventh of the line at most, capacity not yet read into is never touched (the OS
+// maps it lazily), and only new bytes are searched for the newline, so a single 64 MB line costs
+// linear time, not a copy of everything read so far on every read.
 
-import type { FileHandle } from "node:fs/promises";
+import { constants } from "node:buffer";
+
+const { MAX_LENGTH } = constants;
+
+/** Where the bytes come from: a file read sequentially, or a stream (stdin). */
+export interface ByteSource {
+  /** Read up to `length` bytes into `into` at `offset`; resolves to 0 at the end of the input. */
+  read(into: Uint8Array, offset: number, length: number): Promise<number>;
+}
 
 export interface RawBlock {
   startLine: number;
   /** Whole lines; the view is the only user of its buffer, so it can be transferred. */
   bytes: Uint8Array;
   lineCount: number;
-  /** Where the block starts in the file (to read it again after a worker crash). */
+  /** Where the block starts in the input (to read it again after a worker crash; in messages). */
   offset: number;
-  /** Bytes of the file read so far (for progress). */
+  /** Bytes of the input read so far (for progress and the automatic pool). */
   bytesRead: number;
 }
 
 /** Large enough that a read is cheap, small enough that a block is ~1,000 typical rows. */
 export const CHUNK = 256 * 1024;
 
-export async function* readBlocks(fh: FileHandle, linesPerBlock: number): AsyncGenerator<RawBlock> {
-  let carry: Uint8Array = new Uint8Array(0);
+const NEWLINE = 10;
+/** How much a buffer grows when one line fills it. */
+const GROWTH = 8;
+
+/** Whether the bytes start with the UTF-8 byte order mark EF BB BF. */
+export function startsWithBom(bytes: Uint8Array, from = 0, to = bytes.length): boolean {
+  return to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf;
+}
+
+export interface ReadBlocksOptions {
+  /** Drop a byte order mark at the very start of the input (never anywhere else). Default true. */
+  stripBom?: boolean;
+}
+
+export async function* readBlocks(source: ByteSource, linesPerBlock: number, options: ReadBlocksOptions = {}): AsyncGenerator<RawBlock> {
+  let bomUndecided = options.stripBom ?? true;
+  let data = new Uint8Array(CHUNK);
+  let start = 0; // data[start, end) is the unconsumed part; data[start, scanned) has no newline
+  let end = 0;
+  let scanned = 0;
   let line = 1;
   let bytesRead = 0;
-  let offset = 0; // file offset of data[0]
+  let offset = 0; // input offset of data[start]
   for (;;) {
-    // The partial line left over goes first, so a block is always one contiguous buffer.
-    const data = new Uint8Array(carry.length + CHUNK);
-    data.set(carry, 0);
-    const { bytesRead: n } = await fh.read(data, carry.length, CHUNK, null);
+    if (end === data.length) {
+      // Full without a newline: a long line.
+      const grown = new Uint8Array(Math.min(MAX_LENGTH, Math.max(2 * CHUNK, GROWTH * (end - start))));
+      grown.set(data.subarray(start, end), 0);
+      end -= start;
+      scanned -= start;
+      start = 0;
+      data = grown;
+    }
+    const n = await source.read(data, end, data.length - end);
+    if (n > 0) {
+      bytesRead += n;
+      end += n;
+    }
+    if (bomUndecided) {
+      // A stream may deliver fewer than three bytes at first: decide once three are in (or at the end).
+      if (n > 0 && end - start < 3) continue;
+      bomUndecided = false;
+      if (startsWithBom(data, start, end)) {
+        start += 3;
+        scanned = start;
+        offset = 3;
+      }
+    }
     if (n === 0) {
       // The last line without a final newline.
-      if (carry.length > 0) yield { startLine: line, bytes: carry, lineCount: 1, offset, bytesRead };
+      if (end > start) yield { startLine: line, bytes: data.subarray(start, end), lineCount: 1, offset, bytesRead };
       return;
     }
-    bytesRead += n;
-    const end = carry.length + n;
-    // Cut at every linesPerBlock-th newline; the last cut is the last newline of the data.
+    // Search only the new bytes (a Buffer view ending at `end`: memchr, several times faster than
+    // Uint8Array's indexOf).
+    const view = Buffer.from(data.buffer, data.byteOffset, end);
+    let nl = view.indexOf(NEWLINE, scanned);
+    if (nl < 0) {
+      scanned = end;
+      continue;
+    }
+    // Cut at every linesPerBlock-th newline; the last cut is the last newline read.
     const cuts: Array<[from: number, to: number, lines: number]> = [];
-    let from = 0;
-    let pos = 0;
+    let from = start;
     let count = 0;
-    for (;;) {
-      const nl = data.indexOf(10, pos);
-      if (nl < 0 || nl >= end) break;
+    let pos = start;
+    while (nl >= 0) {
       count++;
       pos = nl + 1;
       if (count >= linesPerBlock) {
@@ -50,15 +106,22 @@ export async function* readBlocks(fh: FileHandle, linesPerBlock: number): AsyncG
         from = pos;
         count = 0;
       }
+      nl = view.indexOf(NEWLINE, pos);
     }
     if (count > 0) cuts.push([from, pos, count]);
-    carry = data.slice(pos, end);
-    // One cut: the block owns the buffer (the carry was copied out). Several: each gets a copy.
+    // The partial line after the last newline moves to a fresh buffer: the blocks own this one.
+    const rest = new Uint8Array(end - pos + CHUNK);
+    rest.set(data.subarray(pos, end), 0);
+    // One cut: the block owns the buffer. Several: each gets a copy.
     const single = cuts.length === 1;
     for (const [a, b, lines] of cuts) {
-      yield { startLine: line, bytes: single ? data.subarray(a, b) : data.slice(a, b), lineCount: lines, offset: offset + a, bytesRead };
+      yield { startLine: line, bytes: single ? data.subarray(a, b) : data.slice(a, b), lineCount: lines, offset: offset + (a - start), bytesRead };
       line += lines;
     }
-    offset += pos;
+    offset += pos - start;
+    end -= pos;
+    data = rest;
+    start = 0;
+    scanned = end;
   }
 }

@@ -1,65 +1,101 @@
-// --resume: find which input lines an earlier (possibly killed) run already wrote. Rows are
-// written whole, so at most the last line of OUT can be partial; it is cut off before appending.
+// --resume: find how far an earlier (possibly killed) run got. Rows are written whole and in
+// input order, so OUT is always the rows of a prefix of the input, and at most its last line is
+// partial (a kill in the middle of a write): that line is cut off before appending. The scan
+// works on bytes (a character split across two reads cannot move the cut), and every complete
+// line must be a graderkit row whose `line` is greater than the one before; anything else is a
+// clear refusal, not a guess.
 
-import { existsSync, openSync, readSync, closeSync, ftruncateSync, fstatSync } from "node:fs";
+import { isUtf8 } from "node:buffer";
+import { open } from "node:fs/promises";
 import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
+import { ioError, RunFileError } from "./errors.js";
 import { noteFirstErrors, type ErrorReport, type FirstErrors } from "./first-errors.js";
+import { readBlocks } from "./read-blocks.js";
+import type { SummaryBuilder } from "./summary.js";
+import { firstInvalidUtf8 } from "./utf8.js";
 
 export interface ResumeState {
-  done: Set<number>;
-  rewards: number[];
-  flags: Partial<Record<ErrorFlag, number>>;
-  errorRows: number;
-  firstErrors: FirstErrors;
+  /** Every input line up to this number has its row in OUT (0: none). */
+  lastLine: number;
+  /** Rows in OUT. */
+  rows: number;
+  /** Bytes of a torn last line that were cut off. */
+  truncatedBytes: number;
 }
 
-/** Read OUT, drop a trailing partial line (truncating the file), and collect finished rows. */
-export function prepareResume(outPath: string): ResumeState {
-  const state: ResumeState = { done: new Set(), rewards: [], flags: {}, errorRows: 0, firstErrors: {} };
-  if (!existsSync(outPath)) return state;
-  const fd = openSync(outPath, "r+");
+interface Row extends ErrorReport {
+  line?: unknown;
+  reward?: unknown;
+}
+
+const LINES_PER_READ = 4096;
+
+/** Scan OUT, cut off a torn last line, and feed its rows to the summary. */
+export async function prepareResume(outPath: string, summary: SummaryBuilder): Promise<ResumeState> {
+  let fh;
   try {
-    const size = fstatSync(fd).size;
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    let pos = 0;
-    let carry = "";
-    let complete = 0; // byte length of the complete-lines prefix
-    while (pos < size) {
-      const n = readSync(fd, chunk, 0, chunk.length, pos);
-      if (n <= 0) break;
-      pos += n;
-      const text = carry + chunk.toString("utf8", 0, n);
-      const lines = text.split("\n");
-      carry = lines.pop() ?? "";
-      for (const line of lines) {
-        complete += Buffer.byteLength(line, "utf8") + 1;
-        if (line.trim() === "") continue;
-        let row: { line?: unknown; reward?: unknown; metadata?: { errors?: Record<string, unknown> } } & ErrorReport;
+    fh = await open(outPath, "r+");
+  } catch (err) {
+    throw ioError(outPath, "open", err);
+  }
+  const state: ResumeState = { lastLine: 0, rows: 0, truncatedBytes: 0 };
+  const refuse = (outLine: number, offset: number, why: string) =>
+    new RunFileError("not_resumable", `${outPath}: cannot resume: line ${outLine} (byte ${offset}) ${why}; it is not output of an interrupted graderkit run`);
+  try {
+    const source = { read: async (into: Uint8Array, offset: number, length: number) => (await fh.read(into, offset, length, null)).bytesRead };
+    for await (const block of readBlocks(source, LINES_PER_READ, { stripBom: false })) {
+      const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
+      let start = 0;
+      let outLine = block.startLine;
+      while (start < bytes.length) {
+        const nl = bytes.indexOf(10, start);
+        if (nl < 0) {
+          // A torn last line (the only block that does not end in a newline).
+          state.truncatedBytes = bytes.length - start;
+          await fh.truncate(block.offset + start);
+          break;
+        }
+        const at = block.offset + start;
+        if (!isUtf8(bytes.subarray(start, nl))) {
+          throw refuse(outLine, at + (firstInvalidUtf8(bytes, start, nl) - start), "is not UTF-8");
+        }
+        let row: Row;
         try {
-          row = JSON.parse(line);
+          row = JSON.parse(bytes.toString("utf8", start, nl));
         } catch {
-          throw new Error(`${outPath}: cannot resume: a complete line is not JSON (byte ${complete - Buffer.byteLength(line, "utf8") - 1})`);
+          throw refuse(outLine, at, "is not JSON");
         }
-        if (typeof row.line !== "number") throw new Error(`${outPath}: cannot resume: a row has no 'line' number`);
-        if (state.done.has(row.line)) continue;
-        state.done.add(row.line);
-        state.rewards.push(typeof row.reward === "number" ? row.reward : 0);
-        let any = false;
-        for (const flag of ERROR_FLAGS) {
-          if (row.metadata?.errors?.[flag] === true) {
-            state.flags[flag] = (state.flags[flag] ?? 0) + 1;
-            any = true;
-          }
+        if (typeof row !== "object" || row === null || !Number.isInteger(row.line) || typeof row.metadata?.errors !== "object") {
+          throw refuse(outLine, at, "is not a graderkit row (no 'line' or 'metadata.errors')");
         }
-        if (any) {
-          state.errorRows++;
-          noteFirstErrors(state.firstErrors, row.line, row);
-        }
+        const line = row.line as number;
+        if (line <= state.lastLine) throw refuse(outLine, at, `is the row of input line ${line}, after line ${state.lastLine}`);
+        state.lastLine = line;
+        state.rows++;
+        addRow(summary, line, row);
+        start = nl + 1;
+        outLine++;
       }
     }
-    if (complete < size) ftruncateSync(fd, complete);
+  } catch (err) {
+    throw err instanceof RunFileError ? err : ioError(outPath, "read", err);
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
   return state;
+}
+
+function addRow(summary: SummaryBuilder, line: number, row: Row): void {
+  summary.addReward(typeof row.reward === "number" ? row.reward : 0);
+  const flags: Partial<Record<ErrorFlag, number>> = {};
+  let any = false;
+  for (const flag of ERROR_FLAGS) {
+    if (row.metadata?.errors?.[flag] === true) {
+      flags[flag] = 1;
+      any = true;
+    }
+  }
+  const firstErrors: FirstErrors = {};
+  if (any) noteFirstErrors(firstErrors, line, row);
+  summary.addFlags(flags, any ? 1 : 0, firstErrors);
 }

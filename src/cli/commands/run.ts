@@ -1,12 +1,17 @@
 import { writeFileSync } from "node:fs";
-import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, runFile, type Progress } from "../../engine/run.js";
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from "../../engine/defaults.js";
+import { checkWritablePath } from "../../engine/destination.js";
+import { RunFileError, RunInterruptedError } from "../../engine/errors.js";
+import { interruptOnSignals } from "../../engine/interrupt.js";
+import { runFile, type Progress } from "../../engine/run.js";
 import { formatSummary } from "../../engine/summary.js";
 import { defineCommand, EXIT, UsageError, type Io } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
 import { GATE_OPTIONS, gatesFromFlags, reportGates } from "../gate-options.js";
 import { requireGrader } from "../load.js";
 
-function progressPrinter(io: Io): (p: Progress) => void {
+/** Progress on stderr: redrawn in place on a terminal of its own, else one line per update. */
+function progressPrinter(io: Io, redraw: boolean): (p: Progress) => void {
   return (p) => {
     const rate = p.elapsedS > 0 ? p.rows / p.elapsedS : 0;
     let line = `${p.rows} rows  ${Math.round(rate)} rows/s  ${p.errorRows} with errors`;
@@ -14,7 +19,7 @@ function progressPrinter(io: Io): (p: Progress) => void {
       const eta = (p.elapsedS * (p.totalBytes - p.bytesRead)) / p.bytesRead;
       line += `  ${((100 * p.bytesRead) / p.totalBytes).toFixed(0)}%  ETA ${eta.toFixed(0)} s`;
     }
-    io.stderr(io.stderrIsTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+    io.stderr(redraw ? `\r\x1b[2K${line}` : `${line}\n`);
   };
 }
 
@@ -22,7 +27,8 @@ export const runCommand = defineCommand({
   name: "run",
   summary: "Grade every row of a JSONL file; one output row per input row, in input order.",
   positionals: { names: "GRADER.json SAMPLES.jsonl", min: 2 },
-  description: `Input rows: {"id"?, "item"?: {...}, "sample": {...}} or {"id"?, "item"?: {...}, "model_sample": "..."}
+  description: `SAMPLES may be - for stdin.
+Input rows: {"id"?, "item"?: {...}, "sample": {...}} or {"id"?, "item"?: {...}, "model_sample": "..."}
 Output rows: {"line": N, "id"?, ...graders/run response}`,
   options: [
     { name: "output", short: "o", type: "string", arg: "OUT.jsonl", shownDefault: "stdout", description: "Write rows to OUT" },
@@ -31,12 +37,14 @@ Output rows: {"line": N, "id"?, ...graders/run response}`,
     { name: "concurrency", type: "integer", arg: "N", min: 1, default: DEFAULT_CONCURRENCY, description: "Executor-backed gradings (python, models, embeddings) in flight" },
     { name: "batch-size", type: "integer", arg: "N", min: 1, default: DEFAULT_BATCH_SIZE, description: "Rows per block sent to a worker" },
     { name: "summary-json", type: "string", arg: "FILE", description: "Also write the summary as JSON" },
-    { name: "progress", type: "boolean", description: "Show progress even when stderr is not a terminal" },
+    { name: "progress", type: "boolean", description: "Show progress even when stderr is not a terminal, or rows go to the same terminal (default: only when stderr is a terminal and rows do not go to a terminal)" },
     { name: "quiet", type: "boolean", description: "No summary and no progress on stderr" },
     ...GATE_OPTIONS,
     ...EXECUTOR_OPTIONS,
   ],
-  exitStatus: "0 the run completed (row errors are in the rows) and every gate passed, 1 a gate failed, 2 invalid grader, unreadable or unwritable file, or usage error.",
+  exitStatus: `0 the run completed (row errors are in the rows) and every gate passed, 1 a gate failed,
+2 invalid grader, unreadable or unwritable file, or usage error,
+130/143 interrupted by SIGINT/SIGTERM (finished rows are written; --resume continues).`,
   async run({ values, positionals }, io) {
     if (values.resume && !values.output) throw new UsageError("--resume needs -o OUT.jsonl");
     const [graderFile, input] = positionals as [string, string];
@@ -44,9 +52,15 @@ Output rows: {"line": N, "id"?, ...graders/run response}`,
     if (!grader) return EXIT.usage;
     const gates = gatesFromFlags(values, grader);
     const setup = buildExecutors(values, io);
+    // Rows on the terminal that shows progress would mix with it.
+    const ownTerminal = io.stderrIsTTY && !(values.output === undefined && io.stdoutIsTTY);
+    const showProgress = !values.quiet && (ownTerminal || values.progress);
+    const summaryJson = values["summary-json"];
+    const interrupt = interruptOnSignals();
     let gatesFailed = false;
-    const showProgress = !values.quiet && (io.stderrIsTTY || values.progress);
     try {
+      // Checked before grading: a long run must not end in "cannot write the summary".
+      if (summaryJson) checkWritablePath(summaryJson);
       const summary = await runFile({
         grader,
         input,
@@ -56,27 +70,32 @@ Output rows: {"line": N, "id"?, ...graders/run response}`,
         concurrency: values.concurrency,
         batchSize: values["batch-size"],
         executors: setup.executors,
-        onProgress: showProgress ? progressPrinter(io) : undefined,
+        onProgress: showProgress ? progressPrinter(io, ownTerminal) : undefined,
+        signal: interrupt.signal,
         cacheStats: setup.cacheStats,
         passThreshold: values["pass-threshold"],
       });
-      if (showProgress && io.stderrIsTTY) io.stderr("\n");
+      if (showProgress && ownTerminal) io.stderr("\n");
       if (!values.quiet) for (const w of setup.warnings()) io.stderr(`warning: ${w}\n`);
       if (!values.quiet) io.stderr(formatSummary(summary));
       const verdicts = reportGates(summary, gates, values, { grader: graderFile, input }, io);
       gatesFailed = verdicts.some((g) => !g.passed);
       const json = verdicts.length ? { ...summary, gates: verdicts } : summary;
-      if (values["summary-json"]) writeFileSync(values["summary-json"], JSON.stringify(json, null, 2) + "\n");
+      if (summaryJson) writeFileSync(summaryJson, JSON.stringify(json, null, 2) + "\n");
     } catch (err) {
-      // File-system errors (unreadable input, a full disk, a missing output folder) are I/O
-      // errors: exit 2 with the file and the reason, not a stack trace.
-      const e = err as NodeJS.ErrnoException;
-      if (typeof e.code === "string" && typeof e.syscall === "string") {
-        const file = e.path ?? (e.syscall === "write" ? values.output ?? "stdout" : input);
-        throw new UsageError(`${file}: cannot ${e.syscall === "write" ? "write" : e.syscall === "open" ? "open" : "read"} (${e.code})`);
+      if (err instanceof RunInterruptedError) {
+        if (showProgress && ownTerminal) io.stderr("\n");
+        if (!values.quiet) io.stderr(formatSummary(err.summary));
+        const next = values.output ? "; run again with --resume to continue" : "";
+        io.stderr(`graderkit run: interrupted by ${String(err.reason)}: every row finished in order is written${next}\n`);
+        return interrupt.exitCode() ?? EXIT.usage;
       }
+      // Refusals and I/O errors (an unreadable input, a full disk, a missing output folder):
+      // exit 2 with the file and the reason, not a stack trace.
+      if (err instanceof RunFileError) throw new UsageError(err.message);
       throw err;
     } finally {
+      interrupt.dispose();
       await setup.close();
     }
     return gatesFailed ? EXIT.failed : EXIT.ok;

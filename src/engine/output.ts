@@ -1,0 +1,163 @@
+// Where output rows go: a file (opened before grading starts, made durable on close) or a
+// stream (stdout). Every write error, including one that surfaces only when the data reaches
+// the disk (fsync, close: a full or failing filesystem), becomes a RunFileError naming the file,
+// never a silent success.
+
+import { createWriteStream, fdatasync, fsync, close as closeFd, open as openFd } from "node:fs";
+import { promisify } from "node:util";
+import type { Writable } from "node:stream";
+import { ioError, type RunFileError } from "./errors.js";
+
+const openAsync = promisify(openFd);
+const fsyncAsync = promisify(fsync);
+const fdatasyncAsync = promisify(fdatasync);
+const closeAsync = promisify(closeFd);
+
+/**
+ * A file output flushes its data to the disk every this many bytes, in the background, so the
+ * fsync of close has little left to wait for (and a failing disk is noticed early).
+ */
+export const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
+
+export interface Output {
+  /** The file as messages name it (its path, or "stdout"). */
+  readonly name: string;
+  /** Queue bytes for writing; after a failure, writes are dropped (close reports the failure). */
+  write(chunk: string | Uint8Array): void;
+  /** A promise while the stream asks to wait (backpressure), else null. */
+  ready(): Promise<void> | null;
+  /** The first write error, if any. */
+  readonly failure: RunFileError | null;
+  /** Write out everything queued (a file: fsync and close it); rejects with the first failure. */
+  close(): Promise<void>;
+}
+
+class StreamOutput implements Output {
+  failure: RunFileError | null = null;
+  private drained: Promise<void> | null = null;
+  private waiters = new Set<() => void>();
+
+  private readonly onError = (err: unknown) => {
+    this.failure ??= ioError(this.name, "write", err);
+    this.wakeAll();
+  };
+  private readonly onDrain = () => this.wakeAll();
+
+  constructor(
+    readonly name: string,
+    protected readonly stream: Writable,
+  ) {
+    stream.on("error", this.onError);
+    stream.on("drain", this.onDrain);
+  }
+
+  /** Stop listening to a stream that outlives the run (stdout). */
+  protected detach(): void {
+    this.stream.off("error", this.onError);
+    this.stream.off("drain", this.onDrain);
+  }
+
+  private wakeAll(): void {
+    for (const w of this.waiters) w();
+    this.waiters.clear();
+    this.drained = null;
+  }
+
+  write(chunk: string | Uint8Array): void {
+    if (this.failure) return;
+    try {
+      if (!this.stream.write(chunk) && !this.drained) {
+        // An error ends the wait too: the caller then finds `failure` set.
+        this.drained = new Promise((resolve) => this.waiters.add(resolve));
+      }
+    } catch (err) {
+      this.failure ??= ioError(this.name, "write", err);
+    }
+  }
+
+  ready(): Promise<void> | null {
+    return this.failure ? null : this.drained;
+  }
+
+  /** Wait until the stream has handed everything to the OS (or failed). */
+  protected async flushed(): Promise<void> {
+    while (!this.failure && this.stream.writableNeedDrain) await (this.drained ??= new Promise((resolve) => this.waiters.add(resolve)));
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.flushed();
+    } finally {
+      this.detach();
+    }
+  }
+}
+
+class FileOutput extends StreamOutput {
+  private sinceSync = 0;
+  private syncing: Promise<void> | null = null;
+
+  constructor(
+    name: string,
+    private readonly fd: number,
+    /** fsync it (a regular file; devices and FIFOs cannot be synced). */
+    private readonly durable: boolean,
+  ) {
+    super(name, createWriteStream("", { fd, autoClose: false }));
+  }
+
+  override write(chunk: string | Uint8Array): void {
+    super.write(chunk);
+    if (!this.durable) return;
+    this.sinceSync += chunk.length;
+    if (this.sinceSync >= SYNC_EVERY_BYTES && !this.syncing) {
+      this.sinceSync = 0;
+      // fdatasync on the written part runs in the thread pool; the stream keeps writing.
+      this.syncing = fdatasyncAsync(this.fd).then(
+        () => void (this.syncing = null),
+        (err) => {
+          this.failure ??= ioError(this.name, "write", err);
+          this.syncing = null;
+        },
+      );
+    }
+  }
+
+  override async close(): Promise<void> {
+    try {
+      await new Promise<void>((resolve) => this.stream.end(resolve));
+      if (this.syncing) await this.syncing;
+      if (this.failure) throw this.failure;
+      if (this.durable) {
+        await fsyncAsync(this.fd).catch((err) => {
+          throw ioError(this.name, "write", err);
+        });
+      }
+    } finally {
+      await closeAsync(this.fd).catch((err) => {
+        this.failure ??= ioError(this.name, "write", err);
+      });
+    }
+    if (this.failure) throw this.failure;
+  }
+}
+
+/**
+ * Open OUT for writing ("w": from the start, "a": appending, for --resume); a `durable` one (a
+ * regular file) is fsynced on close.
+ */
+export async function openFileOutput(path: string, mode: "w" | "a", durable: boolean): Promise<Output> {
+  let fd: number;
+  try {
+    fd = await openAsync(path, mode);
+  } catch (err) {
+    throw ioError(path, "open", err);
+  }
+  return new FileOutput(path, fd, durable);
+}
+
+/** Rows written to a stream the caller owns (stdout); close waits for it to drain, not end. */
+export function streamOutput(name: string, stream: Writable): Output {
+  return new StreamOutput(name, stream);
+}
