@@ -11,8 +11,10 @@ const DEPCRUISE = join(ROOT, "node_modules/dependency-cruiser/bin/dependency-cru
 
 function cruise(cwd: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [DEPCRUISE, "src", "--config", ".dependency-cruiser.cjs", "--output-type", "err"], { cwd }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+    execFile(process.execPath, [DEPCRUISE, "src", "--config", ".dependency-cruiser.cjs", "--output-type", "err"], { cwd, env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } }, (err, stdout, stderr) => {
+      // CI may force colour on; the assertions read plain text, so drop any ANSI escape left.
+      const out = (stdout + stderr).replace(/\u001b\[[0-9;]*m/g, "");
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out });
     });
   });
 }
