@@ -20,6 +20,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry("grade", async () => (await import("./commands/grade.js")).gradeCommand),
   entry("run", async () => (await import("./commands/run.js")).runCommand),
   entry("test", async () => (await import("./commands/test.js")).testCommand),
+  entry("bench", async () => (await import("./commands/bench.js")).benchCommand),
   entry("eval", async () => (await import("./commands/eval.js")).evalCommand),
   entry("report", async () => (await import("./commands/report.js")).reportCommand),
   entry("diff", async () => (await import("./commands/diff.js")).diffCommand),
