@@ -1,25 +1,27 @@
-// graderkit bench: the throughput of a user's grader on the user's data. Each worker count gets
-// two runs of the engine (runFile, the path `graderkit run` takes): a throughput run over `rows`
-// rows whose output is serialized and discarded, and a latency run over the first
-// LATENCY_ROWS of them whose rows are kept, for each row's grading time (metadata.execution_time,
-// measured by graders/run in the thread that graded it) and, for multi, each child's.
+// graderkit bench: the throughput of a user's grader on the user's data. Each worker count is
+// measured in a process of its own (child.ts, forked), so its peak memory and warmed-up code are
+// its own; executor-backed graders (python, models), which always grade on the main thread, are
+// measured once in this process with the caller's executors. What one measurement does is in
+// measure-run.ts; this module turns measurements into the report.
 
+import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { Readable, Writable } from "node:stream";
 import type { Executors } from "../core/executors.js";
-import type { RunResponse } from "../core/response.js";
-import { runFile } from "../engine/run.js";
 import { compileValidGrader } from "../graders/compile.js";
 import type { CompileOptions } from "../graders/types.js";
 import { percentileOfSorted } from "../report/stats/describe.js";
 import { checkedGrader } from "../schema/load.js";
-import { dictionary } from "../util/dictionary.js";
-import { childShares, peakRssSampler, repeatedLines } from "./measure.js";
+import { childShares } from "./measure.js";
+import { measureRun, type Measurement, type MeasureRequest } from "./measure-run.js";
+
+export { LATENCY_ROWS } from "./measure-run.js";
 
 /** Rows graded when --rows is not given and the sample has fewer lines. */
 export const DEFAULT_BENCH_ROWS = 10_000;
-/** Rows of the latency run (per worker count): enough for a stable p99. */
-export const LATENCY_ROWS = 5_000;
+
+// Forked as compiled JavaScript: code that runs bench from the TypeScript sources (tests) needs
+// the built package, as the engine's pool does.
+const CHILD = new URL("./child.js", import.meta.url);
 
 export interface BenchOptions {
   /** Grader JSON; validated and normalised first (GraderValidationError when invalid). */
@@ -30,10 +32,11 @@ export interface BenchOptions {
   rows?: number;
   /** Worker counts, one run each, in this order (default defaultWorkerCounts()). */
   workers?: readonly number[];
+  /** For executor-backed graders. */
   executors?: Executors;
   concurrency?: number;
   compileOptions?: CompileOptions;
-  /** Called after each worker count's runs (progress for the CLI). */
+  /** Called after each worker count's run (progress for the CLI). */
   onRun?: (run: BenchRun) => void;
 }
 
@@ -43,7 +46,7 @@ export interface BenchRun {
   /** Per-row grading time (ms): numpy's percentile (linear) over the latency run's rows. */
   p50_ms: number;
   p99_ms: number;
-  /** The process's largest resident set size (MB) sampled during the throughput run. */
+  /** Peak resident set size (MB) of the process that measured this worker count. */
   peak_rss_mb: number;
 }
 
@@ -61,12 +64,36 @@ export function defaultWorkerCounts(): number[] {
   return [...new Set([0, 1, availableParallelism()])];
 }
 
-const discard = () =>
-  new Writable({
-    write(_chunk, _encoding, done) {
-      done();
-    },
+/** One measurement in a forked process. */
+function measureInChild(request: MeasureRequest): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const child = fork(CHILD, [], { serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    let stderr = "";
+    let answer: { measurement?: Measurement; error?: string } | undefined;
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.once("message", (message) => (answer = message as typeof answer));
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      if (answer?.measurement) resolve(answer.measurement);
+      else {
+        const why = answer?.error ?? (stderr.trim() || `exit ${signal ?? code}`);
+        reject(new Error(`bench: the measuring process for --workers ${request.workers} failed (${why})`));
+      }
+    });
+    child.send(request);
   });
+}
+
+function benchRun(rows: number, m: Measurement): BenchRun {
+  const sorted = [...m.rowMs].sort((a, b) => a - b);
+  return {
+    workers: m.workers,
+    rows_per_s: rows / m.seconds,
+    p50_ms: percentileOfSorted(sorted, 50) ?? 0,
+    p99_ms: percentileOfSorted(sorted, 99) ?? 0,
+    peak_rss_mb: m.peakRssBytes / 2 ** 20,
+  };
+}
 
 /** Grade the sample rows once per worker count and measure each run. */
 export async function benchGrader(options: BenchOptions): Promise<BenchReport> {
@@ -74,56 +101,21 @@ export async function benchGrader(options: BenchOptions): Promise<BenchReport> {
   const grader = checkedGrader(options.grader);
   const compiled = compileValidGrader(grader, options.compileOptions ?? {});
   const rows = options.rows ?? Math.max(options.lines.length, DEFAULT_BENCH_ROWS);
-  // Executor-backed graders always grade on the main thread (--concurrency in flight): one run.
+  const request = { grader, lines: options.lines, rows, concurrency: options.concurrency, compileOptions: options.compileOptions };
+  const measure = compiled.async
+    ? (workers: number) => measureRun({ ...request, workers }, options.executors)
+    : (workers: number) => measureInChild({ ...request, workers });
   const workerCounts = compiled.async ? [0] : (options.workers ?? defaultWorkerCounts());
-  const engine = (workers: number, n: number, onRow?: (row: { response: RunResponse }) => void) =>
-    runFile({
-      grader,
-      input: "-",
-      stdin: Readable.from(repeatedLines(options.lines, n)),
-      stdout: discard(),
-      workers,
-      concurrency: options.concurrency,
-      executors: options.executors,
-      compileOptions: options.compileOptions,
-      onRow,
-    });
-
   const runs: BenchRun[] = [];
-  const childTimes: Array<Record<string, number>> = [];
+  const childSeconds: Array<Record<string, number>> = [];
   for (const workers of workerCounts) {
-    // The latency run first: it also warms up the main thread's code before the timed run.
-    const timesMs: number[] = [];
-    await engine(workers, Math.min(rows, LATENCY_ROWS), ({ response }) => {
-      timesMs.push(response.metadata.execution_time * 1000);
-      if (compiled.type === "multi") childTimes.push(childExecutionTimes(response));
-    });
-    const rss = peakRssSampler();
-    const start = performance.now();
-    await engine(workers, rows);
-    const seconds = (performance.now() - start) / 1000;
-    timesMs.sort((a, b) => a - b);
-    const run: BenchRun = {
-      workers,
-      rows_per_s: rows / seconds,
-      p50_ms: percentileOfSorted(timesMs, 50)!,
-      p99_ms: percentileOfSorted(timesMs, 99)!,
-      peak_rss_mb: rss.stop() / 2 ** 20,
-    };
+    const m = await measure(workers);
+    childSeconds.push(...m.childSeconds);
+    const run = benchRun(rows, m);
     runs.push(run);
     options.onRun?.(run);
   }
   const report: BenchReport = { grader: compiled.name, rows, runs };
-  if (compiled.type === "multi") report.children = childShares(childTimes);
+  if (compiled.type === "multi") report.children = childShares(childSeconds);
   return report;
-}
-
-/** A multi response's children's grading times: each child's metadata sits in metadata.scores. */
-function childExecutionTimes(response: RunResponse): Record<string, number> {
-  const out = dictionary<number>();
-  for (const [key, child] of Object.entries(response.metadata.scores ?? {})) {
-    const time = (child as { execution_time?: unknown } | null)?.execution_time;
-    if (typeof time === "number") out[key] = time;
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
-// The measuring parts of bench, each a small pure function or a tiny sampler: the repeated input
-// stream, peak memory while a run grades, and the children's shares of a multi's grading time.
+// The pure parts of bench's measuring: the repeated input stream and the children's shares of a
+// multi's grading time.
 
 import { dictionary } from "../util/dictionary.js";
 
@@ -25,27 +25,6 @@ export function* repeatedLines(lines: readonly string[], rows: number): Generato
     }
   }
   if (parts.length > 0) yield Buffer.from(parts.join(""), "utf8");
-}
-
-/** How often the resident set size is read while a run grades. */
-export const RSS_SAMPLE_MS = 10;
-
-/**
- * Start sampling the process's resident set size (worker threads included: they share the
- * process); stop() gives the largest value seen, in bytes, the value at stop included.
- */
-export function peakRssSampler(intervalMs = RSS_SAMPLE_MS): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, intervalMs);
-  timer.unref();
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss());
-    },
-  };
 }
 
 /**

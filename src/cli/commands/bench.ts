@@ -71,9 +71,9 @@ export const benchCommand = defineCommand({
 worker count through the engine of 'graderkit run'; the output rows are serialized and discarded.
 rows/s: the rows over the wall time of that run (pool start-up included, as in 'run').
 p50/p99: per-row grading time (metadata.execution_time, in the thread that graded the row) over
-a separate run of the first ${LATENCY_ROWS.toLocaleString("en-US")} rows. Peak RSS: the process's, sampled while the run grades.
-For multi, each child's share of the children's grading time. Executor-backed graders (python,
-models, embeddings) always grade on the main thread: one run.`,
+a separate run of the first ${LATENCY_ROWS.toLocaleString("en-US")} rows. Each worker count is measured in a process of its
+own; peak RSS is that process's. For multi, each child's share of the children's grading time.
+Executor-backed graders (python, models, embeddings) always grade on the main thread: one run.`,
   options: [
     { name: "workers", type: "string", arg: "N,N...", shownDefault: "0,1,<CPUs>", description: "Worker counts to compare; 0 = the main thread" },
     { name: "rows", type: "integer", arg: "N", min: 1, shownDefault: `the sample's rows, at least ${DEFAULT_BENCH_ROWS.toLocaleString("en-US")}`, description: "Rows graded per run" },
@@ -92,6 +92,9 @@ models, embeddings) always grade on the main thread: one run.`,
     const setup = buildExecutors(values, io);
     try {
       const report = await benchGrader({ grader, lines, rows: values.rows, workers, concurrency: values.concurrency, executors: setup.executors });
+      if (workers && report.runs.length < workers.length) {
+        io.stderr(`note: ${report.grader} is executor-backed and grades on the main thread (--concurrency in flight): one run, --workers does not apply\n`);
+      }
       io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatBenchReport(report, lines.length));
     } finally {
       await setup.close();
