@@ -91,7 +91,10 @@ Executor-backed graders (python, models, embeddings) always grade on the main th
     if (lines.length === 0) throw new UsageError(`${samplesFile}: no rows to grade`);
     const setup = buildExecutors(values, io);
     try {
-      const report = await benchGrader({ grader, lines, rows: values.rows, workers, concurrency: values.concurrency, executors: setup.executors });
+      // On a terminal, say how far it is: each worker count takes a few seconds.
+      const onRun = io.stderrIsTTY ? (run: BenchRun) => io.stderr(`\r\x1b[2Kmeasured --workers ${run.workers}: ${Math.round(run.rows_per_s)} rows/s`) : undefined;
+      const report = await benchGrader({ grader, lines, rows: values.rows, workers, concurrency: values.concurrency, executors: setup.executors, onRun });
+      if (onRun) io.stderr("\r\x1b[2K");
       if (workers && report.runs.length < workers.length) {
         io.stderr(`note: ${report.grader} is executor-backed and grades on the main thread (--concurrency in flight): one run, --workers does not apply\n`);
       }
