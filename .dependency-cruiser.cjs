@@ -4,7 +4,7 @@
 // may in the second as long as no cycle forms. Type-only imports count: a type is a dependency too.
 //
 //   util → core → {templates, formula, metrics} → schema → graders → executors → config
-//        → {engine, server, export, report, testing, datasets, clients, evals} → cli
+//        → {engine, server, export, report, testing, datasets, clients, evals, bench} → cli
 //
 // src/index.ts is the package's entry point: it re-exports from every layer and nothing imports it.
 
@@ -16,7 +16,7 @@ const TIERS = [
   { name: "graders", folders: ["graders"] },
   { name: "executors", folders: ["executors"] },
   { name: "config", folders: ["config"] },
-  { name: "applications", folders: ["engine", "server", "export", "report", "testing", "datasets", "clients", "evals"] },
+  { name: "applications", folders: ["engine", "server", "export", "report", "testing", "datasets", "clients", "evals", "bench"] },
   { name: "cli", folders: ["cli"] },
 ];
 

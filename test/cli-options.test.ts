@@ -71,14 +71,17 @@ describe("parseOptions", () => {
 });
 
 describe("the commands' tables", () => {
-  it("run --help shows the engine's own defaults", () => {
-    const help = COMMANDS.find((c) => c.name === "run")!.help();
+  it("run --help shows the engine's own defaults", async () => {
+    const help = (await COMMANDS.find((c) => c.name === "run")!.load()).help();
     expect(help).toMatch(new RegExp(`--batch-size N\\s+Rows per block sent to a worker \\(an integer >= 1; default ${DEFAULT_BATCH_SIZE}\\)`));
     expect(help).toMatch(new RegExp(`--concurrency N[\\s\\S]*default ${DEFAULT_CONCURRENCY}\\)`));
   });
 
-  it("every command's help names its usage, options and exit status", () => {
-    for (const c of COMMANDS) {
+  it("every command's help names its usage, options and exit status", async () => {
+    for (const entry of COMMANDS) {
+      const c = await entry.load();
+      expect(c.name, "the table's name is the command's").toBe(entry.name);
+      expect(c.summary, "the table's summary is the command's").toBe(entry.summary);
       const help = c.help();
       expect(help, c.name).toMatch(new RegExp(`^Usage: graderkit ${c.name}`));
       expect(help, c.name).toContain("-h, --help");

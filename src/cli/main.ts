@@ -2,37 +2,35 @@
 // (src/cli/command.ts) that generates its parser and --help; exit codes follow one convention.
 
 import { EXIT, UsageError, type Command, type Io } from "./command.js";
-import { calibrateCommand } from "./commands/calibrate.js";
-import { checkDataCommand } from "./commands/check-data.js";
-import { diffCommand } from "./commands/diff.js";
-import { doctorCommand } from "./commands/doctor.js";
-import { evalCommand } from "./commands/eval.js";
-import { exportCommand } from "./commands/export.js";
-import { gradeCommand } from "./commands/grade.js";
-import { initCommand } from "./commands/init.js";
-import { jobsCommand } from "./commands/jobs.js";
-import { runCommand } from "./commands/run.js";
-import { reportCommand } from "./commands/report.js";
-import { serveCommand } from "./commands/serve.js";
-import { testCommand } from "./commands/test.js";
-import { validateCommand } from "./commands/validate.js";
+import { COMMAND_SUMMARIES, type CommandName } from "./summaries.js";
 import { nearestMatch } from "../metrics/nearest.js";
 
-export const COMMANDS: readonly Command[] = [
-  validateCommand,
-  gradeCommand,
-  runCommand,
-  testCommand,
-  evalCommand,
-  reportCommand,
-  diffCommand,
-  calibrateCommand,
-  serveCommand,
-  checkDataCommand,
-  exportCommand,
-  jobsCommand,
-  doctorCommand,
-  initCommand,
+export interface CommandEntry {
+  readonly name: CommandName;
+  readonly summary: string;
+  /** Imports the command's module: only the command that runs is loaded (README "Start-up"). */
+  load(): Promise<Command>;
+}
+
+const entry = (name: CommandName, load: () => Promise<Command>): CommandEntry => ({ name, summary: COMMAND_SUMMARIES[name], load });
+
+/** Every command, in the order --help lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  entry("validate", async () => (await import("./commands/validate.js")).validateCommand),
+  entry("grade", async () => (await import("./commands/grade.js")).gradeCommand),
+  entry("run", async () => (await import("./commands/run.js")).runCommand),
+  entry("test", async () => (await import("./commands/test.js")).testCommand),
+  entry("bench", async () => (await import("./commands/bench.js")).benchCommand),
+  entry("eval", async () => (await import("./commands/eval.js")).evalCommand),
+  entry("report", async () => (await import("./commands/report.js")).reportCommand),
+  entry("diff", async () => (await import("./commands/diff.js")).diffCommand),
+  entry("calibrate", async () => (await import("./commands/calibrate.js")).calibrateCommand),
+  entry("serve", async () => (await import("./commands/serve.js")).serveCommand),
+  entry("check-data", async () => (await import("./commands/check-data.js")).checkDataCommand),
+  entry("export", async () => (await import("./commands/export.js")).exportCommand),
+  entry("jobs", async () => (await import("./commands/jobs.js")).jobsCommand),
+  entry("doctor", async () => (await import("./commands/doctor.js")).doctorCommand),
+  entry("init", async () => (await import("./commands/init.js")).initCommand),
 ];
 
 function mainHelp(): string {
@@ -49,7 +47,7 @@ Exit status: 0 success, 1 the command's check failed, 2 usage or I/O error (READ
 `;
 }
 
-function findCommand(name: string): Command {
+function findCommand(name: string): CommandEntry {
   const command = COMMANDS.find((c) => c.name === name);
   if (command) return command;
   const hint = nearestMatch(name, ["help", ...COMMANDS.map((c) => c.name)]);
@@ -70,14 +68,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout(`${(await import("../util/version.js")).VERSION}\n`);
     return EXIT.ok;
   }
-  let command: Command | undefined;
+  let command: CommandEntry | undefined;
   try {
     if (name === "help") {
       findCommand(rest[0]!); // `graderkit help CMD [SUB]` is `graderkit CMD [SUB] --help`
       return await main([...rest, "--help"], io);
     }
     command = findCommand(name);
-    return await command.execute(rest, io);
+    return await (await command.load()).execute(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       const name = err.command ?? command?.name;

@@ -1,7 +1,8 @@
 // ajv, set up once for every JSON Schema graderkit checks (graders, jobs, config, suites, data),
 // and its errors turned into Problems: a JSON pointer at the offending field and a plain message.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv, ErrorObject, Options, ValidateFunction } from "ajv";
 import { pointerJoin } from "../util/json-pointer.js";
 
 export interface Problem {
@@ -15,14 +16,24 @@ export interface Problem {
   column?: number;
 }
 
+/** The options of every schema graderkit compiles, the precompiled ones (src/schema/generated/) included. */
+export const AJV_OPTIONS: Readonly<Options> = { allErrors: true, discriminator: true, strict: false };
+
 let ajvInstance: Ajv | null = null;
 const compiled = new Map<object, ValidateFunction>();
 
-/** The compiled validator of a schema object (compiled once per object). */
+/**
+ * The compiled validator of a schema object (compiled once per object). ajv itself is loaded on
+ * the first call: a command that only checks a grader uses the precompiled validator and never
+ * pays for loading ajv (README "Start-up"). ajv is CommonJS, so it can be required synchronously.
+ */
 export function schemaValidator(schema: object): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    ajvInstance ??= new Ajv({ allErrors: true, discriminator: true, strict: false });
+    if (!ajvInstance) {
+      const { Ajv } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
+      ajvInstance = new Ajv({ ...AJV_OPTIONS });
+    }
     fn = ajvInstance.compile(schema);
     compiled.set(schema, fn);
   }

@@ -8,7 +8,7 @@ import { compileFormula, FormulaError } from "../formula/index.js";
 import { nearestMatch } from "../metrics/nearest.js";
 import { parsePlaceholders, SAMPLE_FIELDS, TemplateSyntaxError, unclosedOpenings } from "../templates/template.js";
 import { fineTuningJobSchema, refineJobProblems } from "./fine-tuning.js";
-import { graderSchema } from "./grader-schema.js";
+import { validator as graderSchemaValidator } from "./generated/grader-validator.js";
 import type { Grader, Target } from "./types.js";
 
 export type { Problem };
@@ -211,7 +211,8 @@ export function validateGrader(input: unknown, options: ValidateOptions = {}): V
     return { ok: false, grader: null, problems: [{ pointer: base, message: "a grader must be a JSON object", code: "invalid_type" }], warnings };
   }
   const normalized = normalizeGrader(input, warnings, base);
-  const validate = schemaValidator(graderSchema);
+  // graderSchema precompiled (scripts/build-validators.mjs): no ajv compile at start-up.
+  const validate = graderSchemaValidator;
   const schemaOk = validate(normalized);
   const codeProblems: Problem[] = [];
   checkGrader(normalized, base, target, codeProblems, warnings);

@@ -1,10 +1,11 @@
 import type { LabelKind } from "../../report/index.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
 import { byteSize, lineSource, readingInputs, sourceName, STDIN, writeOutput } from "../run-files.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 export const calibrateCommand = defineCommand({
   name: "calibrate",
-  summary: "Check a run's rewards against human labels: ROC AUC, average precision, best thresholds, kappa, or correlations.",
+  summary: COMMAND_SUMMARIES.calibrate,
   positionals: { names: "RUN.jsonl", min: 1 },
   usage: "RUN.jsonl (--labels LABELS.jsonl | --input SAMPLES.jsonl --label-field item.PATH) [options]",
   description: `LABELS.jsonl rows are {"id" | "line", "label"}, joined by id when every label and every run row

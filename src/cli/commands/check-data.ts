@@ -5,6 +5,7 @@ import { FINE_TUNING_METHODS } from "../../schema/fine-tuning.js";
 import type { Grader } from "../../schema/types.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
 import { requireGrader, unreadable } from "../load.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 /** `FILE:LINE: /pointer: message`, warnings prefixed as validate does. */
 export function formatDataProblem(file: string, p: DataProblem): string {
@@ -44,7 +45,7 @@ export function dataReportJson(r: DataReport) {
 
 export const checkDataCommand = defineCommand({
   name: "check-data",
-  summary: "Check a fine-tuning training file (supervised, DPO or reinforcement) before uploading it.",
+  summary: COMMAND_SUMMARIES["check-data"],
   positionals: { names: "FILE.jsonl", min: 1 },
   usage: "FILE.jsonl --method supervised|dpo|reinforcement [--grader G.json] [--model M] [--json]",
   description: `Every problem, one per line: FILE:LINE: /json/pointer: message (warnings prefixed 'warning: ').

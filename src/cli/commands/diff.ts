@@ -2,13 +2,14 @@ import { DEFAULT_PASS_THRESHOLD } from "../../core/pass-threshold.js";
 import { DEFAULT_RESAMPLES } from "../../report/stats/bootstrap.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
 import { byteSize, lineSource, passThreshold, readingInputs, seedOption, sourceName, STDIN, THRESHOLD_OPTIONS, writeOutput } from "../run-files.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 /** Random draws above which the bootstrap takes long enough to warn about (about a minute). */
 const SLOW_BOOTSTRAP_DRAWS = 2e9;
 
 export const diffCommand = defineCommand({
   name: "diff",
-  summary: "Compare two runs over the same samples row by row (grader v1 against v2).",
+  summary: COMMAND_SUMMARIES.diff,
   positionals: { names: "A.jsonl B.jsonl", min: 2 },
   description: `Rows are joined by id when every row of both runs has a unique id, else by line; unmatched
 rows are counted and listed. mean_delta = mean_b - mean_a, with a paired percentile-bootstrap 95%

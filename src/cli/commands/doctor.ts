@@ -1,9 +1,10 @@
 import { pythonDoctor } from "../../executors/python/doctor.js";
 import { defineCommand, EXIT } from "../command.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 export const doctorCommand = defineCommand({
   name: "doctor",
-  summary: "Report the Python interpreter, the active sandbox and which of the hosted grader image's packages it can import.",
+  summary: COMMAND_SUMMARIES.doctor,
   positionals: { names: "", min: 0, max: 0 },
   description: `A python grader that imports a package missing here works in the hosted service but fails locally
 with python_grader_runtime_error (ModuleNotFoundError). Packages are checked inside the sandbox the

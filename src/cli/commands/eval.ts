@@ -8,6 +8,7 @@ import type { Problem } from "../../schema/ajv.js";
 import { defineCommand, EXIT, UsageError, type Io } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS, withFlagHints } from "../executor-options.js";
 import { formatProblem, readText } from "../load.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 interface CheckedText {
   ok: boolean;
@@ -74,7 +75,7 @@ function ioError(err: unknown, fallbackFile: string): UsageError | null {
 
 export const evalCommand = defineCommand({
   name: "eval",
-  summary: "Run an exported OpenAI eval locally: its testing criteria over its data; prints the eval.run.",
+  summary: COMMAND_SUMMARIES.eval,
   positionals: { names: "EVAL.json [DATA.jsonl]", min: 1, max: 2 },
   description: `EVAL.json: an eval as GET /v1/evals/{id} returned it, or as it was created.
 DATA.jsonl: rows {"item": {...}, "sample"?: {...}} or bare items, each checked against the eval's item

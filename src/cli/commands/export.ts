@@ -1,9 +1,10 @@
 import { defineCommand, EXIT } from "../command.js";
 import { formatJobProblem, JOB_OPTIONS, jobFromFlags } from "../job-options.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 export const exportCommand = defineCommand({
   name: "export",
-  summary: "Print the POST /v1/fine_tuning/jobs body of a supervised, DPO or reinforcement fine-tuning job.",
+  summary: COMMAND_SUMMARIES.export,
   positionals: { names: "[GRADER.json]", min: 0, max: 1 },
   usage: "[GRADER.json] --model M --training-file ID [--method supervised|dpo|reinforcement] [options]",
   description: `GRADER.json is the grader of a reinforcement job (and implies --method reinforcement); supervised

@@ -3,6 +3,7 @@ import { gradeSample } from "../../graders/grade-sample.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS, withFlagHints } from "../executor-options.js";
 import { requireGrader } from "../load.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 function jsonObjectFlag(text: string, flag: string): Record<string, unknown> {
   let v: unknown;
@@ -17,7 +18,7 @@ function jsonObjectFlag(text: string, flag: string): Record<string, unknown> {
 
 export const gradeCommand = defineCommand({
   name: "grade",
-  summary: "Grade one sample and print the graders/run response as JSON.",
+  summary: COMMAND_SUMMARIES.grade,
   positionals: { names: "GRADER.json", min: 1 },
   usage: "GRADER.json (--sample TEXT | --sample-json JSON) [--item JSON] [options]",
   options: [

@@ -2,12 +2,13 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isStarterName, STARTER_TYPES, starterFileNames, starterFiles, type StarterType } from "../../testing/starter.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 
 export const initCommand = defineCommand({
   name: "init",
-  summary: "Write a starter grader, a suite of test cases for it and a tiny dataset.",
+  summary: COMMAND_SUMMARIES.init,
   positionals: { names: "NAME", min: 1 },
   description: `Writes NAME.json (the grader), NAME.suite.json (cases for graderkit test) and NAME.jsonl (rows for
 graderkit run) into --dir; never overwrites a file.`,

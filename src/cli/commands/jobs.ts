@@ -16,6 +16,7 @@ import { checkpointsTable, eventLine, formatJobError, isMetricsEvent, jobDetails
 import { formatProblem, readText } from "../load.js";
 import type { OptionSpec } from "../options.js";
 import { formatDataProblem } from "./check-data.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 const ENDPOINT = "Endpoint (OpenAI: $OPENAI_API_KEY; Azure: $AZURE_OPENAI_API_KEY)";
 
@@ -309,7 +310,7 @@ const checkpointsCommand = defineCommand({
 
 export const jobsCommand = defineCommandGroup({
   name: "jobs",
-  summary: "Fine-tuning jobs on OpenAI or Azure OpenAI: create, list, get, cancel, pause, resume, events, checkpoints.",
+  summary: COMMAND_SUMMARIES.jobs,
   description: `Endpoints: OpenAI (--base-url / $OPENAI_BASE_URL, key $OPENAI_API_KEY) or Azure OpenAI
 (--azure-endpoint / $AZURE_OPENAI_ENDPOINT, key $AZURE_OPENAI_API_KEY, --api-version). Tables by
 default, the API's JSON with --json.`,

@@ -1,9 +1,10 @@
 import { defineCommand, EXIT } from "../command.js";
 import { byteSize, lineSource, passThreshold, plural, readingInputs, seedOption, sourceName, THRESHOLD_OPTIONS, writeOutput } from "../run-files.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 export const reportCommand = defineCommand({
   name: "report",
-  summary: "Write a self-contained HTML report of a run: summary, errors, reward histograms, worst rows, a row table.",
+  summary: COMMAND_SUMMARIES.report,
   positionals: { names: "RUN.jsonl", min: 1 },
   description: `RUN.jsonl is the output of graderkit run (full or compact rows; '-' reads stdin). With --input, rows
 are joined to the samples they graded by line, so the report shows the texts. The page loads

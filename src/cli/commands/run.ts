@@ -9,6 +9,7 @@ import { defineCommand, EXIT, UsageError, type Io } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
 import { GATE_OPTIONS, gatesFromFlags, reportGates } from "../gate-options.js";
 import { requireGrader } from "../load.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 /** Progress on stderr: redrawn in place on a terminal of its own, else one line per update. */
 function progressPrinter(io: Io, redraw: boolean): (p: Progress) => void {
@@ -25,7 +26,7 @@ function progressPrinter(io: Io, redraw: boolean): (p: Progress) => void {
 
 export const runCommand = defineCommand({
   name: "run",
-  summary: "Grade every row of a JSONL file; one output row per input row, in input order.",
+  summary: COMMAND_SUMMARIES.run,
   positionals: { names: "GRADER.json SAMPLES.jsonl", min: 2 },
   description: `SAMPLES may be - for stdin.
 Input rows: {"id"?, "item"?: {...}, "sample": {...}} or {"id"?, "item"?: {...}, "model_sample": "..."}

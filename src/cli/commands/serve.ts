@@ -2,6 +2,7 @@ import { DEFAULT_MAX_FIELD_CHARS } from "../../server/body-limits.js";
 import { createGradersServer } from "../../server/graders-api.js";
 import { defineCommand, EXIT } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
@@ -18,7 +19,7 @@ function nextSignal(): Promise<NodeJS.Signals> {
 
 export const serveCommand = defineCommand({
   name: "serve",
-  summary: "Serve the graders API (POST /v1/fine_tuning/alpha/graders/run and /validate) locally.",
+  summary: COMMAND_SUMMARIES.serve,
   positionals: { names: "", min: 0, max: 0 },
   description: `Point an OpenAI client at the printed URL: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1", apiKey: "any" }).
 Only JSON requests (Content-Type: application/json) are served, and none from a web page of another

@@ -10,10 +10,11 @@ import { loadSources, missingExecutors, suiteSources } from "../../testing/sourc
 import type { SuiteResult } from "../../testing/types.js";
 import { defineCommand, EXIT, UsageError } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS, withFlagHints } from "../executor-options.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 export const testCommand = defineCommand({
   name: "test",
-  summary: "Run grader test suites: each case's reward, flags and sub-rewards against what it expects.",
+  summary: COMMAND_SUMMARIES.test,
   positionals: { names: "SUITE.json... | GRADER.json CASES.jsonl", min: 1, max: Infinity },
   usage: "SUITE.json... | GRADER.json CASES.jsonl [options]",
   description: `A suite file: {"grader": "grader.json" (relative to the suite) | {...}, "cases": [...]}. A cases

@@ -4,6 +4,7 @@ import { checkGraderFile, checkGraderText, type GraderFileResult } from "../../s
 import type { Target } from "../../schema/types.js";
 import { defineCommand, EXIT, type Io } from "../command.js";
 import { formatProblem, unreadable } from "../load.js";
+import { COMMAND_SUMMARIES } from "../summaries.js";
 
 const STDIN = "-";
 
@@ -22,7 +23,7 @@ function errorBody(first: Problem) {
 
 export const validateCommand = defineCommand({
   name: "validate",
-  summary: "Check grader JSON files against the schema and graderkit's static rules.",
+  summary: COMMAND_SUMMARIES.validate,
   positionals: { names: "FILE...", min: 1, max: Infinity },
   description: `FILE '-' reads a grader from stdin. Python sources are compiled (not run) by the interpreter that
 would run them; without one, a warning says they were not.

@@ -43,25 +43,34 @@ export function hashUnits(u: Uint16Array, from: number, to: number): number {
 export const MAX_KEY = 256;
 
 export class ChunkMemo<V> {
-  private pool = new Uint16Array(1 << 16);
+  // The tables get their full size on the first set(): a process that never tokenizes (a
+  // string_check run) does not pay for ~3 MB of zeroed tables at start-up. Until then they have
+  // one empty slot, so get() finds nothing without a branch of its own.
+  private pool = new Uint16Array(0);
   private poolUsed = 0;
-  private readonly starts: Int32Array;
-  private readonly lengths: Int32Array;
-  private readonly hashes: Int32Array;
-  private readonly values: (V | undefined)[];
-  private readonly mask: number;
+  private starts = new Int32Array(1);
+  private lengths = new Int32Array(1);
+  private hashes = new Int32Array(1);
+  private values: (V | undefined)[] = [undefined];
+  private mask = 0;
+  private readonly size: number;
   private readonly limit: number;
   private count = 0;
 
   /** Room for 2^(bits-1) entries. */
   constructor(bits: number) {
-    const size = 1 << bits;
+    this.size = 1 << bits;
+    this.limit = this.size >>> 1;
+  }
+
+  private allocate(): void {
+    const size = this.size;
+    this.pool = new Uint16Array(1 << 16);
     this.starts = new Int32Array(size);
     this.lengths = new Int32Array(size);
     this.hashes = new Int32Array(size);
     this.values = new Array<V | undefined>(size).fill(undefined);
     this.mask = size - 1;
-    this.limit = size >>> 1;
   }
 
   /** The value stored for u[from, to), whose hashUnits is `hash`. */
@@ -84,6 +93,7 @@ export class ChunkMemo<V> {
 
   /** Stores a value (not undefined) for u[from, to) (not present yet; at most MAX_KEY units). */
   set(u: Uint16Array, from: number, to: number, hash: number, value: V): void {
+    if (this.mask === 0) this.allocate();
     const length = to - from;
     if (this.count >= this.limit || this.poolUsed + length > this.pool.length) {
       if (this.count < this.limit && this.pool.length < 1 << 22) {

@@ -1,0 +1,82 @@
+// One worker count's measurement: a latency run over the first LATENCY_ROWS rows (rows kept, for
+// each row's grading time and each multi child's), then the timed throughput run over all rows
+// (output serialized and discarded). Both go through runFile, the engine of `graderkit run`.
+
+import { Readable, Writable } from "node:stream";
+import type { Executors } from "../core/executors.js";
+import type { RunResponse } from "../core/response.js";
+import { runFile } from "../engine/run.js";
+import type { CompileOptions } from "../graders/types.js";
+import type { Grader } from "../schema/types.js";
+import { dictionary } from "../util/dictionary.js";
+import { repeatedLines } from "./measure.js";
+
+/** Rows of the latency run (per worker count): enough for a stable p99. */
+export const LATENCY_ROWS = 5_000;
+
+export interface MeasureRequest {
+  /** Validated and normalised. */
+  grader: Grader;
+  lines: readonly string[];
+  rows: number;
+  workers: number;
+  concurrency?: number;
+  compileOptions?: CompileOptions;
+}
+
+export interface Measurement {
+  workers: number;
+  /** Wall time of the throughput run. */
+  seconds: number;
+  /** Each row's grading time in the latency run, ms. */
+  rowMs: number[];
+  /** multi: per row of the latency run, each child's grading time (s) by key. */
+  childSeconds: Array<Record<string, number>>;
+  /** The measuring process's peak resident set size, bytes. */
+  peakRssBytes: number;
+}
+
+const discard = () =>
+  new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  });
+
+/** A multi response's children's grading times: each child's metadata sits in metadata.scores. */
+function childExecutionTimes(response: RunResponse): Record<string, number> {
+  const out = dictionary<number>();
+  for (const [key, child] of Object.entries(response.metadata.scores ?? {})) {
+    const time = (child as { execution_time?: unknown } | null)?.execution_time;
+    if (typeof time === "number") out[key] = time;
+  }
+  return out;
+}
+
+export async function measureRun(request: MeasureRequest, executors?: Executors): Promise<Measurement> {
+  const engine = (rows: number, onRow?: (row: { response: RunResponse }) => void) =>
+    runFile({
+      grader: request.grader,
+      input: "-",
+      stdin: Readable.from(repeatedLines(request.lines, rows)),
+      stdout: discard(),
+      workers: request.workers,
+      concurrency: request.concurrency,
+      executors,
+      compileOptions: request.compileOptions,
+      onRow,
+    });
+  const rowMs: number[] = [];
+  const childSeconds: Array<Record<string, number>> = [];
+  const multi = request.grader.type === "multi";
+  // The latency run first: it also warms up the main thread's code before the timed run.
+  await engine(Math.min(request.rows, LATENCY_ROWS), ({ response }) => {
+    rowMs.push(response.metadata.execution_time * 1000);
+    if (multi) childSeconds.push(childExecutionTimes(response));
+  });
+  const start = performance.now();
+  await engine(request.rows);
+  const seconds = (performance.now() - start) / 1000;
+  // maxRSS is in KiB: the whole process's peak, worker threads included.
+  return { workers: request.workers, seconds, rowMs, childSeconds, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+}
