@@ -1,9 +1,17 @@
 // Output rows are the hot path of `graderkit run`: a response has ~25 fields, most of them
-// constant (all-false error flags, empty maps). This writes the same bytes as
-// JSON.stringify({line, id, ...response}) without walking the constant parts each time.
-// test/serialize.test.ts checks the equality on many shapes of rows.
+// constant (all-false error flags, empty maps). These write the same bytes as
+// JSON.stringify({line, id, ...response}) (format "full") and
+// JSON.stringify({line, id, ...compactResponse(response)}) (format "compact") without walking
+// the constant parts each time. test/serialize.test.ts checks the equality on many shapes of rows.
 
+import { raisedErrors } from "../core/compact.js";
 import { emptyErrors, type GraderErrors, type RunResponse } from "../core/response.js";
+
+/** The output row formats of `graderkit run --format`. */
+export type RowFormat = "full" | "compact";
+export const ROW_FORMATS: readonly RowFormat[] = ["full", "compact"];
+
+export type RowSerializer = (line: number, id: unknown, res: RunResponse) => string;
 
 const CLEAN_ERRORS: GraderErrors = emptyErrors();
 const CLEAN_ERRORS_JSON = JSON.stringify(CLEAN_ERRORS);
@@ -19,23 +27,26 @@ function isEmpty(o: object): boolean {
 
 // Unrolled on purpose: this runs once per output row. Responses always carry exactly the keys
 // of emptyErrors(), in that order (graders only set known flags).
-function errorsJson(e: GraderErrors): string {
+function isClean(e: GraderErrors): boolean {
   return !e.formula_parse_error && !e.sample_parse_error && !e.truncated_observation_error &&
     !e.unresponsive_reward_error && !e.invalid_variable_error && !e.other_error &&
     !e.python_grader_server_error && e.python_grader_server_error_type === null &&
     !e.python_grader_runtime_error && e.python_grader_runtime_error_details === null &&
     !e.model_grader_server_error && !e.model_grader_refusal_error && !e.model_grader_parse_error &&
-    e.model_grader_server_error_details === null
-    ? CLEAN_ERRORS_JSON
-    : JSON.stringify(e);
+    e.model_grader_server_error_details === null;
 }
+
+const errorsJson = (e: GraderErrors) => (isClean(e) ? CLEAN_ERRORS_JSON : JSON.stringify(e));
 
 const mapJson = (o: object) => (isEmpty(o) ? "{}" : JSON.stringify(o));
 
+function head(line: number, id: unknown): string {
+  return id === undefined ? '{"line":' + line : '{"line":' + line + ',"id":' + JSON.stringify(id);
+}
+
 export function serializeRow(line: number, id: unknown, res: RunResponse): string {
   const md = res.metadata;
-  let s = '{"line":' + line;
-  if (id !== undefined) s += ',"id":' + JSON.stringify(id);
+  let s = head(line, id);
   s +=
     ',"reward":' + number(res.reward) +
     ',"metadata":{"name":' + JSON.stringify(md.name) +
@@ -49,4 +60,17 @@ export function serializeRow(line: number, id: unknown, res: RunResponse): strin
     ',"model_grader_token_usage_per_model":' + mapJson(res.model_grader_token_usage_per_model);
   if (res.error !== undefined) s += ',"error":' + JSON.stringify(res.error);
   return s + "}";
+}
+
+/** The compact row: reward, sub_rewards for multi only, errors and error only when something went wrong. */
+export function serializeCompactRow(line: number, id: unknown, res: RunResponse): string {
+  let s = head(line, id) + ',"reward":' + number(res.reward);
+  if (res.metadata.type === "multi") s += ',"sub_rewards":' + mapJson(res.sub_rewards);
+  if (!isClean(res.metadata.errors)) s += ',"errors":' + JSON.stringify(raisedErrors(res.metadata.errors));
+  if (res.error !== undefined) s += ',"error":' + JSON.stringify(res.error);
+  return s + "}";
+}
+
+export function rowSerializer(format: RowFormat): RowSerializer {
+  return format === "compact" ? serializeCompactRow : serializeRow;
 }
