@@ -8,7 +8,7 @@ import type { CompiledGrader } from "../graders/types.js";
 import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
 import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
 import { mergeFirstErrors, noteFirstErrors, type FirstErrors } from "./first-errors.js";
-import { rowSerializer, type RowFormat } from "./serialize.js";
+import { isClean, rowSerializer, type RowFormat } from "./serialize.js";
 
 /** What a graded block hands on, the same wherever it is graded: the row format, and whether the graded rows travel too. */
 export interface RowOutput {
@@ -46,6 +46,7 @@ export function collect(rows: GradedLine[], output: RowOutput = FULL_ROWS): Batc
     text += serialize(line, id, response) + "\n";
     rewards[i] = response.reward;
     const errors = response.metadata.errors;
+    if (isClean(errors)) continue;
     let any = false;
     for (const flag of ERROR_FLAGS) {
       if (errors[flag]) {

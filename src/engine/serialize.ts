@@ -27,7 +27,8 @@ function isEmpty(o: object): boolean {
 
 // Unrolled on purpose: this runs once per output row. Responses always carry exactly the keys
 // of emptyErrors(), in that order (graders only set known flags).
-function isClean(e: GraderErrors): boolean {
+/** No flag raised and no detail set: the errors of almost every row. */
+export function isClean(e: GraderErrors): boolean {
   return !e.formula_parse_error && !e.sample_parse_error && !e.truncated_observation_error &&
     !e.unresponsive_reward_error && !e.invalid_variable_error && !e.other_error &&
     !e.python_grader_server_error && e.python_grader_server_error_type === null &&
