@@ -68,36 +68,54 @@ describe("stdin to stdout", () => {
   });
 });
 
+/** GNU parallel with `args` before the command, over the file at `input`: its exit status and output. */
+async function parallel(args: string[], graderPath: string, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const fd = openSync(input, "r");
+  const command = [process.execPath, BIN, "run", graderPath, "-", "--format", "compact", "--quiet"];
+  const child = spawn("parallel", ["--will-cite", "--pipe", "-k", ...args, ...command], { stdio: [fd, "pipe", "pipe"] });
+  closeSync(fd);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, stdout, stderr };
+}
+
+const pairs = (text: string) => parseRows(text).map((r) => [r.id, r.reward]);
+
 describe("GNU parallel --pipe -k", () => {
-  it("over 50k rows with ids gives the (id, reward) sequence of a single run", async () => {
+  let graderPath: string;
+  let input: string;
+  let single: string;
+  beforeAll(async () => {
     expect(spawnSync("parallel", ["--version"]).status, "GNU parallel is needed (Debian package parallel; .ci/run installs it)").toBe(0);
-    const graderPath = writeJson(dir, "fuzzy.json", fuzzy);
+    graderPath = writeJson(dir, "fuzzy.json", fuzzy);
     const words = ["a", "b", "c", "d"]; // short rows: fewer blocks, fewer process start-ups
-    const input = writeLines(
+    input = writeLines(
       dir,
       "rows.jsonl",
       Array.from({ length: 50_000 }, (_, i) => ({ id: i, item: { answer: `${words[i % 4]} ${words[(i >> 2) % 4]}` }, model_sample: `${words[(i * 7) % 4]} ${words[i % 3]}` })),
     );
-    const single = await cli(["run", graderPath, input, "--format", "compact", "--quiet"]);
-    expect(single.code).toBe(0);
+    const r = await cli(["run", graderPath, input, "--format", "compact", "--quiet"]);
+    expect(r.code).toBe(0);
+    single = r.stdout;
+  });
 
-    const fd = openSync(input, "r");
-    const args = ["--will-cite", "--pipe", "-k", "-j", "2", "--block", "256k", process.execPath, BIN, "run", graderPath, "-", "--format", "compact", "--quiet"];
-    const par = spawn("parallel", args, { stdio: [fd, "pipe", "pipe"] });
-    closeSync(fd);
-    let stdout = "";
-    let stderr = "";
-    par.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    par.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => par.on("close", resolve));
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-
-    const pairs = (text: string) => parseRows(text).map((r) => [r.id, r.reward]);
-    const parallelRows = parseRows(stdout);
-    expect(parallelRows).toHaveLength(50_000);
-    expect(pairs(stdout)).toEqual(pairs(single.stdout));
+  it("-j 2 --block 256k over 50k rows with ids gives the (id, reward) sequence of a single run", async () => {
+    const r = await parallel(["-j", "2", "--block", "256k"], graderPath, input);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const rows = parseRows(r.stdout);
+    expect(rows).toHaveLength(50_000);
+    expect(pairs(r.stdout)).toEqual(pairs(single));
     // `line` restarts in every block, so only `id` joins rows back to the input.
-    expect(parallelRows.filter((r) => r.line === 1).length).toBeGreaterThan(1);
+    expect(rows.filter((row) => row.line === 1).length).toBeGreaterThan(1);
+  }, 120_000);
+
+  it("--sshlogin (the README's recipe, with this machine ':' as the login) gives the same sequence", async () => {
+    const r = await parallel(["--sshlogin", "2/:", "--block", "1M"], graderPath, input);
+    expect(r.code).toBe(0);
+    expect(pairs(r.stdout)).toEqual(pairs(single));
   }, 120_000);
 });
