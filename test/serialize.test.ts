@@ -46,6 +46,20 @@ describe("serializeRow", () => {
   });
 });
 
+describe("serializeRow's cached constant parts", () => {
+  it("follow the grader's name and type from row to row", () => {
+    const graders: Array<[string, string]> = [["a", "string_check"], ["b", "string_check"], ["a", "multi"], ['q"\u2028', "python"], ["a", "string_check"]];
+    for (let i = 0; i < 20; i++) {
+      const [name, type] = graders[i % graders.length]!;
+      const res = emptyResponse(name, type);
+      res.reward = i / 7;
+      if (i % 3 === 0) res.metadata.sampled_model_name = "m";
+      if (i % 4 === 0) res.sub_rewards = { x: i };
+      expect(serializeRow(i, i % 2 ? undefined : `r${i}`, res)).toBe(JSON.stringify(i % 2 ? { line: i, ...res } : { line: i, id: `r${i}`, ...res }));
+    }
+  });
+});
+
 describe("serializeCompactRow", () => {
   const expected = (line: number, id: unknown, res: RunResponse) =>
     JSON.stringify(id === undefined ? { line, ...compactResponse(res) } : { line, id, ...compactResponse(res) });
