@@ -116,6 +116,14 @@ describe("--format compact", () => {
     expect(resumed).toEqual(once);
   });
 
+  it("graderkit diff reads a full and a compact run of the same grader as the same rewards", async () => {
+    const r = await cli(["diff", join(dir, "full.jsonl"), join(dir, "compact-w0.jsonl"), "--json"]);
+    expect(r.code).toBe(0);
+    const diff = JSON.parse(r.stdout);
+    expect(diff).toMatchObject({ rows: N, unmatched: { a_only: [], b_only: [] }, mean_delta: 0, flips: { pass_to_fail: 0, fail_to_pass: 0 }, largest: [] });
+    expect(diff.mean_b).toBe(diff.mean_a);
+  });
+
   it("--resume refuses full rows in OUT whose sidecar says compact", async () => {
     const out = join(dir, "liar.jsonl");
     expect((await run([multiPath, input, "-o", out, "--quiet", "--limit", "10"])).code).toBe(0);
