@@ -5,6 +5,8 @@
 import { readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
+import { runFile, type OutputRow } from "graderkit";
 import { cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 
 type Row = Record<string, any>;
@@ -174,5 +176,31 @@ describe("--limit N", () => {
   it("rejects a negative N (exit 2)", async () => {
     const r = await run([multiPath, input, "--limit", "-1"]);
     expect(r.code).toBe(2);
+  });
+});
+
+describe("runFile({format, limit})", () => {
+  it("writes compact rows while onRow still gets the whole response", async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    let written = "";
+    stdout.setEncoding("utf8").on("data", (d) => (written += d));
+    const seen: OutputRow[] = [];
+    stdin.end(['{"id":"a","item":{"answer":"x"},"model_sample":"x"}', "", '{"id":"b","item":{"answer":"x"},"model_sample":"y"}', '{"id":"c"}'].join("\n"));
+    const summary = await runFile({ grader: exact, input: "-", stdin, stdout, format: "compact", limit: 2, onRow: (r) => seen.push(r) });
+    expect(summary.rows).toBe(2);
+    expect(parseRows(written)).toEqual([
+      { line: 1, id: "a", reward: 1 },
+      { line: 3, id: "b", reward: 0 },
+    ]);
+    expect(seen.map((r) => [r.id, r.response.metadata.type])).toEqual([
+      ["a", "string_check"],
+      ["b", "string_check"],
+    ]);
+  });
+
+  it("rejects an unknown format and a limit that is not a non-negative integer, before reading", async () => {
+    await expect(runFile({ grader: exact, input: "/nonexistent", format: "tiny" as never })).rejects.toThrow(TypeError);
+    for (const limit of [-1, 2.5, NaN]) await expect(runFile({ grader: exact, input: "/nonexistent", limit })).rejects.toThrow(RangeError);
   });
 });

@@ -76,8 +76,8 @@ async function parallel(args: string[], graderPath: string, input: string): Prom
   closeSync(fd);
   let stdout = "";
   let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-  child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+  child.stdout!.setEncoding("utf8").on("data", (d) => (stdout += d));
+  child.stderr!.setEncoding("utf8").on("data", (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   return { code, stdout, stderr };
 }

@@ -26,7 +26,7 @@ import type { Block } from "./lines.js";
 import { RowLimit } from "./limit.js";
 import { BlockPool } from "./pool.js";
 import { readBlocks } from "./read-blocks.js";
-import type { RowFormat } from "./serialize.js";
+import { ROW_FORMATS, type RowFormat } from "./serialize.js";
 import { OrderedSink, type RowCallback } from "./sink.js";
 import { SummaryBuilder, type RunSummary } from "./summary.js";
 
@@ -92,6 +92,11 @@ export function chooseWorkers(requested: number | undefined, inputSize: number |
 export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   const started = performance.now();
   const format = options.format ?? "full";
+  // Programming errors of the caller (the CLI checks its flags first), before anything is opened.
+  if (!ROW_FORMATS.includes(format)) throw new TypeError(`runFile: format must be ${ROW_FORMATS.join(" or ")}, not ${JSON.stringify(format)}`);
+  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 0)) {
+    throw new RangeError(`runFile: limit must be a non-negative integer, not ${options.limit}`);
+  }
   const elapsed = () => (performance.now() - started) / 1000;
   const compileOptions = options.compileOptions ?? {};
   const grader = checkedGrader(options.grader);
