@@ -174,17 +174,12 @@ export function speedTable({ results }) {
   return lines.join("\n");
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const arg = (flag) => {
-    const i = process.argv.indexOf(flag);
-    return i > 0 ? process.argv[i + 1] : undefined;
-  };
-  const result = await speed({
-    rows: Number(arg("--rows") ?? 1_000_000),
-    repeat: Number(arg("--repeat") ?? 3),
-    ref: arg("--ref") ?? null,
-    graders: arg("--graders")?.split(",") ?? undefined,
-  });
+/** The command line of this bench (also `node bench/engine.mjs --speed ...`). */
+export async function speedMain(argv) {
+  const value = (flag) => (argv.indexOf(flag) >= 0 ? argv[argv.indexOf(flag) + 1] : undefined);
+  const result = await speed({ rows: Number(value("--rows") ?? 1_000_000), repeat: Number(value("--repeat") ?? 3), ref: value("--ref") ?? null, graders: value("--graders")?.split(",") });
   console.log(speedTable(result));
   console.log(JSON.stringify(result, null, 2));
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await speedMain(process.argv.slice(2));
