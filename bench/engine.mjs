@@ -3,6 +3,10 @@
 // --workers 0, 1 and 2. Also peak RSS, from the run's --summary-json.
 //
 //   node bench/engine.mjs [--sizes 100000,1000000] [--workers 0,1,2]
+//   node bench/engine.mjs --memory        the 10 MB / 1 GB flat-memory check
+//   node bench/engine.mjs --speed [--ref GITREF] [--rows N] [--repeat R] [--graders rouge_l,bleu]
+//                                         the speed targets on 1M prose rows, compact and full, and
+//                                         GITREF built and run side by side (bench/engine-speed.mjs)
 //
 // Needs a build first (npm run bench does it).
 
@@ -113,6 +117,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     const i = process.argv.indexOf(flag);
     return i > 0 ? process.argv[i + 1].split(",").map(Number) : fallback;
   };
-  const results = process.argv.includes("--memory") ? await memory() : await run({ sizes: arg("--sizes", undefined), workers: arg("--workers", undefined) });
-  console.log(JSON.stringify(results, null, 2));
+  if (process.argv.includes("--speed")) {
+    await (await import("./engine-speed.mjs")).speedMain(process.argv.slice(2));
+  } else {
+    const results = process.argv.includes("--memory") ? await memory() : await run({ sizes: arg("--sizes", undefined), workers: arg("--workers", undefined) });
+    console.log(JSON.stringify(results, null, 2));
+  }
 }

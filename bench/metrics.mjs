@@ -13,7 +13,7 @@ export const METRICS = ["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rou
 /** Targets on the 2-core machine, Node 20 (issue: text_similarity with the service's numbers). */
 export const TARGETS = { fuzzy_match: 400_000, bleu: 60_000, gleu: 60_000, meteor: 30_000, rouge_1: 300_000, rouge_l: 100_000 };
 
-function vocabulary() {
+export function vocabulary() {
   // Real words and punctuation from the conformance texts, so tokenizers see realistic input.
   const text = readFileSync(new URL("../test/fixtures/text_similarity.jsonl", import.meta.url), "utf8");
   const words = new Set();
@@ -25,7 +25,7 @@ function vocabulary() {
   return [...words].sort();
 }
 
-function makePairs(vocab, count, chars, seed) {
+export function makePairs(vocab, count, chars, seed) {
   let s = seed;
   const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
   const pick = () => vocab[Math.floor(rand() * vocab.length)];

@@ -8,7 +8,16 @@ import type { CompiledGrader } from "../graders/types.js";
 import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
 import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
 import { mergeFirstErrors, noteFirstErrors, type FirstErrors } from "./first-errors.js";
-import { serializeRow } from "./serialize.js";
+import { isClean, rowSerializer, type RowFormat } from "./serialize.js";
+
+/** What a graded block hands on, the same wherever it is graded: the row format, and whether the graded rows travel too. */
+export interface RowOutput {
+  format: RowFormat;
+  /** Also return the graded rows (runFile's onRow); off on the hot path. */
+  keepRows: boolean;
+}
+
+export const FULL_ROWS: RowOutput = { format: "full", keepRows: false };
 
 export interface BatchResult {
   /** Serialized rows, each ending in "\n", in input order (UTF-8 bytes when they come from a worker). */
@@ -25,7 +34,8 @@ export interface BatchResult {
 }
 
 /** Serialize graded rows and count their rewards and flags. */
-export function collect(rows: GradedLine[], keepRows = false): BatchResult {
+export function collect(rows: GradedLine[], output: RowOutput = FULL_ROWS): BatchResult {
+  const serialize = rowSerializer(output.format);
   let text = "";
   const rewards = new Float64Array(rows.length);
   const flags: Partial<Record<ErrorFlag, number>> = {};
@@ -33,9 +43,10 @@ export function collect(rows: GradedLine[], keepRows = false): BatchResult {
   const firstErrors: FirstErrors = {};
   for (let i = 0; i < rows.length; i++) {
     const { line, id, response } = rows[i];
-    text += serializeRow(line, id, response) + "\n";
+    text += serialize(line, id, response) + "\n";
     rewards[i] = response.reward;
     const errors = response.metadata.errors;
+    if (isClean(errors)) continue;
     let any = false;
     for (const flag of ERROR_FLAGS) {
       if (errors[flag]) {
@@ -48,7 +59,7 @@ export function collect(rows: GradedLine[], keepRows = false): BatchResult {
       noteFirstErrors(firstErrors, line, response);
     }
   }
-  return keepRows ? { text, rewards, flags, errorRows, firstErrors, rows } : { text, rewards, flags, errorRows, firstErrors };
+  return output.keepRows ? { text, rewards, flags, errorRows, firstErrors, rows } : { text, rewards, flags, errorRows, firstErrors };
 }
 
 /** Concatenate results in order (rescued blocks graded line by line). */
@@ -79,7 +90,7 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
 }
 
 /** Grade the lines of a block with a synchronous (CPU-bound) grader. */
-export function gradeLinesSync(grader: CompiledGrader, lines: readonly LineInput[], file: string, keepRows = false): BatchResult {
+export function gradeLinesSync(grader: CompiledGrader, lines: readonly LineInput[], file: string, output: RowOutput = FULL_ROWS): BatchResult {
   const executors: Executors = {};
-  return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine), keepRows);
+  return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine), output);
 }

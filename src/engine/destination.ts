@@ -99,7 +99,7 @@ export async function openDestination(options: DestinationOptions): Promise<Dest
       }
       const differences = fingerprintDifferences(stored, fingerprint);
       if (differences.length > 0) throw new RunFileError("resume_mismatch", `${path}: cannot resume: ${differences.join("; ")} (delete ${path} to start over)`);
-      const resumed = await prepareResume(path, options.summary);
+      const resumed = await prepareResume(path, fingerprint.format, options.summary);
       return { output: await openFileOutput(path, "a", true), resumed, release: lock.release };
     }
     writeSidecar(real, fingerprint);

@@ -9,7 +9,7 @@
 
 import type { Executors } from "../core/executors.js";
 import type { CompiledGrader } from "../graders/types.js";
-import { collect, gradeLinesSync, type BatchResult } from "./batch.js";
+import { collect, gradeLinesSync, type BatchResult, type RowOutput } from "./batch.js";
 import { gradeLine } from "./grade-row.js";
 import { blockLines, type Block } from "./lines.js";
 import type { BlockPool } from "./pool.js";
@@ -104,7 +104,7 @@ export interface BlockDispatch {
 export interface BlockDispatcherOptions {
   grader: CompiledGrader;
   file: string;
-  keepRows: boolean;
+  output: RowOutput;
   deliver: Deliver<BatchResult>;
   /** The pool, started on first use; null: everything on the main thread. */
   pool: (() => BlockPool) | null;
@@ -128,11 +128,11 @@ export class BlockDispatcher extends Dispatcher implements BlockDispatch {
 
   async submitBlock(block: Block, bytesRead: number): Promise<void> {
     if (this.stopped) return;
-    const { grader, file, keepRows, deliver } = this.options;
+    const { grader, file, output, deliver } = this.options;
     const seq = this.seq++;
     if (!this.pool && this.options.pool && bytesRead >= this.options.poolFromBytes) this.pool = this.options.pool();
     if (!this.pool) {
-      deliver(seq, gradeLinesSync(grader, blockLines(block), file, keepRows));
+      deliver(seq, gradeLinesSync(grader, blockLines(block), file, output));
       return;
     }
     this.inFlight++;
@@ -198,17 +198,17 @@ export class LineDispatcher implements BlockDispatch {
   private readonly rows: RowDispatcher<BatchResult>;
 
   constructor(
-    private readonly options: { grader: CompiledGrader; executors: Executors; file: string; keepRows: boolean } & RowDispatcherOptions<BatchResult>,
+    private readonly options: { grader: CompiledGrader; executors: Executors; file: string; output: RowOutput } & RowDispatcherOptions<BatchResult>,
   ) {
     this.rows = new RowDispatcher(options);
   }
 
   async submitBlock(block: Block): Promise<void> {
-    const { grader, executors, file, keepRows } = this.options;
+    const { grader, executors, file, output } = this.options;
     for (const line of blockLines(block)) {
       await this.rows.submit(() => {
         const graded = gradeLine(grader, line, executors, file);
-        return graded instanceof Promise ? graded.then((g) => collect([g], keepRows)) : collect([graded], keepRows);
+        return graded instanceof Promise ? graded.then((g) => collect([g], output)) : collect([graded], output);
       });
     }
   }

@@ -4,7 +4,7 @@
 //   library's metric options;
 // - input: its size and the SHA-256 of its first and last MiB (a copied or moved input still
 //   matches; an edit that keeps the size and both ends is not detected); "stdin" for a stream;
-// - format: the output row format ("full"; a later format adds its own name).
+// - format: the output row format ("full" or "compact": one file never mixes them).
 // Each part is compared on its own, so a refusal says exactly what differs, and a new part is
 // one more entry in PARTS.
 
@@ -13,6 +13,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } f
 import { canonicalJson } from "../util/canonical-json.js";
 import { VERSION } from "../util/version.js";
 import { ioError, RunFileError } from "./errors.js";
+import type { RowFormat } from "./serialize.js";
 import type { InputSource } from "./input.js";
 
 /** The sidecar's schema version; a sidecar with a higher one was written by a newer graderkit. */
@@ -21,7 +22,7 @@ export const SIDECAR_SUFFIX = ".graderkit.json";
 /** Bytes hashed at each end of the input. */
 export const INPUT_ENDS_BYTES = 1024 * 1024;
 
-export type OutputFormat = "full";
+export type OutputFormat = RowFormat;
 
 export type InputFingerprint =
   | { kind: "file"; path: string; bytes: number; head_sha256: string; tail_sha256: string }

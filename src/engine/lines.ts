@@ -23,6 +23,7 @@ export interface Block {
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const BOM = 0xfeff;
+const OPEN_BRACE = 0x7b;
 
 export const BOM_PROBLEM = "a byte order mark (U+FEFF) starts the line; only the start of the input may have one";
 
@@ -30,7 +31,8 @@ export const BOM_PROBLEM = "a byte order mark (U+FEFF) starts the line; only the
 function lineInput(line: number, text: string, problem?: string): LineInput | null {
   if (problem) return { line, text, problem };
   if (text.charCodeAt(0) === BOM) return { line, text, problem: BOM_PROBLEM };
-  return text.trim() === "" ? null : { line, text };
+  // Rows start with "{": no need to trim them to know they are not blank.
+  return text.charCodeAt(0) !== OPEN_BRACE && text.trim() === "" ? null : { line, text };
 }
 
 /** The non-blank lines of a block, numbered, minus the ones already in OUT. */

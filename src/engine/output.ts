@@ -19,6 +19,14 @@ const closeAsync = promisify(closeFd);
  */
 export const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Bytes a file output takes before it asks the run to wait. A block of full rows is ~1 MB; with
+ * the stream's default (16 KB) every block waited for its own write (and for a background flush
+ * ahead of it) before the next block was graded, so grading and writing took turns. A few blocks
+ * of room let them overlap; memory stays bounded by it.
+ */
+export const FILE_BUFFER_BYTES = 8 * 1024 * 1024;
+
 export interface Output {
   /** The file as messages name it (its path, or "stdout"). */
   readonly name: string;
@@ -104,7 +112,7 @@ class FileOutput extends StreamOutput {
     /** fsync it (a regular file; devices and FIFOs cannot be synced). */
     private readonly durable: boolean,
   ) {
-    super(name, createWriteStream("", { fd, autoClose: false }));
+    super(name, createWriteStream("", { fd, autoClose: false, highWaterMark: FILE_BUFFER_BYTES }));
   }
 
   override write(chunk: string | Uint8Array): void {

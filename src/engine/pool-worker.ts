@@ -6,7 +6,7 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import { compileValidGrader } from "../graders/compile.js";
 import type { CompiledGrader, CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
-import { gradeLinesSync, type BatchResult } from "./batch.js";
+import { gradeLinesSync, type BatchResult, type RowOutput } from "./batch.js";
 import { blockLines, type Block } from "./lines.js";
 
 export interface BlockTask {
@@ -15,8 +15,7 @@ export interface BlockTask {
   compileOptions: CompileOptions;
   file: string;
   block: Block;
-  /** Also return the graded rows (runFile's onRow); off on the hot path. */
-  keepRows: boolean;
+  output: RowOutput;
 }
 
 const encoder = new TextEncoder();
@@ -32,7 +31,7 @@ export default function gradeTask(task: BlockTask): BatchResult {
   }
   const lines = blockLines(task.block);
   if (CRASH_MARKER && lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);
-  const result = gradeLinesSync(cached.grader, lines, task.file, task.keepRows);
+  const result = gradeLinesSync(cached.grader, lines, task.file, task.output);
   // Encode here, not on the main thread, and hand the bytes over without a copy: the main
   // thread only writes them.
   const text = encoder.encode(result.text as string);

@@ -8,7 +8,7 @@ import { idOf } from "../core/rows.js";
 import { failedResponse } from "../graders/run.js";
 import type { CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
-import { collect, concatResults, type BatchResult } from "./batch.js";
+import { collect, concatResults, type BatchResult, type RowOutput } from "./batch.js";
 import { blockLines, lineBlocks, type Block } from "./lines.js";
 import type { BlockTask } from "./pool-worker.js";
 
@@ -27,7 +27,7 @@ export interface BlockPoolOptions {
   compileOptions: CompileOptions;
   /** The input's name in messages. */
   file: string;
-  keepRows: boolean;
+  output: RowOutput;
   /**
    * Read `length` bytes of the input at `offset` again. With it, a block's buffer is transferred
    * to the worker (no copy) and read back if the worker dies; without it (a stream), the worker
@@ -77,8 +77,8 @@ export class BlockPool {
   }
 
   private run(block: Block, transfer: boolean): Promise<BatchResult> {
-    const { grader, graderKey, compileOptions, file, keepRows } = this.options;
-    const task: BlockTask = { graderKey, grader, compileOptions, file, block, keepRows };
+    const { grader, graderKey, compileOptions, file, output } = this.options;
+    const task: BlockTask = { graderKey, grader, compileOptions, file, block, output };
     return transfer ? this.piscina.run(task, { transferList: [block.bytes.buffer as ArrayBuffer] }) : this.piscina.run(task);
   }
 
@@ -91,13 +91,13 @@ export class BlockPool {
 
   /** The row of a one-line block whose worker died (none for a blank line). */
   private crashed(block: Block, err: unknown): BatchResult {
-    const { name, type, file, keepRows } = this.options;
+    const { name, type, file, output } = this.options;
     const reason = err instanceof Error ? err.message : String(err);
     const rows = blockLines(block).map((l) => ({
       line: l.line,
       id: idOf(l.text),
       response: failedResponse(name, type, new Error(`worker crashed while grading ${file}:${l.line}: ${reason}`)),
     }));
-    return collect(rows, keepRows);
+    return collect(rows, output);
   }
 }

@@ -15,7 +15,7 @@ import { compileValidGrader } from "../graders/compile.js";
 import type { CompileOptions } from "../graders/types.js";
 import { checkMetricOptionsByMetric } from "../metrics/options.js";
 import { checkedGrader } from "../schema/load.js";
-import type { BatchResult } from "./batch.js";
+import type { BatchResult, RowOutput } from "./batch.js";
 import { AUTO_POOL_MIN_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from "./defaults.js";
 import { openDestination, type Destination } from "./destination.js";
 import { BlockDispatcher, LineDispatcher, rowWindow, type BlockDispatch } from "./dispatch.js";
@@ -23,8 +23,10 @@ import { RunInterruptedError } from "./errors.js";
 import { graderFingerprint, inputFingerprint } from "./fingerprint.js";
 import { openInput, type InputSource } from "./input.js";
 import type { Block } from "./lines.js";
+import { RowLimit } from "./limit.js";
 import { BlockPool } from "./pool.js";
 import { readBlocks } from "./read-blocks.js";
+import { ROW_FORMATS, type RowFormat } from "./serialize.js";
 import { OrderedSink, type RowCallback } from "./sink.js";
 import { SummaryBuilder, type RunSummary } from "./summary.js";
 
@@ -50,6 +52,10 @@ export interface RunFileOptions {
   stdout?: Writable;
   /** Continue an interrupted run: keep OUT's rows, grade the input lines after them. */
   resume?: boolean;
+  /** Output rows: "full" (the graders/run response; default) or "compact" (see core/compact). */
+  format?: RowFormat;
+  /** Grade only the first `limit` non-blank lines of the input. */
+  limit?: number;
   /** 0 = main thread; undefined = automatic (see AUTO_POOL_MIN_BYTES). */
   workers?: number;
   /** Executor-backed gradings in flight at once. */
@@ -85,6 +91,12 @@ export function chooseWorkers(requested: number | undefined, inputSize: number |
 
 export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   const started = performance.now();
+  const format = options.format ?? "full";
+  // Programming errors of the caller (the CLI checks its flags first), before anything is opened.
+  if (!ROW_FORMATS.includes(format)) throw new TypeError(`runFile: format must be ${ROW_FORMATS.join(" or ")}, not ${JSON.stringify(format)}`);
+  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 0)) {
+    throw new RangeError(`runFile: limit must be a non-negative integer, not ${options.limit}`);
+  }
   const elapsed = () => (performance.now() - started) / 1000;
   const compileOptions = options.compileOptions ?? {};
   const grader = checkedGrader(options.grader);
@@ -108,14 +120,14 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
       resume: Boolean(options.resume),
       input,
       summary,
-      fingerprint: async () => ({ grader_sha256: graderKey, input: await inputFingerprint(input), format: "full" }),
+      fingerprint: async () => ({ grader_sha256: graderKey, input: await inputFingerprint(input), format }),
     });
   } catch (err) {
     await input.close();
     throw err;
   }
   const sink = new OrderedSink(destination.output, summary, options.onRow);
-  const keepRows = options.onRow !== undefined;
+  const output: RowOutput = { format, keepRows: options.onRow !== undefined };
   const skipThrough = destination.resumed?.lastLine ?? 0;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const deliver = (seq: number, piece: BatchResult) => sink.put(seq, piece);
@@ -125,12 +137,12 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   if (compiled.async) {
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     const window = rowWindow(concurrency, batchSize);
-    dispatcher = new LineDispatcher({ grader: compiled, executors: options.executors ?? {}, file: input.name, keepRows, concurrency, window, deliver, delivered: () => sink.written });
+    dispatcher = new LineDispatcher({ grader: compiled, executors: options.executors ?? {}, file: input.name, output, concurrency, window, deliver, delivered: () => sink.written });
   } else {
     const { workers, poolFromBytes } = chooseWorkers(options.workers, input.size);
     const startPool = () =>
-      new BlockPool({ workers, grader, graderKey, name: compiled.name, type: compiled.type, compileOptions, file: input.name, keepRows, reread: input.readAt });
-    dispatcher = new BlockDispatcher({ grader: compiled, file: input.name, keepRows, deliver, pool: workers > 0 ? startPool : null, poolFromBytes });
+      new BlockPool({ workers, grader, graderKey, name: compiled.name, type: compiled.type, compileOptions, file: input.name, output, reread: input.readAt });
+    dispatcher = new BlockDispatcher({ grader: compiled, file: input.name, output, deliver, pool: workers > 0 ? startPool : null, poolFromBytes });
   }
 
   let interrupted = false;
@@ -147,7 +159,8 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   const progress = throttled(options.onProgress, (bytesRead) => ({ rows: sink.rows, errorRows: sink.errorRows, bytesRead, totalBytes: input.size, elapsedS: elapsed() }));
   let closed = false;
   try {
-    await pump(input, batchSize, skipThrough, dispatcher, sink, () => interrupted, progress.update);
+    const limit = options.limit === undefined ? null : new RowLimit(options.limit);
+    await pump(input, batchSize, skipThrough, limit, dispatcher, sink, () => interrupted, progress.update);
     if (!interrupted) await dispatcher.drain();
     closed = true;
     await sink.close();
@@ -180,22 +193,28 @@ async function pump(
   input: InputSource,
   batchSize: number,
   skipThrough: number,
+  limit: RowLimit | null,
   dispatcher: BlockDispatch,
   sink: OrderedSink,
   interrupted: () => boolean,
   progress: (bytesRead: number) => void,
 ): Promise<void> {
   for await (const raw of readBlocks(input, batchSize)) {
-    if (interrupted()) return;
+    if (interrupted() || limit?.reached) return;
+    // --limit counts from the start of the input, so before --resume skips anything.
+    const whole: Block = { startLine: raw.startLine, bytes: raw.bytes, offset: raw.offset };
+    const block = limit ? limit.take(whole) : whole;
+    if (!block) return;
     // --resume: lines up to skipThrough are in OUT already.
     if (raw.startLine + raw.lineCount - 1 <= skipThrough) continue;
-    const block: Block = { startLine: raw.startLine, bytes: raw.bytes, offset: raw.offset };
     if (raw.startLine <= skipThrough) block.skipThrough = skipThrough;
     await dispatcher.submitBlock(block, raw.bytesRead);
     const drained = sink.ready();
     if (drained) await drained;
     if (sink.failure) throw sink.failure;
     progress(raw.bytesRead);
+    // Not one more read: on stdin it could wait for input nobody will send.
+    if (limit?.reached) return;
   }
 }
 

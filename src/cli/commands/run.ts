@@ -4,6 +4,7 @@ import { checkWritablePath } from "../../engine/destination.js";
 import { RunFileError, RunInterruptedError } from "../../engine/errors.js";
 import { interruptOnSignals } from "../../engine/interrupt.js";
 import { runFile, type Progress } from "../../engine/run.js";
+import { ROW_FORMATS, type RowFormat } from "../../engine/serialize.js";
 import { formatSummary } from "../../engine/summary.js";
 import { defineCommand, EXIT, UsageError, type Io } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
@@ -30,9 +31,14 @@ export const runCommand = defineCommand({
   positionals: { names: "GRADER.json SAMPLES.jsonl", min: 2 },
   description: `SAMPLES may be - for stdin.
 Input rows: {"id"?, "item"?: {...}, "sample": {...}} or {"id"?, "item"?: {...}, "model_sample": "..."}
-Output rows: {"line": N, "id"?, ...graders/run response}`,
+Output rows (--format full): {"line": N, "id"?, ...graders/run response}
+Output rows (--format compact): {"line": N, "id"?, "reward": R, "sub_rewards"? (multi), "errors"? (only raised flags), "error"?}
+With - and no -o, stdout carries rows only, each written as soon as the rows before it are
+(the line-in/line-out contract of GNU parallel --pipe -k, Spark RDD.pipe, Hadoop Streaming).`,
   options: [
     { name: "output", short: "o", type: "string", arg: "OUT.jsonl", shownDefault: "stdout", description: "Write rows to OUT" },
+    { name: "format", type: "choice", arg: "F", choices: ROW_FORMATS, default: "full", description: "Output rows: full (the graders/run response) or compact (reward, and errors only when raised)" },
+    { name: "limit", type: "integer", arg: "N", min: 0, description: "Grade only the first N non-blank lines (a quick dry run)" },
     { name: "resume", type: "boolean", description: "With -o: skip input lines already in OUT and append the rest" },
     { name: "workers", type: "integer", arg: "N", min: 0, shownDefault: "0 for inputs under 2 MB or executor-backed graders, else the number of CPUs", description: "Worker threads for CPU-bound graders; 0 = the main thread" },
     { name: "concurrency", type: "integer", arg: "N", min: 1, default: DEFAULT_CONCURRENCY, description: "Executor-backed gradings (python, models, embeddings) in flight" },
@@ -67,6 +73,8 @@ Output rows: {"line": N, "id"?, ...graders/run response}`,
         input,
         output: values.output,
         resume: values.resume,
+        format: values.format as RowFormat,
+        limit: values.limit,
         workers: values.workers,
         concurrency: values.concurrency,
         batchSize: values["batch-size"],
