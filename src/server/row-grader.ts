@@ -1,0 +1,226 @@
+// Where the reward server's rows are graded. CPU-bound graders: on a piscina pool of their own
+// (--workers N; the main thread with 0), in chunks of rows still in their request text, so the
+// event loop only reads requests and writes answers. Executor-backed graders (python, models,
+// embeddings): on the main thread, where the executors and their concurrency caps live.
+//
+// Chunks are scheduled fairly: at most `workers` chunks are on the pool at once, and the next one
+// is taken round-robin from the requests waiting, so a one-row request arriving behind a
+// 5,000-row batch waits for one chunk, not for the batch. (The engine's block pool serves one
+// input file in order; here many requests share the workers, which is why the server has its own.)
+
+import { Piscina } from "piscina";
+import type { Executors } from "../core/executors.js";
+import type { CompiledGrader } from "../graders/types.js";
+import type { Grader } from "../schema/types.js";
+import type { Span } from "../util/json-spans.js";
+import type { ValueLimits } from "./body-limits.js";
+import { crashedRows, gradeValues, parseChunk, RowsSyntaxError, type GradedChunk, type RewardFormat, type RowsChunk } from "./reward-rows.js";
+import { gradeChunkTask, type ChunkOutcome, type ChunkTask } from "./reward-worker.js";
+
+// A sibling module that piscina loads in worker threads: compiled JavaScript, so code running
+// the pool from the TypeScript sources (tests) imports the built package.
+const REWARD_WORKER = new URL("./reward-worker.js", import.meta.url);
+
+/** A grader the server resolved (by name or inline), with what the pool needs to compile it again. */
+export interface ResolvedGrader {
+  /** SHA-256 of the validated grader's canonical JSON. */
+  key: string;
+  grader: Grader;
+  compiled: CompiledGrader;
+  /** The name it was registered under, or null for a grader sent inline. */
+  registeredName: string | null;
+}
+
+export interface GradeJob {
+  grader: ResolvedGrader;
+  format: RewardFormat;
+  /** The request's text (or rows serialized by the server) and the span of each row in it. */
+  bytes: Uint8Array;
+  rows: readonly Span[];
+}
+
+/** What the reward routes grade with: rows in, the answer's pieces out, in row order. */
+export interface RowGrader {
+  /** Worker threads (0: CPU-bound rows are graded on the main thread). */
+  readonly workers: number;
+  /** Rejects with RowsSyntaxError when a row's text is not JSON. */
+  grade(job: GradeJob): Promise<GradedChunk[]>;
+  close(): Promise<void>;
+}
+
+export interface RowGraderOptions {
+  workers: number;
+  executors: Executors;
+  limits: ValueLimits;
+  /** Rows per chunk (default 256) and bytes per chunk (default 256 KB), whichever comes first. */
+  chunkRows?: number;
+  chunkBytes?: number;
+}
+
+/** Split rows into chunks of at most `maxRows` rows and (unless one row is larger) `maxBytes` bytes: [from, to) index ranges. */
+export function chunkRanges(rows: readonly Span[], maxRows: number, maxBytes: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let from = 0;
+  while (from < rows.length) {
+    let to = from + 1;
+    const start = rows[from]!.start;
+    while (to < rows.length && to - from < maxRows && rows[to]!.end - start <= maxBytes) to++;
+    out.push([from, to]);
+    from = to;
+  }
+  return out;
+}
+
+/**
+ * Runs the tasks of many jobs, at most `limit` at once, taking the next task round-robin from the
+ * jobs that still have some: each waiting job gets a turn before any job gets a second one.
+ */
+export class FairScheduler<R> {
+  private readonly waiting: Array<{ tasks: ReadonlyArray<() => Promise<R>>; next: number; fail: (err: unknown) => void; failed: boolean; take: (i: number, r: R) => void }> = [];
+  private cursor = 0;
+  private running = 0;
+
+  constructor(readonly limit: number) {}
+
+  /** Tasks currently running. */
+  get active(): number {
+    return this.running;
+  }
+
+  /** Run one job's tasks; resolves with their results in order, rejects with the first failure (its other tasks are not started). */
+  submit(tasks: ReadonlyArray<() => Promise<R>>): Promise<R[]> {
+    if (tasks.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const results = new Array<R>(tasks.length);
+      let left = tasks.length;
+      const job = {
+        tasks,
+        next: 0,
+        failed: false,
+        fail: (err: unknown) => {
+          if (job.failed) return;
+          job.failed = true;
+          const at = this.waiting.indexOf(job);
+          if (at >= 0) this.remove(at);
+          reject(err);
+        },
+        take: (i: number, r: R) => {
+          results[i] = r;
+          if (--left === 0 && !job.failed) resolve(results);
+        },
+      };
+      this.waiting.push(job);
+      this.pump();
+    });
+  }
+
+  private remove(at: number): void {
+    this.waiting.splice(at, 1);
+    if (at < this.cursor) this.cursor--;
+  }
+
+  private pump(): void {
+    while (this.running < this.limit && this.waiting.length > 0) {
+      if (this.cursor >= this.waiting.length) this.cursor = 0;
+      const job = this.waiting[this.cursor]!;
+      const i = job.next++;
+      if (job.next === job.tasks.length) this.remove(this.cursor);
+      else this.cursor++;
+      this.running++;
+      let started: Promise<R>;
+      try {
+        started = job.tasks[i]!();
+      } catch (err) {
+        started = Promise.reject(err);
+      }
+      started
+        .then((r) => job.take(i, r), job.fail)
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+  }
+}
+
+function outcome(result: ChunkOutcome): GradedChunk {
+  if (!result.ok) throw new RowsSyntaxError(result.message, result.param);
+  return result.graded;
+}
+
+/** The text of rows [from, to) of a job, in a buffer of its own (transferable to a worker). */
+function chunkOf(job: GradeJob, from: number, to: number): RowsChunk {
+  return { bytes: job.bytes.slice(job.rows[from]!.start, job.rows[to - 1]!.end), firstIndex: from };
+}
+
+export function createRowGrader(options: RowGraderOptions): RowGrader {
+  const { workers, executors, limits } = options;
+  const chunkRows = options.chunkRows ?? 256;
+  const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  const piscina = workers > 0
+    ? new Piscina<ChunkTask, ChunkOutcome>({ filename: REWARD_WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 })
+    : null;
+  const scheduler = new FairScheduler<GradedChunk>(Math.max(1, workers));
+  let closed = false;
+
+  const taskOf = (job: GradeJob, chunk: RowsChunk): ChunkTask => ({ graderKey: job.grader.key, grader: job.grader.grader, format: job.format, chunk, limits });
+
+  /** Grade rows [from, to) on the pool; a worker that dies costs only the rows it died on. */
+  async function onPool(pool: Piscina<ChunkTask, ChunkOutcome>, job: GradeJob, from: number, to: number): Promise<GradedChunk> {
+    const chunk = chunkOf(job, from, to);
+    try {
+      return outcome(await pool.run(taskOf(job, chunk), { transferList: [chunk.bytes.buffer as ArrayBuffer] }));
+    } catch (err) {
+      if (err instanceof RowsSyntaxError || closed) throw err;
+      if (to - from === 1) return crashedRows(job.grader.compiled, 1, job.format, err instanceof Error ? err.message : String(err));
+      // Again one row at a time, so only the culprit gets other_error.
+      const singles = await Promise.all(Array.from({ length: to - from }, (_, k) => onPool(pool, job, from + k, from + k + 1)));
+      return mergeChunks(singles);
+    }
+  }
+
+  /** Grade rows [from, to) on the main thread, in a turn of the event loop of their own. */
+  function onMainThread(job: GradeJob, from: number, to: number): Promise<GradedChunk> {
+    return new Promise((resolve, reject) => {
+      setImmediate(() => {
+        try {
+          resolve(outcome(gradeChunkTask(taskOf(job, chunkOf(job, from, to)))));
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
+  async function withExecutors(job: GradeJob): Promise<GradedChunk[]> {
+    if (job.rows.length === 0) return [];
+    const values = parseChunk(chunkOf(job, 0, job.rows.length));
+    return [await gradeValues(job.grader.compiled, values, 0, job.format, limits, executors)];
+  }
+
+  return {
+    workers,
+    grade(job) {
+      if (job.grader.compiled.async) return withExecutors(job);
+      const tasks = chunkRanges(job.rows, chunkRows, chunkBytes).map(([from, to]) => () => (piscina ? onPool(piscina, job, from, to) : onMainThread(job, from, to)));
+      return scheduler.submit(tasks);
+    },
+    async close() {
+      closed = true;
+      await piscina?.destroy();
+    },
+  };
+}
+
+/** Chunks of consecutive rows as one. */
+export function mergeChunks(chunks: readonly GradedChunk[]): GradedChunk {
+  const flags: GradedChunk["flags"] = {};
+  for (const c of chunks) for (const [f, n] of Object.entries(c.flags) as Array<[keyof GradedChunk["flags"], number]>) flags[f] = (flags[f] ?? 0) + n;
+  const nonEmpty = chunks.filter((c) => c.count > 0);
+  return {
+    rows: nonEmpty.map((c) => c.rows).join(","),
+    rewards: nonEmpty.map((c) => c.rewards).join(","),
+    count: chunks.reduce((n, c) => n + c.count, 0),
+    flags,
+  };
+}
