@@ -36,7 +36,8 @@ let client: OpenAI;
 
 beforeAll(async () => {
   python = createPythonExecutor({ timeoutSeconds: 5, memoryMb: 256, workers: 1 });
-  server = createGradersServer({ executors: { python }, host: "127.0.0.1", port: 0 });
+  // 10 MB: the body limit tests below send just over it (the default is 64 MB).
+  server = createGradersServer({ executors: { python }, host: "127.0.0.1", port: 0, maxBodyBytes: 10 * 1024 * 1024 });
   ({ url } = await server.listen());
   client = new OpenAI({ apiKey: "test", baseURL: url });
 });
@@ -160,7 +161,7 @@ describe("HTTP edges (plain fetch)", () => {
     expect(array.json.error.code).toBe("invalid_type");
   });
 
-  it("a body over 10 MB is a 413, with or without a Content-Length", async () => {
+  it("a body over the limit (10 MB here) is a 413, with or without a Content-Length", async () => {
     const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0x20);
     const declared = await post("/fine_tuning/alpha/graders/run", big);
     expect(declared.status).toBe(413);
