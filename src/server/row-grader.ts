@@ -14,6 +14,7 @@ import type { CompiledGrader } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
 import type { Span } from "../util/json-spans.js";
 import type { ValueLimits } from "./body-limits.js";
+import { ChunkSizer, CHUNK_SIZER_DEFAULTS } from "./chunk-sizer.js";
 import { crashedRows, gradeValues, parseChunk, RowsSyntaxError, type GradedChunk, type RewardFormat, type RowsChunk } from "./reward-rows.js";
 import { gradeChunkTask, type ChunkOutcome, type ChunkTask } from "./reward-worker.js";
 
@@ -52,7 +53,10 @@ export interface RowGraderOptions {
   workers: number;
   executors: Executors;
   limits: ValueLimits;
-  /** Rows per chunk (default 256) and bytes per chunk (default 256 KB), whichever comes first. */
+  /**
+   * Most rows per chunk (default 256) and bytes per chunk (default 256 KB), whichever comes
+   * first; within that, chunks are sized to about 15 ms of grading (chunk-sizer.ts).
+   */
   chunkRows?: number;
   chunkBytes?: number;
 }
@@ -150,13 +154,16 @@ function outcome(result: ChunkOutcome): GradedChunk {
 
 /** The text of rows [from, to) of a job, in a buffer of its own (transferable to a worker). */
 function chunkOf(job: GradeJob, from: number, to: number): RowsChunk {
-  return { bytes: job.bytes.slice(job.rows[from]!.start, job.rows[to - 1]!.end), firstIndex: from };
+  // A copy, made by the Uint8Array constructor: Buffer#slice would be a view of the request's
+  // buffer (or of Node's shared allocation pool), which the transfer to a worker would detach.
+  return { bytes: new Uint8Array(job.bytes.subarray(job.rows[from]!.start, job.rows[to - 1]!.end)), firstIndex: from };
 }
 
 export function createRowGrader(options: RowGraderOptions): RowGrader {
   const { workers, executors, limits } = options;
-  const chunkRows = options.chunkRows ?? 256;
   const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  const maxRows = options.chunkRows ?? CHUNK_SIZER_DEFAULTS.maxRows;
+  const sizer = new ChunkSizer({ ...CHUNK_SIZER_DEFAULTS, maxRows, probeRows: Math.min(maxRows, CHUNK_SIZER_DEFAULTS.probeRows) });
   const piscina = workers > 0
     ? new Piscina<ChunkTask, ChunkOutcome>({ filename: REWARD_WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 })
     : null;
@@ -169,7 +176,10 @@ export function createRowGrader(options: RowGraderOptions): RowGrader {
   async function onPool(pool: Piscina<ChunkTask, ChunkOutcome>, job: GradeJob, from: number, to: number): Promise<GradedChunk> {
     const chunk = chunkOf(job, from, to);
     try {
-      return outcome(await pool.run(taskOf(job, chunk), { transferList: [chunk.bytes.buffer as ArrayBuffer] }));
+      const started = performance.now();
+      const result = outcome(await pool.run(taskOf(job, chunk), { transferList: [chunk.bytes.buffer as ArrayBuffer] }));
+      sizer.observe(job.grader.key, to - from, performance.now() - started);
+      return result;
     } catch (err) {
       if (err instanceof RowsSyntaxError || closed) throw err;
       if (to - from === 1) return crashedRows(job.grader.compiled, 1, job.format, err instanceof Error ? err.message : String(err));
@@ -184,7 +194,10 @@ export function createRowGrader(options: RowGraderOptions): RowGrader {
     return new Promise((resolve, reject) => {
       setImmediate(() => {
         try {
-          resolve(outcome(gradeChunkTask(taskOf(job, chunkOf(job, from, to)))));
+          const started = performance.now();
+          const result = outcome(gradeChunkTask(taskOf(job, chunkOf(job, from, to))));
+          sizer.observe(job.grader.key, to - from, performance.now() - started);
+          resolve(result);
         } catch (err) {
           reject(err);
         }
@@ -202,7 +215,7 @@ export function createRowGrader(options: RowGraderOptions): RowGrader {
     workers,
     grade(job) {
       if (job.grader.compiled.async) return withExecutors(job);
-      const tasks = chunkRanges(job.rows, chunkRows, chunkBytes).map(([from, to]) => () => (piscina ? onPool(piscina, job, from, to) : onMainThread(job, from, to)));
+      const tasks = chunkRanges(job.rows, sizer.rowsFor(job.grader.key), chunkBytes).map(([from, to]) => () => (piscina ? onPool(piscina, job, from, to) : onMainThread(job, from, to)));
       return scheduler.submit(tasks);
     },
     async close() {
