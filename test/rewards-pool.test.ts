@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChunkSizer } from "../src/server/chunk-sizer.js";
+import { FairScheduler } from "../src/server/fair-scheduler.js";
 import { cli, tempDir, writeJson } from "./helpers/cli.js";
 import { postJson, startServe, type ServeProcess } from "./helpers/serve.js";
 
@@ -124,8 +125,66 @@ describe("ChunkSizer", () => {
     expect(sizer.rowsFor("fast")).toBe(256);
     sizer.observe("slow", 1, 900);
     expect(sizer.rowsFor("slow")).toBe(1);
-    // Smoothed: one chunk four times slower moves the estimate by a fifth of the way.
-    sizer.observe("meteor", 10, 60); // 6 ms a row: 0.8 × 1.5 + 0.2 × 6 = 2.4 → floor(15 / 2.4) = 6
+    // A slower chunk moves the estimate a fifth of the way: 0.8 × 1.5 + 0.2 × 6 = 2.4 ms → 6 rows.
+    sizer.observe("meteor", 10, 60);
     expect(sizer.rowsFor("meteor")).toBe(6);
+    // A faster one is believed at once (noise only adds time): 0.5 ms a row → 30 rows.
+    sizer.observe("meteor", 6, 3);
+    expect(sizer.rowsFor("meteor")).toBe(30);
+    // A first chunk that loaded tables (1 s for 16 rows) is forgotten by the next normal one.
+    sizer.observe("wordnet", 16, 1000);
+    expect(sizer.rowsFor("wordnet")).toBe(1);
+    sizer.observe("wordnet", 1, 1);
+    expect(sizer.rowsFor("wordnet")).toBe(15);
+  });
+});
+
+describe("FairScheduler", () => {
+  /** A job of `n` tasks, each resolving when released, recording the order tasks start in. */
+  function job(name: string, n: number, started: string[], pending: Array<() => void>) {
+    let i = 0;
+    return {
+      hasNext: () => i < n,
+      next() {
+        const k = i++;
+        return () => {
+          started.push(`${name}${k}`);
+          return new Promise<string>((resolve) => pending.push(() => resolve(`${name}${k}`)));
+        };
+      },
+    };
+  }
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it("runs at most `limit` tasks, round-robin between jobs, and resolves each job's results in order", async () => {
+    const scheduler = new FairScheduler<string>(1);
+    const started: string[] = [];
+    const pending: Array<() => void> = [];
+    const big = scheduler.submit(job("b", 4, started, pending));
+    const small = scheduler.submit(job("s", 1, started, pending));
+    expect(scheduler.active).toBe(1);
+    let smallDone = false;
+    void small.then(() => (smallDone = true));
+    // The one-task job gets the second turn, not the fifth.
+    while (pending.length) {
+      pending.shift()!();
+      await tick();
+      if (started.length === 2) expect(started).toEqual(["b0", "s0"]);
+    }
+    expect(smallDone).toBe(true);
+    expect(await big).toEqual(["b0", "b1", "b2", "b3"]);
+    expect(await small).toEqual(["s0"]);
+    expect(await scheduler.submit({ hasNext: () => false, next: () => () => Promise.resolve("never") })).toEqual([]);
+  });
+
+  it("a failing task rejects its job, starts none of its other tasks, and leaves the other jobs running", async () => {
+    const scheduler = new FairScheduler<string>(2);
+    let failingStarted = 0;
+    const failing = scheduler.submit({ hasNext: () => failingStarted < 5, next: () => () => (failingStarted++, Promise.reject(new Error("boom"))) });
+    const fine = scheduler.submit({ hasNext: (() => { let n = 3; return () => n-- > 0; })(), next: () => () => Promise.resolve("ok") });
+    await expect(failing).rejects.toThrow("boom");
+    expect(await fine).toEqual(["ok", "ok", "ok"]);
+    // Two slots: at most the two tasks started before the first failure came back.
+    expect(failingStarted).toBeLessThanOrEqual(2);
   });
 });

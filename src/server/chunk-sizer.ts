@@ -14,7 +14,7 @@ export interface ChunkSizerOptions {
   probeRows: number;
 }
 
-export const CHUNK_SIZER_DEFAULTS: ChunkSizerOptions = { maxRows: 256, targetMs: 15, probeRows: 16 };
+export const CHUNK_SIZER_DEFAULTS: ChunkSizerOptions = { maxRows: 256, targetMs: 5, probeRows: 16 };
 
 export class ChunkSizer {
   // Milliseconds per row, smoothed, by grader key; a few hundred graders is plenty.
@@ -35,7 +35,10 @@ export class ChunkSizer {
     if (rows <= 0 || !(ms >= 0)) return;
     const perRow = ms / rows;
     const previous = this.cost.get(key);
-    // Mostly the past: one chunk slowed down by a busy machine does not shrink every later one.
-    this.cost.set(key, previous === undefined ? perRow : 0.8 * previous + 0.2 * perRow);
+    // Noise only ever adds time: a grader's first chunk on each worker (METEOR loads WordNet, a
+    // second), a busy neighbour, a GC pause. So a faster chunk is believed at once, and a slower
+    // one moves the estimate a fifth of the way: one slow chunk does not make every later one tiny.
+    const next = previous === undefined || perRow < previous ? perRow : 0.8 * previous + 0.2 * perRow;
+    this.cost.set(key, next);
   }
 }

@@ -15,6 +15,7 @@ import type { Grader } from "../schema/types.js";
 import type { Span } from "../util/json-spans.js";
 import type { ValueLimits } from "./body-limits.js";
 import { ChunkSizer, CHUNK_SIZER_DEFAULTS } from "./chunk-sizer.js";
+import { FairScheduler } from "./fair-scheduler.js";
 import { crashedRows, gradeValues, parseChunk, RowsSyntaxError, type GradedChunk, type RewardFormat, type RowsChunk } from "./reward-rows.js";
 import { gradeChunkTask, type ChunkOutcome, type ChunkTask } from "./reward-worker.js";
 
@@ -61,90 +62,12 @@ export interface RowGraderOptions {
   chunkBytes?: number;
 }
 
-/** Split rows into chunks of at most `maxRows` rows and (unless one row is larger) `maxBytes` bytes: [from, to) index ranges. */
-export function chunkRanges(rows: readonly Span[], maxRows: number, maxBytes: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let from = 0;
-  while (from < rows.length) {
-    let to = from + 1;
-    const start = rows[from]!.start;
-    while (to < rows.length && to - from < maxRows && rows[to]!.end - start <= maxBytes) to++;
-    out.push([from, to]);
-    from = to;
-  }
-  return out;
-}
-
-/**
- * Runs the tasks of many jobs, at most `limit` at once, taking the next task round-robin from the
- * jobs that still have some: each waiting job gets a turn before any job gets a second one.
- */
-export class FairScheduler<R> {
-  private readonly waiting: Array<{ tasks: ReadonlyArray<() => Promise<R>>; next: number; fail: (err: unknown) => void; failed: boolean; take: (i: number, r: R) => void }> = [];
-  private cursor = 0;
-  private running = 0;
-
-  constructor(readonly limit: number) {}
-
-  /** Tasks currently running. */
-  get active(): number {
-    return this.running;
-  }
-
-  /** Run one job's tasks; resolves with their results in order, rejects with the first failure (its other tasks are not started). */
-  submit(tasks: ReadonlyArray<() => Promise<R>>): Promise<R[]> {
-    if (tasks.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      const results = new Array<R>(tasks.length);
-      let left = tasks.length;
-      const job = {
-        tasks,
-        next: 0,
-        failed: false,
-        fail: (err: unknown) => {
-          if (job.failed) return;
-          job.failed = true;
-          const at = this.waiting.indexOf(job);
-          if (at >= 0) this.remove(at);
-          reject(err);
-        },
-        take: (i: number, r: R) => {
-          results[i] = r;
-          if (--left === 0 && !job.failed) resolve(results);
-        },
-      };
-      this.waiting.push(job);
-      this.pump();
-    });
-  }
-
-  private remove(at: number): void {
-    this.waiting.splice(at, 1);
-    if (at < this.cursor) this.cursor--;
-  }
-
-  private pump(): void {
-    while (this.running < this.limit && this.waiting.length > 0) {
-      if (this.cursor >= this.waiting.length) this.cursor = 0;
-      const job = this.waiting[this.cursor]!;
-      const i = job.next++;
-      if (job.next === job.tasks.length) this.remove(this.cursor);
-      else this.cursor++;
-      this.running++;
-      let started: Promise<R>;
-      try {
-        started = job.tasks[i]!();
-      } catch (err) {
-        started = Promise.reject(err);
-      }
-      started
-        .then((r) => job.take(i, r), job.fail)
-        .finally(() => {
-          this.running--;
-          this.pump();
-        });
-    }
-  }
+/** The end of the chunk starting at row `from`: at most `maxRows` rows and (unless one row is larger) `maxBytes` bytes. */
+export function chunkEnd(rows: readonly Span[], from: number, maxRows: number, maxBytes: number): number {
+  let to = from + 1;
+  const start = rows[from]!.start;
+  while (to < rows.length && to - from < maxRows && rows[to]!.end - start <= maxBytes) to++;
+  return to;
 }
 
 function outcome(result: ChunkOutcome): GradedChunk {
@@ -215,8 +138,17 @@ export function createRowGrader(options: RowGraderOptions): RowGrader {
     workers,
     grade(job) {
       if (job.grader.compiled.async) return withExecutors(job);
-      const tasks = chunkRanges(job.rows, sizer.rowsFor(job.grader.key), chunkBytes).map(([from, to]) => () => (piscina ? onPool(piscina, job, from, to) : onMainThread(job, from, to)));
-      return scheduler.submit(tasks);
+      let from = 0;
+      return scheduler.submit({
+        hasNext: () => from < job.rows.length,
+        next() {
+          // Sized now, from the latest measurement of this grader.
+          const start = from;
+          const end = chunkEnd(job.rows, start, sizer.rowsFor(job.grader.key), chunkBytes);
+          from = end;
+          return () => (piscina ? onPool(piscina, job, start, end) : onMainThread(job, start, end));
+        },
+      });
     },
     async close() {
       closed = true;
