@@ -62,6 +62,13 @@ async function startServer(args) {
     });
     child.on("close", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
   });
+  // Anything the server says later (a crash, a warning) is the bench's to show.
+  child.stderr.on("data", (d) => {
+    if (!/stopping\n$/.test(d)) process.stderr.write(`[serve ${args.join(" ")}] ${d}`);
+  });
+  child.on("close", (code, signal) => {
+    if (code !== 0) process.stderr.write(`[serve ${args.join(" ")}] exited ${code ?? signal}\n`);
+  });
   return {
     base,
     pid: child.pid,
@@ -73,8 +80,18 @@ async function startServer(args) {
   };
 }
 
+/** Requests that met a closed connection and were sent again (as any client retries one). */
+export const socketRetries = { count: 0 };
+
 async function post(url, body) {
-  const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
+  let res;
+  try {
+    res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
+  } catch (err) {
+    if (err?.cause?.code !== "UND_ERR_SOCKET") throw err;
+    socketRetries.count++;
+    res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
+  }
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text.slice(0, 300)}`);
   return text;
@@ -243,5 +260,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   // METEOR costs a worker several times what rouge_l does: the grading, not the HTTP around it, dominates.
   results.push(await throughput({ metric: "meteor", rows: Math.round(arg("--rows", 100_000) / 5), rounds }));
   for (const workers of [1, 2]) results.push(await latency({ rounds, workers }));
+  results.push({ name: "serve_socket_retries", count: socketRetries.count });
   console.log(JSON.stringify(results, null, 2));
 }

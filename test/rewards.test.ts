@@ -284,6 +284,11 @@ describe("access and operations", () => {
     }
   });
 
+  it("keeps idle connections 65 s (a trainer calls once a step), and says so to clients", async () => {
+    const res = await call(main.url, "/healthz");
+    expect(res.headers.get("keep-alive")).toBe("timeout=65");
+  });
+
   it("/healthz is ready once listening, 503 while shutting down", async () => {
     const python = scriptedPython(800);
     const s = await start({ executors: { python }, graders: { slow } });

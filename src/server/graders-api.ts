@@ -30,6 +30,8 @@ import { RetryCache } from "./retry-cache.js";
 import { RewardService } from "./rewards-api.js";
 import { createRowGrader, type ResolvedGrader } from "./row-grader.js";
 
+const KEEP_ALIVE_MS = 65_000;
+
 /** Defaults of the reward routes, for the CLI's help. */
 export const SERVER_DEFAULTS = {
   maxBodyBytes: 64 * 1024 * 1024,
@@ -294,6 +296,13 @@ export function createGradersServer(options: GradersServerOptions): GradersServe
       },
     );
   });
+  // A trainer calls once a training step, often tens of seconds apart: Node's 5 s keep-alive
+  // would close the connection between steps, and a client reusing it just as it closes gets a
+  // reset ("Request error for 5 times"). Longer than the 60 s idle timeout of common load
+  // balancers, so they, not the server, close idle connections; the header allowance must be
+  // longer still (Node's rule).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
 
   return {
     listen() {
