@@ -53,6 +53,16 @@ describe("graderkit serve --workers 2", () => {
     expect(res.json.rows[3].metadata.errors.other_error).toBe(true);
     expect(res.json.rows[3].error.message).toMatch(/worker crashed/);
     expect(res.json.rows.filter((r: { error?: unknown }) => r.error !== undefined)).toHaveLength(1);
+    // A crash in a batch of many chunks, with another batch on the workers at the same time: its
+    // chunks that shared the dying worker are graded again, not marked.
+    const big = exactRows(700);
+    big[450]!.model_sample = CRASH;
+    const [crashed, beside] = await Promise.all([
+      postJson(`${serve.base}/v1/rewards`, { grader: "exact", rows: big, format: "full" }),
+      postJson(`${serve.base}/v1/rewards`, { grader: "exact", rows: exactRows(700) }),
+    ]);
+    expect(beside.json.rewards).toEqual(exactRows(700).map((_, i) => (i % 2 === 0 ? 1 : 0)));
+    expect(crashed.json.rows.flatMap((r: { error?: unknown }, i: number) => (r.error !== undefined ? [i] : []))).toEqual([450]);
     // The pool is whole again afterwards.
     expect((await postJson(`${serve.base}/v1/rewards`, { grader: "exact", rows: exactRows(4) })).json.rewards).toEqual([1, 0, 1, 0]);
   });

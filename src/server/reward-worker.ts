@@ -18,8 +18,12 @@ export interface ChunkTask {
   limits: ValueLimits;
 }
 
-/** A chunk's answer, or why its text is not JSON (errors do not survive postMessage as classes). */
-export type ChunkOutcome = { ok: true; graded: GradedChunk } | { ok: false; message: string; param: string };
+/**
+ * A chunk's answer and how long grading it took (measured here: on the main thread the time would
+ * include the wait behind the chunk before it), or why its text is not JSON (errors do not
+ * survive postMessage as classes).
+ */
+export type ChunkOutcome = { ok: true; graded: GradedChunk; ms: number } | { ok: false; message: string; param: string };
 
 // Named graders and a few inline ones come back again and again; 64 compiled graders is plenty.
 const compiled = new Lru<string, CompiledGrader>(64);
@@ -36,7 +40,9 @@ export function gradeChunkTask(task: ChunkTask): ChunkOutcome {
     compiled.set(task.graderKey, grader);
   }
   try {
-    return { ok: true, graded: gradeChunkSync(grader, task.chunk, task.format, task.limits) };
+    const started = performance.now();
+    const graded = gradeChunkSync(grader, task.chunk, task.format, task.limits);
+    return { ok: true, graded, ms: performance.now() - started };
   } catch (err) {
     if (err instanceof RowsSyntaxError) return { ok: false, message: err.message, param: err.param };
     throw err;

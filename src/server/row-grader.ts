@@ -3,7 +3,7 @@
 // event loop only reads requests and writes answers. Executor-backed graders (python, models,
 // embeddings): on the main thread, where the executors and their concurrency caps live.
 //
-// Chunks are scheduled fairly: at most `workers` chunks are on the pool at once, and the next one
+// Chunks are scheduled fairly: at most two chunks per worker are on the pool at once, and the next one
 // is taken round-robin from the requests waiting, so a one-row request arriving behind a
 // 5,000-row batch waits for one chunk, not for the batch. (The engine's block pool serves one
 // input file in order; here many requests share the workers, which is why the server has its own.)
@@ -62,6 +62,12 @@ export interface RowGraderOptions {
   chunkBytes?: number;
 }
 
+// Chunks on each worker at once: the one it grades and the next, already in its message port, so
+// it starts that one without waiting for the main thread to hear back and send another (on a busy
+// machine that round trip costs milliseconds a chunk). A request arriving meanwhile waits for at
+// most two chunks (about 10 ms), not one.
+const CHUNKS_PER_WORKER = 2;
+
 /** The end of the chunk starting at row `from`: at most `maxRows` rows and (unless one row is larger) `maxBytes` bytes. */
 export function chunkEnd(rows: readonly Span[], from: number, maxRows: number, maxBytes: number): number {
   let to = from + 1;
@@ -88,27 +94,39 @@ export function createRowGrader(options: RowGraderOptions): RowGrader {
   const maxRows = options.chunkRows ?? CHUNK_SIZER_DEFAULTS.maxRows;
   const sizer = new ChunkSizer({ ...CHUNK_SIZER_DEFAULTS, maxRows, probeRows: Math.min(maxRows, CHUNK_SIZER_DEFAULTS.probeRows) });
   const piscina = workers > 0
-    ? new Piscina<ChunkTask, ChunkOutcome>({ filename: REWARD_WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 })
+    ? new Piscina<ChunkTask, ChunkOutcome>({ filename: REWARD_WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, concurrentTasksPerWorker: CHUNKS_PER_WORKER })
     : null;
-  const scheduler = new FairScheduler<GradedChunk>(Math.max(1, workers));
+  const scheduler = new FairScheduler<GradedChunk>(piscina ? workers * CHUNKS_PER_WORKER : 1);
   let closed = false;
+
+  /** A chunk's answer, its grading time told to the sizer. */
+  const measured = (job: GradeJob, rows: number, result: ChunkOutcome): GradedChunk => {
+    const graded = outcome(result);
+    if (result.ok) sizer.observe(job.grader.key, rows, result.ms);
+    return graded;
+  };
 
   const taskOf = (job: GradeJob, chunk: RowsChunk): ChunkTask => ({ graderKey: job.grader.key, grader: job.grader.grader, format: job.format, chunk, limits });
 
-  /** Grade rows [from, to) on the pool; a worker that dies costs only the rows it died on. */
-  async function onPool(pool: Piscina<ChunkTask, ChunkOutcome>, job: GradeJob, from: number, to: number): Promise<GradedChunk> {
+  /**
+   * Grade rows [from, to) on the pool; a worker that dies costs only the row it died on. A chunk
+   * on a worker that died is graded again one row at a time, and a single row is tried twice: the
+   * chunk queued next to the culprit on the same worker dies with it through no fault of its own.
+   */
+  async function onPool(pool: Piscina<ChunkTask, ChunkOutcome>, job: GradeJob, from: number, to: number, retried = false): Promise<GradedChunk> {
     const chunk = chunkOf(job, from, to);
     try {
-      const started = performance.now();
-      const result = outcome(await pool.run(taskOf(job, chunk), { transferList: [chunk.bytes.buffer as ArrayBuffer] }));
-      sizer.observe(job.grader.key, to - from, performance.now() - started);
-      return result;
+      return measured(job, to - from, await pool.run(taskOf(job, chunk), { transferList: [chunk.bytes.buffer as ArrayBuffer] }));
     } catch (err) {
       if (err instanceof RowsSyntaxError || closed) throw err;
-      if (to - from === 1) return crashedRows(job.grader.compiled, 1, job.format, err instanceof Error ? err.message : String(err));
-      // Again one row at a time, so only the culprit gets other_error.
-      const singles = await Promise.all(Array.from({ length: to - from }, (_, k) => onPool(pool, job, from + k, from + k + 1)));
-      return mergeChunks(singles);
+      if (to - from > 1) {
+        // One row at a time: a row sent beside the culprit would die with it again.
+        const singles: GradedChunk[] = [];
+        for (let k = from; k < to; k++) singles.push(await onPool(pool, job, k, k + 1));
+        return mergeChunks(singles);
+      }
+      if (!retried) return onPool(pool, job, from, to, true);
+      return crashedRows(job.grader.compiled, 1, job.format, err instanceof Error ? err.message : String(err));
     }
   }
 
@@ -117,10 +135,7 @@ export function createRowGrader(options: RowGraderOptions): RowGrader {
     return new Promise((resolve, reject) => {
       setImmediate(() => {
         try {
-          const started = performance.now();
-          const result = outcome(gradeChunkTask(taskOf(job, chunkOf(job, from, to))));
-          sizer.observe(job.grader.key, to - from, performance.now() - started);
-          resolve(result);
+          resolve(measured(job, to - from, gradeChunkTask(taskOf(job, chunkOf(job, from, to)))));
         } catch (err) {
           reject(err);
         }
