@@ -3,9 +3,9 @@
 // event loop only reads requests and writes answers. Executor-backed graders (python, models,
 // embeddings): on the main thread, where the executors and their concurrency caps live.
 //
-// Chunks are scheduled fairly: at most two chunks per worker are on the pool at once, and the next one
-// is taken round-robin from the requests waiting, so a one-row request arriving behind a
-// 5,000-row batch waits for one chunk, not for the batch. (The engine's block pool serves one
+// Chunks are scheduled fairly (fair-scheduler.ts): at most two per worker are on the pool at
+// once, and the next one is taken round-robin from the requests waiting, so a one-row request
+// arriving behind a 5,000-row batch waits for a chunk or two (~5 ms each), not for the batch. (The engine's block pool serves one
 // input file in order; here many requests share the workers, which is why the server has its own.)
 
 import { Piscina } from "piscina";
@@ -56,7 +56,7 @@ export interface RowGraderOptions {
   limits: ValueLimits;
   /**
    * Most rows per chunk (default 256) and bytes per chunk (default 256 KB), whichever comes
-   * first; within that, chunks are sized to about 15 ms of grading (chunk-sizer.ts).
+   * first; within that, chunks are sized to about 5 ms of grading (chunk-sizer.ts).
    */
   chunkRows?: number;
   chunkBytes?: number;
