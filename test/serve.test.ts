@@ -2,7 +2,6 @@
 // must work unchanged against the local server. Plain fetch covers what the client hides
 // (404/405/413, bad JSON), and one test drives the real CLI process.
 
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import OpenAI, { BadRequestError } from "openai";
@@ -14,7 +13,8 @@ import type { PythonExecutor } from "../src/core/executors.js";
 import type { RunResponse } from "../src/core/response.js";
 import { createGradersServer, type GradersServer } from "../src/server/graders-api.js";
 import { Lru } from "../src/server/lru.js";
-import { BIN, tempDir } from "./helpers/cli.js";
+import { tempDir } from "./helpers/cli.js";
+import { startServe } from "./helpers/serve.js";
 
 // The 14 keys of spec §8, spelled out rather than taken from the implementation.
 const ERROR_KEYS = [
@@ -36,7 +36,8 @@ let client: OpenAI;
 
 beforeAll(async () => {
   python = createPythonExecutor({ timeoutSeconds: 5, memoryMb: 256, workers: 1 });
-  server = createGradersServer({ executors: { python }, host: "127.0.0.1", port: 0 });
+  // 10 MB: the body limit tests below send just over it (the default is 64 MB).
+  server = createGradersServer({ executors: { python }, host: "127.0.0.1", port: 0, maxBodyBytes: 10 * 1024 * 1024 });
   ({ url } = await server.listen());
   client = new OpenAI({ apiKey: "test", baseURL: url });
 });
@@ -160,7 +161,7 @@ describe("HTTP edges (plain fetch)", () => {
     expect(array.json.error.code).toBe("invalid_type");
   });
 
-  it("a body over 10 MB is a 413, with or without a Content-Length", async () => {
+  it("a body over the limit (10 MB here) is a 413, with or without a Content-Length", async () => {
     const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0x20);
     const declared = await post("/fine_tuning/alpha/graders/run", big);
     expect(declared.status).toBe(413);
@@ -317,18 +318,8 @@ describe("compile cache", () => {
 
 describe("graderkit serve (CLI)", () => {
   it("prints the real port for --port 0, answers run requests and exits 0 on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd: tempDir("graderkit-serve-"), env: { ...process.env } });
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const base = await new Promise<string>((resolve, reject) => {
-      child.stderr.on("data", (d: string) => {
-        stderr += d;
-        const m = /listening on (http:\/\/127\.0\.0\.1:(\d+)\/v1)\n/.exec(stderr);
-        if (m && m[2] !== "0") resolve(m[1]);
-      });
-      child.on("close", () => reject(new Error(`serve exited early: ${stderr}`)));
-    });
+    const serve = await startServe([]);
+    const base = `${serve.base}/v1`;
     const res = await fetch(`${base}/fine_tuning/alpha/graders/run`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer ignored" },
@@ -336,8 +327,7 @@ describe("graderkit serve (CLI)", () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as RunResponse).reward).toBe(1);
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(stderr).toContain("SIGTERM, stopping");
+    expect(await serve.stop()).toBe(0);
+    expect(serve.stderr()).toContain("SIGTERM, stopping");
   });
 });

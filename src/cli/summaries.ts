@@ -11,7 +11,7 @@ export const COMMAND_SUMMARIES = {
   report: "Write a self-contained HTML report of a run: summary, errors, reward histograms, worst rows, a row table.",
   diff: "Compare two runs over the same samples row by row (grader v1 against v2).",
   calibrate: "Check a run's rewards against human labels: ROC AUC, average precision, best thresholds, kappa, or correlations.",
-  serve: "Serve the graders API (POST /v1/fine_tuning/alpha/graders/run and /validate) locally.",
+  serve: "Serve the graders API and batch rewards for RL trainers (OpenRLHF, verl, TRL) locally.",
   "check-data": "Check a fine-tuning training file (supervised, DPO or reinforcement) before uploading it.",
   export: "Print the POST /v1/fine_tuning/jobs body of a supervised, DPO or reinforcement fine-tuning job.",
   jobs: "Fine-tuning jobs on OpenAI or Azure OpenAI: create, list, get, cancel, pause, resume, events, checkpoints.",

@@ -53,3 +53,13 @@ export function fineTuningEnvironment(env: NodeJS.ProcessEnv): FineTuningEnviron
 export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   return isTTY && !env.NO_COLOR;
 }
+
+/** The reward server's own settings (graderkit serve). */
+export interface ServerEnvironment {
+  /** $GRADERKIT_SERVER_KEY: the key clients must send as `Authorization: Bearer` (--api-key wins). */
+  apiKey?: string;
+}
+
+export function serverEnvironment(env: NodeJS.ProcessEnv): ServerEnvironment {
+  return env.GRADERKIT_SERVER_KEY ? { apiKey: env.GRADERKIT_SERVER_KEY } : {};
+}

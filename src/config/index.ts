@@ -2,5 +2,5 @@
 export type * from "./types.js";
 export { configSchema } from "./schema.js";
 export { checkConfig, ConfigError, CONFIG_FILE_NAME, findConfig, loadConfig } from "./load.js";
-export { colorWanted, executorEnvironment, fineTuningEnvironment, type ExecutorEnvironment, type FineTuningEnvironment } from "./env.js";
+export { colorWanted, executorEnvironment, fineTuningEnvironment, serverEnvironment, type ExecutorEnvironment, type FineTuningEnvironment, type ServerEnvironment } from "./env.js";
 export { createExecutors, type CreateExecutorsOptions, type ExecutorSet } from "./create-executors.js";

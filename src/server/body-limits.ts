@@ -21,3 +21,40 @@ export function fieldOverLimit(value: unknown, maxChars: number, base: string): 
   }
   return null;
 }
+
+export interface ValueLimits {
+  maxDepth: number;
+  maxFieldChars: number;
+}
+
+/**
+ * The first place under `value` that breaks a limit (nested deeper than maxDepth, a string
+ * longer than maxFieldChars), as a pointer under `base` and a message; null when none does. The
+ * check runs once per row of a batch, so the common case builds no pointers: only a violation
+ * is walked again (tooDeep / fieldOverLimit) to name its place.
+ */
+export function limitViolation(value: unknown, limits: ValueLimits, base: string): { pointer: string; message: string } | null {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (depth > limits.maxDepth) {
+      const pointer = base + tooDeep(value, limits.maxDepth)!;
+      return { pointer, message: `${base || "the value"} is nested deeper than ${limits.maxDepth} levels (at ${pointer})` };
+    }
+    if (typeof v === "string") {
+      if (v.length > limits.maxFieldChars) {
+        const over = fieldOverLimit(value, limits.maxFieldChars, base)!;
+        return { pointer: over.pointer, message: `${over.pointer} is ${over.length} characters; the limit is ${limits.maxFieldChars} (maxFieldChars)` };
+      }
+    } else if (typeof v === "object" && v !== null) {
+      const children = Array.isArray(v) ? v : Object.values(v);
+      for (const child of children) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return null;
+}

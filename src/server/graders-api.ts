@@ -1,28 +1,44 @@
-// `graderkit serve`: OpenAI's graders API (spec §8) on node:http, so code written against
-// POST /v1/fine_tuning/alpha/graders/{run,validate} runs unchanged against a local server.
+// `graderkit serve`: OpenAI's graders API (spec §8) and the reward routes for RL trainers
+// (rewards-api.ts) on node:http. Code written against POST /v1/fine_tuning/alpha/graders/{run,
+// validate} runs unchanged against a local server.
 //
 // Errors use OpenAI's shape; `param` is a JSON pointer into the request body ("/grader/operation",
 // "/model_sample"): the pointers validateGrader and `graderkit validate` report, with "/grader" in
 // front, rather than OpenAI's dotted names, so one path format runs through all of graderkit.
 //
 // Each request is independent: python and model gradings are asynchronous (executor pools), so a
-// slow one never holds up the others; in-process graders run on the event loop.
+// slow one never holds up the others. The batch routes grade CPU-bound rows on a worker pool
+// (--workers); graders/run, one sample per request, grades on the event loop.
 
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gradeSample } from "../graders/grade-sample.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import type { Executors } from "../core/executors.js";
-import { compileValidGrader } from "../graders/compile.js";
-import type { CompiledGrader } from "../graders/types.js";
 import type { RunResponse } from "../core/response.js";
 import type { Grader } from "../schema/types.js";
 import { validateGrader } from "../schema/validate.js";
 import { pointerJoin } from "../util/json-pointer.js";
+import { RowBudget } from "./admission.js";
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FIELD_CHARS, fieldOverLimit, tooDeep } from "./body-limits.js";
-import { ApiError, discardBody, readJsonBody, sendJson } from "./http-json.js";
+import { ApiError, discardBody, parseJsonBody, readBody, sendJson, sendText } from "./http-json.js";
 import { Lru } from "./lru.js";
-import { checkContentType, checkHost, checkOrigin, type RequestGuardOptions } from "./request-guard.js";
+import { createServerMetrics, type RouteName } from "./metrics.js";
+import { resolveGrader, resolveNamedGraders } from "./named-graders.js";
+import { checkBearer, checkContentType, checkHost, checkOrigin, type RequestGuardOptions } from "./request-guard.js";
+import { RetryCache } from "./retry-cache.js";
+import { RewardService } from "./rewards-api.js";
+import { createRowGrader, type ResolvedGrader } from "./row-grader.js";
+
+const KEEP_ALIVE_MS = 65_000;
+
+/** Defaults of the reward routes, for the CLI's help. */
+export const SERVER_DEFAULTS = {
+  maxBodyBytes: 64 * 1024 * 1024,
+  maxQueueRows: 100_000,
+  requestTimeoutMs: 120_000,
+  closeGraceMs: 10_000,
+} as const;
 
 export interface GradersServerOptions {
   executors: Executors;
@@ -34,7 +50,7 @@ export interface GradersServerOptions {
   compileCacheSize?: number;
   /** Total size of the cached graders' JSON, in bytes. Default 64 MB. */
   compileCacheBytes?: number;
-  /** Largest request body. Default 10 MB (413 beyond). */
+  /** Largest request body. Default 64 MB (413 beyond). */
   maxBodyBytes?: number;
   /** Deepest nesting of a request body (400 beyond). Default 256. */
   maxDepth?: number;
@@ -49,12 +65,27 @@ export interface GradersServerOptions {
    * 503 (a retryable status) rather than dropped. Default 10 s.
    */
   closeGraceMs?: number;
+  /**
+   * Graders the reward routes know by name (`{"grader": "NAME"}`, /v1/openrlhf/NAME): validated
+   * and compiled before the server is created (GraderValidationError for an invalid one).
+   */
+  graders?: Readonly<Record<string, unknown>>;
+  /** Worker threads grading the batch routes' CPU-bound rows. Default 0: the main thread. */
+  workers?: number;
+  /** Rows accepted and not yet answered, at most (429 with Retry-After beyond). Default 100,000. */
+  maxQueueRows?: number;
+  /** How long a batch request may wait for its rows (504 after it; the result is kept for the retry). Default 120 s. */
+  requestTimeoutMs?: number;
+  /** Required as `Authorization: Bearer KEY` on every route but GET /healthz (401 otherwise). */
+  apiKey?: string;
+  /** Rows per pool task (default 256). */
+  chunkRows?: number;
 }
 
 export interface GradersServer {
   /** Start listening; `url` is the base URL for an OpenAI client, e.g. http://127.0.0.1:8787/v1. */
   listen(): Promise<{ url: string }>;
-  /** Stop accepting requests and resolve once in-flight ones are answered (or the grace period ends). */
+  /** Stop accepting requests and resolve once in-flight ones are answered (or the grace period ends), then stop the workers. */
   close(): Promise<void>;
 }
 
@@ -96,27 +127,60 @@ function runInput(body: Body): { model_sample: string; item?: Body } {
   return { model_sample, item };
 }
 
+interface Route {
+  name: RouteName;
+  method: "GET" | "POST";
+  /** GET /healthz answers anyone: a load balancer's probe carries no key. */
+  open?: boolean;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<Reply>;
+}
+
+interface Reply {
+  status: number;
+  /** An object (sent as JSON) or an answer already serialized. */
+  body: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
 export function createGradersServer(options: GradersServerOptions): GradersServer {
-  const { executors, host = "127.0.0.1", maxBodyBytes = 10 * 1024 * 1024, closeGraceMs = 10_000 } = options;
+  const { executors, host = "127.0.0.1", maxBodyBytes = SERVER_DEFAULTS.maxBodyBytes, closeGraceMs = SERVER_DEFAULTS.closeGraceMs, apiKey } = options;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxFieldChars = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
+  const workers = options.workers ?? 0;
+  // Validated and compiled now: an invalid named grader throws before anything listens.
+  const named = resolveNamedGraders(options.graders ?? {});
   // The port actually bound (for --port 0), which the Host check compares against.
   const guard: RequestGuardOptions = { host, port: options.port ?? 8787, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins };
   // Keyed by the request's grader, before normalization: a hit skips validation and compilation.
-  const compiled = new Lru<string, CompiledGrader>(options.compileCacheSize ?? 256, options.compileCacheBytes ?? 64 * 1024 * 1024);
+  const compiled = new Lru<string, ResolvedGrader>(options.compileCacheSize ?? 256, options.compileCacheBytes ?? 64 * 1024 * 1024);
+  const budget = new RowBudget(options.maxQueueRows ?? SERVER_DEFAULTS.maxQueueRows);
+  const metrics = createServerMetrics(() => budget.rows, workers);
+  const rowGrader = createRowGrader({ workers, executors, limits: { maxDepth, maxFieldChars }, chunkRows: options.chunkRows });
   let closing = false;
   /** Responses not yet sent: answered 503 if the close grace period ends first. */
   const inFlight = new Set<ServerResponse>();
 
-  function compiledGrader(grader: unknown): CompiledGrader {
+  function resolvedGrader(grader: unknown): ResolvedGrader {
     const key = canonicalJson(grader);
     let c = compiled.get(key);
     if (!c) {
-      c = compileValidGrader(validGrader(grader));
+      c = resolveGrader(validGrader(grader), null);
       compiled.set(key, c, key.length);
     }
     return c;
   }
+
+  const rewards = new RewardService({
+    graders: named,
+    rowGrader,
+    budget,
+    metrics,
+    retryCache: new RetryCache(),
+    requestTimeoutMs: options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
+    maxDepth,
+    resolveInline: resolvedGrader,
+  });
 
   function checkFields(body: Body): void {
     for (const name of ["model_sample", "item"]) {
@@ -125,57 +189,120 @@ export function createGradersServer(options: GradersServerOptions): GradersServe
     }
   }
 
-  const routes: Record<string, (body: unknown) => Promise<RunResponse | { grader: Grader }>> = {
-    async run(value) {
-      const body = requestBody(value, ["grader", "model_sample", "item"]);
-      const input = runInput(body);
-      checkFields(body);
-      return gradeSample(compiledGrader(body.grader), input, { executors });
+  /** A JSON body, with the nesting limit applied before anything reads it. */
+  async function jsonBody(req: IncomingMessage): Promise<unknown> {
+    const body = parseJsonBody(await readBody(req, maxBodyBytes));
+    const deep = tooDeep(body, maxDepth);
+    if (deep !== null) throw new ApiError(400, `the request body is nested deeper than ${maxDepth} levels (at ${deep})`, deep, "nested_too_deeply");
+    return body;
+  }
+
+  const ok = (body: unknown): Reply => ({ status: 200, body });
+
+  const graderRoutes: Record<string, Route> = {
+    run: {
+      name: "graders_run",
+      method: "POST",
+      async handle(req) {
+        const body = requestBody(await jsonBody(req), ["grader", "model_sample", "item"]);
+        const input = runInput(body);
+        checkFields(body);
+        return ok(await gradeSample(resolvedGrader(body.grader).compiled, input, { executors }));
+      },
     },
-    async validate(value) {
-      const body = requestBody(value, ["grader"]);
-      return { grader: validGrader(body.grader) };
+    validate: {
+      name: "graders_validate",
+      method: "POST",
+      async handle(req) {
+        const body = requestBody(await jsonBody(req), ["grader"]);
+        return ok({ grader: validGrader(body.grader) });
+      },
     },
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const name = path.startsWith(ROUTE_PREFIX) ? path.slice(ROUTE_PREFIX.length) : "";
-    const route = Object.hasOwn(routes, name) ? routes[name] : undefined;
-    // OpenAI's wording for an unknown path.
-    if (!route) throw new ApiError(404, `Invalid URL (${req.method} ${path})`);
-    if (req.method !== "POST") {
-      throw new ApiError(405, `${req.method} is not allowed on ${path}; use POST`, null, "method_not_allowed", "invalid_request_error", { allow: "POST" });
+  const routes: Record<string, Route> = {
+    "/v1/graders": { name: "graders", method: "GET", handle: async () => ok(rewards.listGraders()) },
+    "/v1/rewards": { name: "rewards", method: "POST", handle: async (req, res) => ok(await rewards.rewards(await readBody(req, maxBodyBytes), res)) },
+    "/healthz": {
+      name: "healthz",
+      method: "GET",
+      open: true,
+      // Ready once it answers: the named graders were compiled before the server was created.
+      handle: async () => (closing ? { status: 503, body: { status: "shutting_down" }, headers: { "retry-after": "1" } } : ok({ status: "ok", graders: named.size, workers, queue_rows: budget.rows })),
+    },
+    "/metrics": { name: "metrics", method: "GET", handle: async () => ({ status: 200, body: await metrics.text(), contentType: metrics.contentType }) },
+  };
+
+  const OPENRLHF_PREFIX = "/v1/openrlhf/";
+
+  function routeOf(path: string): Route | undefined {
+    if (path.startsWith(ROUTE_PREFIX)) {
+      const name = path.slice(ROUTE_PREFIX.length);
+      return Object.hasOwn(graderRoutes, name) ? graderRoutes[name] : undefined;
     }
-    for (const verdict of [checkHost(req.headers.host, guard), checkOrigin(req.headers.origin, guard), checkContentType(req.headers["content-type"])]) {
-      if (!verdict.ok) throw new ApiError(verdict.status, verdict.message, null, verdict.status === 415 ? "unsupported_media_type" : "forbidden");
+    if (path.startsWith(OPENRLHF_PREFIX)) {
+      const name = decodeURIComponent(path.slice(OPENRLHF_PREFIX.length));
+      return { name: "openrlhf", method: "POST", handle: async (req, res) => ok(await rewards.openrlhf(name, await readBody(req, maxBodyBytes), res)) };
     }
-    if (closing) throw new ApiError(503, "the server is shutting down", null, "shutting_down", "server_error", { "retry-after": "1" });
-    const body = await readJsonBody(req, maxBodyBytes);
-    const deep = tooDeep(body, maxDepth);
-    if (deep !== null) throw new ApiError(400, `the request body is nested deeper than ${maxDepth} levels (at ${deep})`, deep, "nested_too_deeply");
-    reply(res, 200, await route(body));
+    return Object.hasOwn(routes, path) ? routes[path] : undefined;
   }
 
-  function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  async function handle(req: IncomingMessage, res: ServerResponse, route: Route | undefined, path: string): Promise<Reply> {
+    // OpenAI's wording for an unknown path.
+    if (!route) throw new ApiError(404, `Invalid URL (${req.method} ${path})`);
+    if (req.method !== route.method && !(route.method === "GET" && req.method === "HEAD")) {
+      throw new ApiError(405, `${req.method} is not allowed on ${path}; use ${route.method}`, null, "method_not_allowed", "invalid_request_error", { allow: route.method });
+    }
+    const verdicts = [checkHost(req.headers.host, guard), checkOrigin(req.headers.origin, guard)];
+    if (route.method === "POST") verdicts.push(checkContentType(req.headers["content-type"]));
+    for (const verdict of verdicts) {
+      if (!verdict.ok) throw new ApiError(verdict.status, verdict.message, null, verdict.status === 415 ? "unsupported_media_type" : "forbidden");
+    }
+    if (apiKey !== undefined && !route.open) {
+      const auth = checkBearer(req.headers.authorization, apiKey);
+      if (!auth.ok) throw new ApiError(401, auth.message, null, "invalid_api_key", "invalid_request_error", { "www-authenticate": 'Bearer realm="graderkit"' });
+    }
+    if (closing && !route.open) throw new ApiError(503, "the server is shutting down", null, "shutting_down", "server_error", { "retry-after": "1" });
+    return route.handle(req, res);
+  }
+
+  function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, contentType?: string): void {
     // While closing, answer and hang up so the connection does not linger idle.
-    sendJson(res, status, body, closing ? { ...headers, connection: "close" } : headers);
+    const h = closing ? { ...headers, connection: "close" } : headers;
+    if (contentType !== undefined) sendText(res, status, body as string, contentType, h);
+    else sendJson(res, status, body, h);
   }
 
   const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const route = routeOf(path);
     inFlight.add(res);
     res.on("close", () => inFlight.delete(res));
-    handle(req, res).catch((err: unknown) => {
-      const apiError = err instanceof ApiError
-        ? err
-        : new ApiError(500, `internal error: ${err instanceof Error ? err.message : String(err)}`, null, null, "server_error");
-      // An unread body (404, 405, 413...) is discarded first: a keep-alive connection stays usable,
-      // and a client still uploading gets to read the answer.
-      void discardBody(req, 4 * maxBodyBytes).then(() => {
-        if (!res.headersSent) reply(res, apiError.status, apiError.body(), apiError.headers);
-      });
-    });
+    res.on("finish", () => metrics.request(route?.name ?? "unknown", res.statusCode, (performance.now() - started) / 1000));
+    handle(req, res, route, path).then(
+      (r) => {
+        if (!res.headersSent) reply(res, r.status, r.body, r.headers, r.contentType);
+      },
+      (err: unknown) => {
+        const apiError = err instanceof ApiError
+          ? err
+          : new ApiError(500, `internal error: ${err instanceof Error ? err.message : String(err)}`, null, null, "server_error");
+        // An unread body (404, 405, 413...) is discarded first: a keep-alive connection stays usable,
+        // and a client still uploading gets to read the answer.
+        void discardBody(req, 4 * maxBodyBytes).then(() => {
+          if (!res.headersSent) reply(res, apiError.status, apiError.body(), apiError.headers);
+        });
+      },
+    );
   });
+  // A trainer calls once a training step, often tens of seconds apart: Node's 5 s keep-alive
+  // would close the connection between steps, and a client reusing it just as it closes gets a
+  // reset ("Request error for 5 times"). Longer than the 60 s idle timeout of common load
+  // balancers, so they, not the server, close idle connections; the header allowance must be
+  // longer still (Node's rule).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
 
   return {
     listen() {
@@ -189,9 +316,9 @@ export function createGradersServer(options: GradersServerOptions): GradersServe
         });
       });
     },
-    close() {
+    async close() {
       closing = true;
-      return new Promise((resolve) => {
+      await new Promise<void>((resolve) => {
         if (!server.listening) {
           resolve();
           return;
@@ -207,6 +334,7 @@ export function createGradersServer(options: GradersServerOptions): GradersServe
         });
         server.closeIdleConnections();
       });
+      await rowGrader.close();
     },
   };
 }

@@ -24,8 +24,12 @@ export class ApiError extends Error {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
+  sendText(res, status, Buffer.isBuffer(body) ? body : JSON.stringify(body), "application/json", headers);
+}
+
+/** Send a body that is already text (or its bytes). */
+export function sendText(res: ServerResponse, status: number, text: string | Buffer, contentType: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers, "content-type": contentType, "content-length": String(Buffer.byteLength(text)) });
   res.end(text);
 }
 
@@ -58,8 +62,8 @@ export function discardBody(req: IncomingMessage, maxBytes: number, timeoutMs = 
   });
 }
 
-/** The request body parsed as JSON; rejects with a 400 (not JSON) or 413 (over `limit` bytes). */
-export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+/** The request body's bytes; rejects with a 413 when it is over `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // A declared length over the limit is refused before a byte is read.
     if (Number(req.headers["content-length"]) > limit) {
@@ -77,14 +81,21 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
       }
       chunks.push(chunk);
     };
-    const onEnd = () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      try {
-        resolve(JSON.parse(text));
-      } catch (err) {
-        reject(new ApiError(400, `the request body is not valid JSON: ${(err as Error).message}`, null, "invalid_json"));
-      }
-    };
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     req.on("data", onData).on("end", onEnd).on("error", reject);
   });
+}
+
+/** Body bytes parsed as JSON; a 400 when they are not JSON. */
+export function parseJsonBody(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (err) {
+    throw new ApiError(400, `the request body is not valid JSON: ${(err as Error).message}`, null, "invalid_json");
+  }
+}
+
+/** The request body parsed as JSON; rejects with a 400 (not JSON) or 413 (over `limit` bytes). */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  return parseJsonBody(await readBody(req, limit));
 }

@@ -43,7 +43,7 @@ export class Lru<K, V> {
     while (this.map.size > this.capacity || this.total > this.maxSize) this.delete(this.map.keys().next().value as K);
   }
 
-  private delete(key: K): void {
+  delete(key: K): void {
     const entry = this.map.get(key);
     if (entry === undefined) return;
     this.map.delete(key);

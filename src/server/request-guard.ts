@@ -3,8 +3,10 @@
 // - a cross-site "simple request" (Content-Type text/plain, no preflight): JSON bodies only;
 // - a page's fetch with an Origin header: refused unless the origin is allowed;
 // - DNS rebinding (evil.example resolving to 127.0.0.1): the Host header must name the server
-//   (a loopback name when it listens on loopback), unless the host is allowed.
+//   (a loopback name when it listens on loopback), unless the host is allowed;
+// - and, with an API key, anyone without it.
 
+import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
 
 export interface RequestGuardOptions {
@@ -72,3 +74,16 @@ export function checkOrigin(origin: string | undefined, options: RequestGuardOpt
   }
   return { ok: false, status: 403, message: `requests from origin ${JSON.stringify(origin)} are not allowed (allow it with --allow-origin)` };
 }
+
+/**
+ * `Authorization: Bearer KEY` against the server's key (--api-key). Both sides are hashed first,
+ * so the comparison takes the same time whatever the key and the guess have in common.
+ */
+export function checkBearer(authorization: string | undefined, apiKey: string): { ok: true } | { ok: false; status: 401; message: string } {
+  const m = /^Bearer[ \t]+(.+)$/i.exec(authorization ?? "");
+  const given = m ? m[1]!.trim() : null;
+  if (given !== null && timingSafeEqual(digest(given), digest(apiKey))) return { ok: true };
+  return { ok: false, status: 401, message: given === null ? "this server needs an API key: send Authorization: Bearer KEY (the key it was started with, --api-key or $GRADERKIT_SERVER_KEY)" : "incorrect API key provided" };
+}
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
