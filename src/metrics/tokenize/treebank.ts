@@ -5,9 +5,10 @@
 // Python `\b` next to a known word char becomes a one-sided look-around, `$` (end, or before a
 // final "\n") becomes `(?=\n?$)` where the difference can show.
 
-import { ChunkMemo, HASH_START, MAX_KEY, hashFinish, hashStep, hashUnits, textUnits } from "./chunk-memo.js";
+import { ChunkMemo, MAX_KEY, hashUnits, textUnits } from "./chunk-memo.js";
 import { punktSpans } from "./punkt.js";
 import { PY_DIGIT, PY_SPACE, PY_WORD, isPySpace } from "./pyregex.js";
+import { scanChunk } from "./treebank-scan.js";
 import { pythonSplit } from "./whitespace.js";
 
 type Rule = readonly [RegExp, string];
@@ -247,23 +248,29 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
     }
   }
   if (tailStart <= s) {
-    pushAll(out, rulesAt(sentenceMemo, text, u, s, e));
+    if (!(noSpaceIn(u, s, e) && scanChunk(text, u, s, e, true, out))) pushAll(out, rulesAt(sentenceMemo, text, u, s, e));
     return;
   }
 
+  // Each chunk is scanned (treebank-scan.ts); the memos serve the chunks the scanner leaves to
+  // the rules.
   let pos = s;
   while (pos < tailStart) {
     let end = pos;
-    let h = HASH_START;
-    for (; end < tailStart; end++) {
-      const c = u[end]!;
-      if (c === 0x20) break;
-      h = hashStep(h, c);
+    while (end < tailStart && u[end] !== 0x20) end++;
+    if (end > pos && !scanChunk(text, u, pos, end, false, out)) {
+      pushAll(out, chunkTokens(text, u, pos, end, pos === s, hashUnits(u, pos, end)));
     }
-    if (end > pos) pushAll(out, chunkTokens(text, u, pos, end, pos === s, hashFinish(h)));
     pos = end + 1;
   }
-  pushAll(out, rulesAt(tailMemo, text, u, tailStart, e));
+  if (!(noSpaceIn(u, tailStart + 1, e) && scanChunk(text, u, tailStart + 1, e, true, out))) {
+    pushAll(out, rulesAt(tailMemo, text, u, tailStart, e));
+  }
+}
+
+function noSpaceIn(u: Uint16Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (u[i] === 0x20) return false;
+  return true;
 }
 
 export interface TreebankOptions {
