@@ -40,6 +40,37 @@ describe("fast Punkt sentence splitting", () => {
     expect(mismatches.slice(0, 5)).toEqual([]);
   });
 
+  // Open vocabulary: words never seen before around the marks, in every case and length, next to
+  // the model's abbreviations, initials, collocations and sentence starters (the contexts that
+  // wordAfterMarkVerdict decides without token objects), and the contexts it leaves to the rest.
+  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const fresh = (): string => {
+    let w = "";
+    for (let k = 1 + next(8); k > 0; k--) w += letters[next(letters.length)];
+    return w;
+  };
+  const known = [
+    "mr", "Mr", "dr", "st", "U.S", "e.g", "inc", "jan", "Jan", "No", "no", "vs", "fig", "J", "j", "A", "i", "X",
+    "However", "But", "The", "the", "In", "in", "He", "he", "It", "it", "They", "business", "Smith", "US", "abreast",
+  ];
+  const word = (): string => (next(3) === 0 ? known[next(known.length)]! : fresh());
+  const openTexts = Array.from({ length: 20000 }, () => {
+    let t = "";
+    for (let k = 1 + next(12); k > 0; k--) {
+      t += word();
+      if (next(3) === 0) t += [".", ".", ".", "?", "!", ",", ";", ":", "..", ".)", '."', "-"][next(12)];
+      t += [" ", " ", " ", " ", "  ", "\u00a0", "\n", ""][next(8)];
+    }
+    return t;
+  });
+
+  it("agrees with the plain port on open-vocabulary text", () => {
+    const mismatches = openTexts.filter(
+      (t) => JSON.stringify(punktSentences(t)) !== JSON.stringify(punktSentencesReference(t)),
+    );
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+
   it("agrees again when the memos are warm", () => {
     const mismatches = texts
       .slice(0, 5000)

@@ -326,8 +326,74 @@ function breaksBefore(t1: TokenInfo, t2: TokenInfo): boolean {
   return t1.sentbreak;
 }
 
+function isAsciiLetter(c: number): boolean {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+}
+
+/** What may end the word after a mark in wordAfterMarkVerdict: `, ? ! ; :` */
+function isWordCloser(c: number): boolean {
+  return c === 0x2c || c === 0x3f || c === 0x21 || c === 0x3b || c === 0x3a;
+}
+
+const UNDECIDED = -1;
+
+/**
+ * containsSentBreakAt for the context most candidates have: ASCII letters and the mark, then
+ * whitespace, then ASCII letters, maybe closed by one of `, ? ! ; :` (`word. Next`, `word? and,`).
+ * 1 or 0 for true or false, UNDECIDED for any other context.
+ *
+ * Why that is the general code's answer: Punkt's word regex makes `W.` one token and `W?` two
+ * (`W`, `?`); the next chunk's first token is its letters, and a closer after them is a token of
+ * its own that ends the context. A token without a final period breaks before the next one only
+ * as its first-pass sentbreak says: never for letters, always for `?` and `!`, so `W? X` breaks
+ * and the pair after X never does. What remains is breaksBefore(`W.`, X), spelled out below on
+ * the lower-cased words, with no token objects and nothing memoised: with an open vocabulary
+ * each word is new, and its annotation was the cost (tests: test/metrics/punkt-fast.test.ts).
+ */
+function wordAfterMarkVerdict(text: string, u: Uint16Array, start: number, end: number, p: PunktParams): number {
+  let i = start;
+  while (i < end && isAsciiLetter(u[i]!)) i++;
+  const wordEnd = i;
+  if (wordEnd === start || i + 1 >= end) return UNDECIDED;
+  const mark = u[i]!;
+  if ((mark !== 0x2e && mark !== 0x3f && mark !== 0x21) || !isPySpace(u[i + 1]!)) return UNDECIDED;
+  i += 2;
+  while (i < end && isPySpace(u[i]!)) i++;
+  const next = i;
+  while (i < end && isAsciiLetter(u[i]!)) i++;
+  const nextEnd = i;
+  if (nextEnd === next || (i < end && !(i + 1 === end && isWordCloser(u[i]!)))) return UNDECIDED;
+  if (mark !== 0x2e) return 1;
+
+  // breaksBefore(W., X): W's type is its lower case, not a number; X's is its lower case too.
+  const typ = text.slice(start, wordEnd).toLowerCase();
+  const collocates = p.collocates.get(typ);
+  const abbr = p.abbrevTypes.has(typ);
+  const isInitial = wordEnd - start === 1;
+  if (collocates === undefined && !abbr && !isInitial) return 1;
+  const nextTyp = text.slice(next, nextEnd).toLowerCase();
+  if (collocates !== undefined && collocates.has(nextTyp)) return 0;
+  const upper = u[next]! <= 0x5a;
+  const ctx = p.orthoContext.get(nextTyp) ?? 0;
+  // orthoHeuristic(X): X is no punctuation token; its first letter is upper or lower case.
+  const ortho: Ortho = upper
+    ? ctx & ORTHO_LC && !(ctx & ORTHO_MID_UC) ? true : "unknown"
+    : ctx & ORTHO_UC || !(ctx & ORTHO_BEG_LC) ? false : "unknown";
+  if (abbr && !isInitial) {
+    if (ortho === true) return 1;
+    if (upper && p.sentStarters.has(nextTyp)) return 1;
+  }
+  if (isInitial) {
+    if (ortho === false) return 0;
+    if (ortho === "unknown" && upper && !(ctx & ORTHO_LC)) return 0;
+  }
+  return abbr ? 0 : 1;
+}
+
 /** containsSentBreak(text.slice(start, end)); u holds text's units. */
 function containsSentBreakAt(text: string, u: Uint16Array, start: number, end: number, p: PunktParams): boolean {
+  const verdict = wordAfterMarkVerdict(text, u, start, end, p);
+  if (verdict !== UNDECIDED) return verdict === 1;
   for (let i = start; i + 2 < end; i++) {
     if (u[i] === 0x2e && u[i + 2] === 0x2e && isPySpace(u[i + 1]!)) {
       return containsSentBreak(text.slice(start, end), p);
