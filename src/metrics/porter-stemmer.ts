@@ -7,6 +7,8 @@
 // consonant status depends only on the letters before it, so a prefix is analysed exactly as
 // the sliced stem would be, without allocating the slice.
 
+import { BoundedMemo } from "./bounded-memo.js";
+
 const A = 97, E = 101, I = 105, O = 111, U = 117, Y = 121;
 
 // nltk keys the pool by the word as given (before lower-casing): "Sky" is stemmed normally.
@@ -309,20 +311,9 @@ function computeStem(word: string): string {
 }
 
 // Bounded memo: stemming dominates stemmed ROUGE/METEOR, and vocabularies repeat heavily.
-const CACHE_LIMIT = 50_000;
-const cache = new Map<string, string>();
+const memo = new BoundedMemo<string>(50_000);
 
 /** nltk `PorterStemmer().stem(word)` (NLTK_EXTENSIONS, to_lowercase=True). */
 export function porterStem(word: string): string {
-  let stem = cache.get(word);
-  if (stem === undefined) {
-    stem = computeStem(word);
-    if (cache.size >= CACHE_LIMIT) {
-      // Evict the oldest entry (Map keeps insertion order).
-      const oldest = cache.keys().next().value as string;
-      cache.delete(oldest);
-    }
-    cache.set(word, stem);
-  }
-  return stem;
+  return memo.get(word, computeStem);
 }

@@ -4,6 +4,7 @@
 // header describes the format) and is read lazily, once per process, on the first lookup.
 
 import { readFileSync } from "node:fs";
+import { BoundedMemo } from "./bounded-memo.js";
 
 export type WordNetPos = "n" | "v" | "a" | "r";
 
@@ -164,8 +165,7 @@ function synonymsUncached(word: string): Set<string> {
 }
 
 // Bounded memo: vocabularies repeat heavily across METEOR calls.
-const CACHE_LIMIT = 50_000;
-const cache = new Map<string, ReadonlySet<string>>();
+const memo = new BoundedMemo<ReadonlySet<string>>(50_000);
 
 /**
  * The lemma names without "_" of every synset nltk's `wordnet.synsets(word)` returns (all parts
@@ -173,11 +173,5 @@ const cache = new Map<string, ReadonlySet<string>>();
  * WordNet lists it. Names keep WordNet's case (e.g. "Einstein").
  */
 export function synonyms(word: string): ReadonlySet<string> {
-  let result = cache.get(word);
-  if (result === undefined) {
-    result = synonymsUncached(word);
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    cache.set(word, result);
-  }
-  return result;
+  return memo.get(word, synonymsUncached);
 }
