@@ -78,6 +78,9 @@ function buildClasses(): Uint8Array {
 
 const ONLY_WORDS = 1 << WORD;
 
+/** 1 for the Latin-1 units that are Python word chars (\w), else 0. */
+export const LATIN1_WORD = CLASS.map((k) => (k === WORD ? 1 : 0));
+
 /** Break positions of the chunk being scanned: br[i] = a space before its char i (0..n). */
 let br = new Uint8Array(256);
 
@@ -125,14 +128,7 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
     seen |= 1 << k;
   }
   if (seen === ONLY_WORDS) {
-    // A plain word: only a contraction can split it (a space always follows: the next chunk's,
-    // or the one the rules pad a text with).
-    const split = fusedSplit(u, from, n, true);
-    if (split === 0) {
-      out.push(n === text.length ? text : text.slice(from, to));
-    } else {
-      out.push(text.slice(from, from + split), text.slice(from + split, to));
-    }
+    pushWord(text, u, from, to, out);
     return true;
   }
   const finalPeriod = sentenceEnd ? finalPeriodOf(u, from, to) : -1;
@@ -277,6 +273,20 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
     start = i;
   }
   return true;
+}
+
+/**
+ * scanChunk for a chunk of word chars only (LATIN1_WORD), which the caller has checked: only a
+ * contraction can split it (a space always follows it: the next chunk's, or the one the rules
+ * pad a text with).
+ */
+export function pushWord(text: string, u: Uint16Array, from: number, to: number, out: string[]): void {
+  const split = to - from === 5 || to - from === 6 ? fusedSplit(u, from, to - from, true) : 0;
+  if (split === 0) {
+    out.push(to - from === text.length ? text : text.slice(from, to));
+  } else {
+    out.push(text.slice(from, from + split), text.slice(from + split, to));
+  }
 }
 
 /** 's 'm 'd: s, m or d in either case. */

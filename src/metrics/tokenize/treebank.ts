@@ -8,7 +8,7 @@
 import { ChunkMemo, MAX_KEY, hashUnits, textUnits } from "./chunk-memo.js";
 import { punktSpans } from "./punkt.js";
 import { PY_DIGIT, PY_SPACE, PY_WORD, isPySpace } from "./pyregex.js";
-import { scanChunk } from "./treebank-scan.js";
+import { LATIN1_WORD, pushWord, scanChunk } from "./treebank-scan.js";
 import { pythonSplit } from "./whitespace.js";
 
 type Rule = readonly [RegExp, string];
@@ -254,11 +254,21 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
 
   // Each chunk is scanned (treebank-scan.ts); the memos serve the chunks the scanner leaves to
   // the rules.
+  // A chunk of word chars only (most of them) is told apart while finding its end.
   let pos = s;
   while (pos < tailStart) {
     let end = pos;
-    while (end < tailStart && u[end] !== 0x20) end++;
-    if (end > pos && !scanChunk(text, u, pos, end, false, out)) {
+    let word = 1;
+    for (; end < tailStart; end++) {
+      const c = u[end]!;
+      if (c === 0x20) break;
+      word &= c < 256 ? LATIN1_WORD[c]! : 0;
+    }
+    if (end === pos) {
+      // (a second space)
+    } else if (word === 1) {
+      pushWord(text, u, pos, end, out);
+    } else if (!scanChunk(text, u, pos, end, false, out)) {
       pushAll(out, chunkTokens(text, u, pos, end, pos === s, hashUnits(u, pos, end)));
     }
     pos = end + 1;
