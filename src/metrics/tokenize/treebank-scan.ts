@@ -83,6 +83,28 @@ export const LATIN1_WORD = CLASS.map((k) => (k === WORD ? 1 : 0));
 
 /** Break positions of the chunk being scanned: br[i] = a space before its char i (0..n). */
 let br = new Uint8Array(256);
+/** Classes of the chunk being scanned: cls[i] for its char i. */
+let cls = new Uint8Array(256);
+
+function isWordAt(i: number, n: number): boolean {
+  return i >= 0 && i < n && cls[i] === WORD;
+}
+
+/** No word char just before p: the chunk's start, a break, or another char. */
+function noWordBefore(p: number, n: number): boolean {
+  return p === 0 || br[p] === 1 || !isWordAt(p - 1, n);
+}
+
+/** No word char at q: the chunk's end, a break, or another char. */
+function noWordAfter(q: number, n: number): boolean {
+  return q === n || br[q] === 1 || !isWordAt(q, n);
+}
+
+/** No break at any of i..j. */
+function noBreaks(i: number, j: number): boolean {
+  for (let k = i; k <= j; k++) if (br[k] === 1) return false;
+  return true;
+}
 
 /** ASCII lower case of a unit (other units unchanged): the contractions' `(?i)` on Latin-1. */
 function lower(c: number): number {
@@ -115,6 +137,10 @@ function fusedSplit(u: Uint16Array, p: number, length: number, spaceAfter: boole
  */
 export function scanChunk(text: string, u: Uint16Array, from: number, to: number, sentenceEnd: boolean, out: string[]): boolean {
   const n = to - from;
+  if (br.length < n + 1) {
+    br = new Uint8Array(Math.max(n + 1, br.length * 2));
+    cls = new Uint8Array(br.length);
+  }
   let seen = 0;
   let apostrophe = -1;
   for (let i = from; i < to; i++) {
@@ -125,6 +151,7 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
       if (apostrophe >= 0) return false;
       apostrophe = i - from;
     }
+    cls[i - from] = k;
     seen |= 1 << k;
   }
   if (seen === ONLY_WORDS) {
@@ -134,17 +161,14 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
   const finalPeriod = sentenceEnd ? finalPeriodOf(u, from, to) : -1;
   if (finalPeriod === -2) return false;
 
-  if (br.length < n + 1) br = new Uint8Array(Math.max(n + 1, br.length * 2));
   const b = br;
   b.fill(0, 0, n + 1);
   b[0] = 1;
   b[n] = 1;
-  const classAt = (i: number): number => CLASS[u[from + i]!]!;
-  const isWord = (i: number): boolean => i >= 0 && i < n && classAt(i) === WORD;
   const a = apostrophe;
 
   // APOSTROPHE_WORD
-  if (a >= 0 && isWord(a + 1) && !isWord(a + 2)) {
+  if (a >= 0 && isWordAt(a + 1, n) && !isWordAt(a + 2, n)) {
     const c = lower(u[from + a + 1]!);
     if (c !== 0x6d && c !== 0x74 && c !== 0x73 && c !== 0x64 && c !== 0x6e) b[a + 1] = 1;
   }
@@ -156,7 +180,7 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
   // COMMA_COLON_NOT_DIGIT (and COMMA_COLON_AT_END, which gives a final one the same breaks)
   if (seen & (1 << COMMA_COLON)) {
     for (let i = 0; i < n; i++) {
-      if (classAt(i) !== COMMA_COLON) continue;
+      if (cls[i] !== COMMA_COLON) continue;
       // The char after it is a space when one was inserted there, else the next unit.
       const spaced = b[i + 1] === 1;
       if (!spaced && i + 1 < n && DIGIT[u[from + i + 1]!] === 1) continue;
@@ -169,9 +193,9 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
   // ELLIPSIS
   if (seen & (1 << PERIOD)) {
     for (let i = 0; i < n; i++) {
-      if (classAt(i) !== PERIOD) continue;
+      if (cls[i] !== PERIOD) continue;
       let j = i + 1;
-      while (j < n && classAt(j) === PERIOD && b[j] === 0) j++;
+      while (j < n && cls[j] === PERIOD && b[j] === 0) j++;
       if (j - i >= 2) {
         b[i] = 1;
         b[j] = 1;
@@ -182,7 +206,7 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
   // MISC_PUNCT, QUESTION_EXCLAIM, ASTERISK, PARENS_BRACKETS
   if (seen & (1 << PAD)) {
     for (let i = 0; i < n; i++) {
-      if (classAt(i) === PAD) {
+      if (cls[i] === PAD) {
         b[i] = 1;
         b[i + 1] = 1;
       }
@@ -191,7 +215,7 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
   // DOUBLE_DASH
   if (seen & (1 << DASH)) {
     for (let i = 0; i + 1 < n; i++) {
-      if (classAt(i) === DASH && classAt(i + 1) === DASH && b[i + 1] === 0) {
+      if (cls[i] === DASH && cls[i + 1] === DASH && b[i + 1] === 0) {
         b[i] = 1;
         b[i + 2] = 1;
         i++;
@@ -219,13 +243,11 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
     }
   }
   // CONTRACTIONS: the whole-word ones on every run of word chars, then those around the apostrophe.
-  const noWordBefore = (p: number): boolean => p === 0 || b[p] === 1 || !isWord(p - 1);
-  const noWordAfter = (q: number): boolean => q === n || b[q] === 1 || !isWord(q);
   if (seen & ONLY_WORDS) {
     for (let p = 0; p < n; p++) {
-      if (!isWord(p)) continue;
+      if (!isWordAt(p, n)) continue;
       let q = p + 1;
-      while (q < n && b[q] === 0 && isWord(q)) q++;
+      while (q < n && b[q] === 0 && isWordAt(q, n)) q++;
       const split = fusedSplit(u, from + p, q - p, b[q] === 1);
       if (split > 0) {
         b[p] = 1;
@@ -236,30 +258,26 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
     }
   }
   if (a >= 0) {
-    const noBreaks = (i: number, j: number): boolean => {
-      for (let k = i; k <= j; k++) if (b[k] === 1) return false;
-      return true;
-    };
     // d'ye
     if (a >= 1 && lower(u[from + a - 1]!) === 0x64 && a + 3 <= n && spells(u, from + a + 1, "ye") &&
-        noWordBefore(a - 1) && noBreaks(a, a + 2) && noWordAfter(a + 3)) {
+        noWordBefore(a - 1, n) && noBreaks(a, a + 2) && noWordAfter(a + 3, n)) {
       b[a - 1] = 1;
       b[a] = 1;
       b[a + 3] = 1;
     }
     // more'n
     if (a >= 4 && spells(u, from + a - 4, "more") && a + 2 <= n && lower(u[from + a + 1]!) === 0x6e &&
-        noWordBefore(a - 4) && noBreaks(a - 3, a + 1) && noWordAfter(a + 2)) {
+        noWordBefore(a - 4, n) && noBreaks(a - 3, a + 1) && noWordAfter(a + 2, n)) {
       b[a - 4] = 1;
       b[a] = 1;
       b[a + 2] = 1;
     }
     // 'tis and 'twas need a space before the apostrophe.
     if (b[a] === 1 && a + 1 < n && lower(u[from + a + 1]!) === 0x74) {
-      if (a + 4 <= n && spells(u, from + a + 2, "is") && noBreaks(a + 1, a + 3) && noWordAfter(a + 4)) {
+      if (a + 4 <= n && spells(u, from + a + 2, "is") && noBreaks(a + 1, a + 3) && noWordAfter(a + 4, n)) {
         b[a + 2] = 1;
         b[a + 4] = 1;
-      } else if (a + 5 <= n && spells(u, from + a + 2, "was") && noBreaks(a + 1, a + 4) && noWordAfter(a + 5)) {
+      } else if (a + 5 <= n && spells(u, from + a + 2, "was") && noBreaks(a + 1, a + 4) && noWordAfter(a + 5, n)) {
         b[a + 2] = 1;
         b[a + 5] = 1;
       }
