@@ -120,15 +120,20 @@ function measure(score, passes, seconds) {
   let n = 0;
   let sink = 0;
   let elapsed = 0;
+  let cpuMicros = 0;
   for (let k = 0; elapsed < seconds * 1000; k++) {
     const pairs = passes(k);
     const start = performance.now();
+    const cpu = process.cpuUsage();
     for (const [a, b] of pairs) sink += score(a, b);
+    const used = process.cpuUsage(cpu);
     elapsed += performance.now() - start;
+    cpuMicros += used.user + used.system;
     n += pairs.length;
   }
   if (Number.isNaN(sink)) throw new Error("a metric returned NaN");
-  return Math.round((n * 1000) / elapsed);
+  // CPU time too: on a shared machine wall time also counts the time other processes had the core.
+  return { pairs_per_s: Math.round((n * 1000) / elapsed), cpu_pairs_per_s: Math.round((n * 1e6) / cpuMicros) };
 }
 
 export async function run({ metrics = METRICS, sets = Object.keys(SETS), seconds = 1, dist = new URL("../dist/", import.meta.url) } = {}) {
@@ -147,10 +152,10 @@ export async function run({ metrics = METRICS, sets = Object.keys(SETS), seconds
       // never one another metric's pass used, whose words the memos would have seen).
       const m = METRICS.indexOf(metric) + 1;
       const passes = spec.open ? (k) => openVocabulary(pairs, 7919 * (k + 2) + 104_729 * m) : () => pairs;
-      const pairs_per_s = measure(scorer(lib, metric), passes, seconds);
+      const { pairs_per_s, cpu_pairs_per_s } = measure(scorer(lib, metric), passes, seconds);
       const target = TARGETS[set]?.[metric] ?? null;
-      results.push({ name: `metric_${metric}_${set}`, metric, set, pairs_per_s, target, meets_target: target === null ? null : pairs_per_s >= target });
-      console.error(`  ${metric.padEnd(13)} ${set.padEnd(9)} ${pairs_per_s.toLocaleString("en-US").padStart(10)} pairs/s${target ? `  (target ${target.toLocaleString("en-US")}: ${pairs_per_s >= target ? "met" : "MISSED"})` : ""}`);
+      results.push({ name: `metric_${metric}_${set}`, metric, set, pairs_per_s, cpu_pairs_per_s, target, meets_target: target === null ? null : pairs_per_s >= target });
+      console.error(`  ${metric.padEnd(13)} ${set.padEnd(9)} ${pairs_per_s.toLocaleString("en-US").padStart(10)} pairs/s (${cpu_pairs_per_s.toLocaleString("en-US")} per CPU second)${target ? `  (target ${target.toLocaleString("en-US")}: ${pairs_per_s >= target ? "met" : "MISSED"})` : ""}`);
     }
   }
   return results;
