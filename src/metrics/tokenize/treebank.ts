@@ -216,15 +216,21 @@ function chunkTokens(text: string, u: Uint16Array, from: number, to: number, atS
   return toks;
 }
 
-/** rewriteAndSplit(text.slice(from, to)), memoised. */
-function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Array, from: number, to: number): readonly string[] {
-  if (to - from > MAX_KEY) return rewriteAndSplit(text.slice(from, to));
-  const hash = hashUnits(u, from, to);
-  let toks = memo.get(u, from, to, hash);
-  if (toks === undefined) {
-    toks = rewriteAndSplit(text.slice(from, to));
-    memo.set(u, from, to, hash, toks);
+/**
+ * rewriteAndSplit(text.slice(from, to)) for a sentence's tail or a whole sentence, memoised (one
+ * lookup per sentence, which short and repeated texts hit); on a miss, when text[scanFrom, to)
+ * is all of it that is not spaces (one chunk), that chunk is scanned (treebank-scan.ts).
+ */
+function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Array, from: number, to: number, scanFrom: number): readonly string[] {
+  const memoised = to - from <= MAX_KEY;
+  const hash = memoised ? hashUnits(u, from, to) : 0;
+  if (memoised) {
+    const hit = memo.get(u, from, to, hash);
+    if (hit !== undefined) return hit;
   }
+  let toks: string[] = [];
+  if (!(noSpaceIn(u, scanFrom, to) && scanChunk(text, u, scanFrom, to, true, toks))) toks = rewriteAndSplit(text.slice(from, to));
+  if (memoised) memo.set(u, from, to, hash, toks);
   return toks;
 }
 
@@ -248,7 +254,7 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
     }
   }
   if (tailStart <= s) {
-    if (!(noSpaceIn(u, s, e) && scanChunk(text, u, s, e, true, out))) pushAll(out, rulesAt(sentenceMemo, text, u, s, e));
+    pushAll(out, rulesAt(sentenceMemo, text, u, s, e, s));
     return;
   }
 
@@ -273,9 +279,7 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
     }
     pos = end + 1;
   }
-  if (!(noSpaceIn(u, tailStart + 1, e) && scanChunk(text, u, tailStart + 1, e, true, out))) {
-    pushAll(out, rulesAt(tailMemo, text, u, tailStart, e));
-  }
+  pushAll(out, rulesAt(tailMemo, text, u, tailStart, e, tailStart + 1));
 }
 
 function noSpaceIn(u: Uint16Array, from: number, to: number): boolean {
