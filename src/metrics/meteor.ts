@@ -9,7 +9,6 @@
 // synonym stage, so synonyms are looked up for stems ("larg" has none, so big/large never match);
 // and identical texts still pay the one-chunk penalty, 1 - γ·(1/n)^β.
 
-import { BoundedMemo } from "./bounded-memo.js";
 import { EpochArray } from "./epoch-table.js";
 import { porterStem } from "./porter-stemmer.js";
 import { metricSignature, perTokenizer, REFERENCE_LIBRARIES, WORDNET_VERSION } from "./signature.js";
@@ -29,36 +28,40 @@ export interface MeteorOptions {
 // Speed: nltk's alignment (ported plainly in ./reference/meteor.ts, which the tests compare this
 // with) on integer ids.
 //
-// Every distinct token's lower-cased form and the Porter stem of that are memoised per word
-// (bounded, process-wide); within one call the forms and stems get ids from a per-call table, so
-// equal ids are equal strings. Per call rather than process-wide: with an open vocabulary
-// (names, numbers, typos) a process-wide registry only grows, and each unseen word paid
-// insertions into a large, cache-cold table. The stages then run on ids with per-id stacks of
-// reference positions; matches are recorded per hypothesis position, which is already nltk's
-// sorted order. After the stem stage no leftover reference stem equals a leftover hypothesis stem
-// (an unmatched hypothesis word found its word's stack empty), so a word without synonyms matches
-// nothing.
+// Every distinct token is looked up once: its lower-cased form, the Porter stem of that, and
+// (when first needed) the synonym names of the stem, all as ids of one string registry, so equal
+// ids are equal strings. The stages then run on ids with per-id stacks of reference positions;
+// matches are recorded per hypothesis position, which is already nltk's sorted order.
+// After the stem stage no leftover reference stem equals a leftover hypothesis stem (an unmatched
+// hypothesis word found its word's stack empty), so a word without synonyms matches nothing.
 
-interface WordForms {
-  lower: string;
-  stem: string;
+interface WordInfo {
+  lowerId: number;
+  stemId: number;
 }
 
-function wordForms(token: string): WordForms {
-  // Python's str.lower; JS toLowerCase applies the same full Unicode mappings.
-  const lower = token.toLowerCase();
-  return { lower, stem: porterStem(lower) };
+/** The synonym names of a stem as registry ids: a set, and the same ids as a list. */
+interface SynonymIds {
+  set: ReadonlySet<number>;
+  list: Int32Array;
 }
 
-const forms = new BoundedMemo<WordForms>(50_000);
+const NO_SYNONYMS: SynonymIds = { set: new Set<number>(), list: new Int32Array(0) };
+// The registry is process-wide (a repeated word costs one lookup for both its ids) and dropped
+// wholesale past this many strings, between calls. Kept small: with an open vocabulary it fills
+// with words never seen again, and a small table stays in cache (a per-call table instead
+// measured 1.6x slower on the closed-vocabulary sets and 1.2x faster on the open one).
+const REGISTRY_LIMIT = 1 << 16;
 
 class FastAligner {
-  /** This call's strings (lower-cased words and stems) → ids 0.., and back. */
-  private readonly ids = new Map<string, number>();
+  private registry: Record<string, number> = Object.create(null) as Record<string, number>;
+  private registered = 0;
   private strings: string[] = [];
   /** leftover counts after a stage */
   private nh = 0;
   private nr = 0;
+  private words: Record<string, WordInfo> = Object.create(null) as Record<string, WordInfo>;
+  private synonymIds: (SynonymIds | undefined)[] = [];
 
   /** Per-id stacks: the head of a list of reference slots, -1 (unset) for an empty stack. */
   private readonly heads = new EpochArray();
@@ -76,12 +79,39 @@ class FastAligner {
   private matchBuffer = new Int32Array(64);
 
   private id(s: string): number {
-    let id = this.ids.get(s);
+    let id = this.registry[s];
     if (id === undefined) {
-      this.ids.set(s, (id = this.strings.length));
+      this.registry[s] = id = this.registered++;
       this.strings.push(s);
     }
     return id;
+  }
+
+  private info(token: string): WordInfo {
+    let info = this.words[token];
+    if (info === undefined) {
+      // Python's str.lower; JS toLowerCase applies the same full Unicode mappings.
+      const lower = token.toLowerCase();
+      info = { lowerId: this.id(lower), stemId: this.id(porterStem(lower)) };
+      this.words[token] = info;
+    }
+    return info;
+  }
+
+  private synonymsOf(stemId: number): SynonymIds {
+    let ids = this.synonymIds[stemId];
+    if (ids === undefined) {
+      const names = synonyms(this.strings[stemId]!);
+      if (names.size === 0) {
+        ids = NO_SYNONYMS;
+      } else {
+        const set = new Set<number>();
+        for (const name of names) set.add(this.id(name));
+        ids = { set, list: Int32Array.from(set) };
+      }
+      this.synonymIds[stemId] = ids;
+    }
+    return ids;
   }
 
   private reserve(h: number, r: number): void {
@@ -105,8 +135,13 @@ class FastAligner {
    * reference position matched to hypothesis position i, or -1 (only the first h entries).
    */
   align(hypothesis: readonly string[], reference: readonly string[]): Int32Array {
-    this.ids.clear();
-    this.strings.length = 0;
+    if (this.registered > REGISTRY_LIMIT) {
+      this.registry = Object.create(null) as Record<string, number>;
+      this.registered = 0;
+      this.strings = [];
+      this.words = Object.create(null) as Record<string, WordInfo>;
+      this.synonymIds = [];
+    }
     const h = hypothesis.length;
     const r = reference.length;
     this.reserve(h, r);
@@ -118,19 +153,19 @@ class FastAligner {
     const refLeft = this.refLeft;
     const hypMatch = this.matchBuffer;
     for (let i = 0; i < h; i++) {
-      const word = forms.get(hypothesis[i]!, wordForms);
-      hypLower[i] = this.id(word.lower);
-      hypStem[i] = this.id(word.stem);
+      const info = this.info(hypothesis[i]!);
+      hypLower[i] = info.lowerId;
+      hypStem[i] = info.stemId;
       hypLeft[i] = i;
       hypMatch[i] = -1;
     }
     for (let j = 0; j < r; j++) {
-      const word = forms.get(reference[j]!, wordForms);
-      refLower[j] = this.id(word.lower);
-      refStem[j] = this.id(word.stem);
+      const info = this.info(reference[j]!);
+      refLower[j] = info.lowerId;
+      refStem[j] = info.stemId;
       refLeft[j] = j;
     }
-    this.heads.reserve(this.strings.length);
+    this.heads.reserve(this.registered);
     this.exactStage(hypLower, refLower, h, r, hypMatch);
     if (this.nh > 0 && this.nr > 0) {
       this.exactStage(hypStem, refStem, this.nh, this.nr, hypMatch);
@@ -202,14 +237,14 @@ class FastAligner {
     let left = nr;
     for (let a = nh - 1; a >= 0 && left > 0; a--) {
       const i = hypLeft[a]!;
-      const names = synonyms(this.strings[hypStem[i]!]!);
-      if (names.size === 0) continue;
+      const names = this.synonymsOf(hypStem[i]!);
+      if (names.list.length === 0) continue;
       let best = -1;
-      if (names.size < nr) {
-        for (const name of names) {
-          // A name that is no stem of this call has no stack.
-          const id = this.ids.get(name);
-          if (id === undefined) continue;
+      if (names.list.length < nr) {
+        const list = names.list;
+        for (let n = 0; n < list.length; n++) {
+          const id = list[n]!;
+          // (A name first registered by synonymsOf has no stack: get gives -1.)
           let k = heads.get(id);
           if (k < 0) continue;
           // Drop taken slots from the top of the stack, then its top is the largest untaken one.
@@ -218,9 +253,9 @@ class FastAligner {
           if (k > best) best = k;
         }
       } else {
-        const strings = this.strings;
+        const set = names.set;
         for (let k = nr - 1; k >= 0; k--) {
-          if (refTaken[k] === 0 && names.has(strings[refStem[refLeft[k]!]!]!)) {
+          if (refTaken[k] === 0 && set.has(refStem[refLeft[k]!]!)) {
             best = k;
             break;
           }
