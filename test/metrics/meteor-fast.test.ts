@@ -49,7 +49,7 @@ describe("fast METEOR alignment", () => {
 describe("fast METEOR alignment with an open vocabulary", () => {
   // Words never seen before (fresh letters after a real stem, so stems and WordNet forms still
   // come into play: "housesqx", "runningab"), mixed with the vocabulary, so the per-word memos
-  // keep missing and the per-call ids are reused across calls.
+  // keep missing and the registry is dropped and refilled between calls.
   const letters = "abcdefghijklmnopqrstuvwxyz";
   const fresh = (): string => {
     let w = next(2) === 0 ? VOCABULARY[next(VOCABULARY.length)]! : "";
