@@ -47,7 +47,11 @@ interface SynonymIds {
 }
 
 const NO_SYNONYMS: SynonymIds = { set: new Set<number>(), list: new Int32Array(0) };
-const REGISTRY_LIMIT = 1 << 20;
+// The registry is process-wide (a repeated word costs one lookup for both its ids) and dropped
+// wholesale past this many strings, between calls. Kept small: with an open vocabulary it fills
+// with words never seen again, and a small table stays in cache (a per-call table instead
+// measured 1.6x slower on the closed-vocabulary sets and 1.2x faster on the open one).
+const REGISTRY_LIMIT = 1 << 16;
 
 class FastAligner {
   private registry: Record<string, number> = Object.create(null) as Record<string, number>;

@@ -9,12 +9,9 @@
 
 import { EpochArray, EpochIds } from "./epoch-table.js";
 
-const VOCABULARY_LIMIT = 1 << 18;
-
 export class NgramMatcher {
-  // Interning: a process-wide token → global id map, then global → local ids per call.
-  private readonly globalIds = new Map<string, number>();
-  private readonly localIds = new EpochArray();
+  // Interning: token → local id, per call (see PairMatcher.tokenIds for why not process-wide).
+  private readonly tokenIds = new Map<string, number>();
   private vocabularySize = 0;
 
   // Sequences (0 = hypothesis, 1.. = references), laid end to end.
@@ -40,8 +37,7 @@ export class NgramMatcher {
       this.ids = new Int32Array(total * 2);
       this.keys = new Float64Array(total * 2);
     }
-    this.localIds.clear();
-    if (this.globalIds.size > VOCABULARY_LIMIT) this.globalIds.clear();
+    this.tokenIds.clear();
     this.vocabularySize = 0;
     this.starts.length = 0;
     this.lengths.length = 0;
@@ -55,15 +51,9 @@ export class NgramMatcher {
   }
 
   private intern(token: string): number {
-    let global = this.globalIds.get(token);
-    if (global === undefined) {
-      global = this.globalIds.size;
-      this.globalIds.set(token, global);
-      this.localIds.reserve(global + 1);
-    }
-    let local = this.localIds.get(global);
-    if (local < 0) this.localIds.set(global, (local = this.vocabularySize++));
-    return local;
+    let id = this.tokenIds.get(token);
+    if (id === undefined) this.tokenIds.set(token, (id = this.vocabularySize++));
+    return id;
   }
 
   /** Number of n-grams of the current order in sequence s. */
@@ -188,10 +178,12 @@ export class NgramMatcher {
 // interned: they are dead from the start.
 
 export class PairMatcher {
-  private globalIds: Record<string, number> = Object.create(null) as Record<string, number>;
-  private globalCount = 0;
-  /** global token id → local id (0.. in order of first sight in the hypothesis) for one call */
-  private readonly localIds = new EpochArray();
+  /**
+   * Hypothesis token → local id (0.. in order of first sight) for one call. Per call, not
+   * process-wide: with an open vocabulary (names, numbers, typos) a process-wide intern table only
+   * grows, and every unseen token paid an insertion into a large table that stays cold in cache.
+   */
+  private readonly tokenIds = new Map<string, number>();
 
   /** Per position: unigram local id (or -1), then the current order's dense id (or -1). */
   private hypTok = new Int32Array(64);
@@ -223,13 +215,8 @@ export class PairMatcher {
       this.refTok = new Int32Array(r * 2);
       this.refGram = new Int32Array(r * 2);
     }
-    if (this.globalCount > VOCABULARY_LIMIT) {
-      this.globalIds = Object.create(null) as Record<string, number>;
-      this.globalCount = 0;
-    }
-    const globalIds = this.globalIds;
-    const localIds = this.localIds;
-    localIds.clear();
+    const tokenIds = this.tokenIds;
+    tokenIds.clear();
     const hypTok = this.hypTok;
     const refTok = this.refTok;
     const hypGram = this.hypGram;
@@ -241,14 +228,9 @@ export class PairMatcher {
     let v = 0;
     for (let i = 0; i < h; i++) {
       const token = hypothesis[i]!;
-      let global = globalIds[token];
-      if (global === undefined) {
-        globalIds[token] = global = this.globalCount++;
-        localIds.reserve(global + 1);
-      }
-      let id = localIds.get(global);
-      if (id < 0) {
-        localIds.set(global, (id = v++));
+      let id = tokenIds.get(token);
+      if (id === undefined) {
+        tokenIds.set(token, (id = v++));
         hypCount[id] = 0;
         refCount[id] = 0;
       }
@@ -257,8 +239,7 @@ export class PairMatcher {
     }
     let m = 0;
     for (let j = 0; j < r; j++) {
-      const global = globalIds[reference[j]!];
-      const id = global === undefined ? -1 : localIds.get(global);
+      const id = tokenIds.get(reference[j]!) ?? -1;
       refTok[j] = id;
       refGram[j] = id;
       if (id < 0) continue;

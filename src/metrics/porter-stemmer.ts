@@ -7,6 +7,8 @@
 // consonant status depends only on the letters before it, so a prefix is analysed exactly as
 // the sliced stem would be, without allocating the slice.
 
+import { BoundedMemo } from "./bounded-memo.js";
+
 const A = 97, E = 101, I = 105, O = 111, U = 117, Y = 121;
 
 // nltk keys the pool by the word as given (before lower-casing): "Sky" is stemmed normally.
@@ -86,12 +88,30 @@ type Rule = readonly [suffix: string, replacement: string, condition: Condition 
 const mGt0: Condition = (w, n) => measure(w, n) > 0;
 const mGt1: Condition = (w, n) => measure(w, n) > 1;
 
+/** A rule list split by the last char of the suffixes (ASCII), each part in the list's order. */
+type RuleTable = readonly (readonly Rule[] | undefined)[];
+
+function byLastChar(rules: readonly Rule[]): RuleTable {
+  const table: Rule[][] = [];
+  for (const rule of rules) {
+    const last = rule[0].charCodeAt(rule[0].length - 1);
+    if (last >= 128) throw new Error("porter: a suffix must end in ASCII");
+    (table[last] ??= []).push(rule);
+  }
+  return table;
+}
+
 /**
  * nltk's _apply_rule_list: the first rule whose suffix matches decides. If its condition fails
- * the word is returned unchanged; later rules are not tried.
+ * the word is returned unchanged; later rules are not tried. Only the rules whose suffix ends in
+ * the word's last char can match, and they keep their order, so they are the only ones tried.
  */
-function applyRules(word: string, rules: readonly Rule[]): string {
-  for (const [suffix, replacement, condition] of rules) {
+function applyRules(word: string, table: RuleTable): string {
+  const last = word.charCodeAt(word.length - 1);
+  const rules = last < 128 ? table[last] : undefined;
+  if (rules === undefined) return word;
+  for (let r = 0; r < rules.length; r++) {
+    const [suffix, replacement, condition] = rules[r]!;
     if (word.endsWith(suffix)) {
       const stemLength = word.length - suffix.length;
       if (condition === null || condition(word, stemLength)) {
@@ -103,12 +123,12 @@ function applyRules(word: string, rules: readonly Rule[]): string {
   return word;
 }
 
-const STEP1A_RULES: readonly Rule[] = [
+const STEP1A_RULES: RuleTable = byLastChar([
   ["sses", "ss", null],
   ["ies", "i", null],
   ["ss", "ss", null],
   ["s", "", null],
-];
+]);
 
 function step1a(word: string): string {
   // NLTK: 'dies' -> 'die' while 'flies' -> 'fli'.
@@ -153,7 +173,7 @@ function step1c(word: string): string {
   return n > 1 && isConsonant(word, n - 1) ? word.slice(0, n) + "i" : word;
 }
 
-const STEP2_RULES: readonly Rule[] = [
+const STEP2_RULES: RuleTable = byLastChar([
   ["ational", "ate", mGt0],
   ["tional", "tion", mGt0],
   ["enci", "ence", mGt0],
@@ -177,7 +197,7 @@ const STEP2_RULES: readonly Rule[] = [
   ["fulli", "ful", mGt0],
   // The 'l' stays with the stem for the measure, so 'geologi' and 'theologi' work alike.
   ["logi", "log", (w, n) => measure(w, n + 1) > 0],
-];
+]);
 
 function step2(word: string): string {
   // NLTK applies ALLI -> AL first and, if it fires, runs step 2 again on the result.
@@ -187,7 +207,7 @@ function step2(word: string): string {
   return applyRules(word, STEP2_RULES);
 }
 
-const STEP3_RULES: readonly Rule[] = [
+const STEP3_RULES: RuleTable = byLastChar([
   ["icate", "ic", mGt0],
   ["ative", "", mGt0],
   ["alize", "al", mGt0],
@@ -195,9 +215,9 @@ const STEP3_RULES: readonly Rule[] = [
   ["ical", "ic", mGt0],
   ["ful", "", mGt0],
   ["ness", "", mGt0],
-];
+]);
 
-const STEP4_RULES: readonly Rule[] = [
+const STEP4_RULES: RuleTable = byLastChar([
   ["al", "", mGt1],
   ["ance", "", mGt1],
   ["ence", "", mGt1],
@@ -222,7 +242,7 @@ const STEP4_RULES: readonly Rule[] = [
   ["ous", "", mGt1],
   ["ive", "", mGt1],
   ["ize", "", mGt1],
-];
+]);
 
 function step5a(word: string): string {
   // Both E rules are tried (unlike _apply_rule_list): (m>1) E, then (m=1 and not *o) E.
@@ -309,20 +329,9 @@ function computeStem(word: string): string {
 }
 
 // Bounded memo: stemming dominates stemmed ROUGE/METEOR, and vocabularies repeat heavily.
-const CACHE_LIMIT = 50_000;
-const cache = new Map<string, string>();
+const memo = new BoundedMemo<string>(50_000);
 
 /** nltk `PorterStemmer().stem(word)` (NLTK_EXTENSIONS, to_lowercase=True). */
 export function porterStem(word: string): string {
-  let stem = cache.get(word);
-  if (stem === undefined) {
-    stem = computeStem(word);
-    if (cache.size >= CACHE_LIMIT) {
-      // Evict the oldest entry (Map keeps insertion order).
-      const oldest = cache.keys().next().value as string;
-      cache.delete(oldest);
-    }
-    cache.set(word, stem);
-  }
-  return stem;
+  return memo.get(word, computeStem);
 }

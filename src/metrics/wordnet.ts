@@ -4,14 +4,15 @@
 // header describes the format) and is read lazily, once per process, on the first lookup.
 
 import { readFileSync } from "node:fs";
+import { BoundedMemo } from "./bounded-memo.js";
 
 export type WordNetPos = "n" | "v" | "a" | "r";
 
 /** nltk's POS_LIST order. */
-const POS_LIST: readonly WordNetPos[] = ["n", "v", "a", "r"];
+export const POS_LIST: readonly WordNetPos[] = ["n", "v", "a", "r"];
 
 /** nltk WordNetCorpusReader.MORPHOLOGICAL_SUBSTITUTIONS, in nltk's order. */
-const SUBSTITUTIONS: Record<WordNetPos, readonly (readonly [string, string])[]> = {
+export const SUBSTITUTIONS: Record<WordNetPos, readonly (readonly [string, string])[]> = {
   n: [
     ["s", ""],
     ["ses", "s"],
@@ -50,6 +51,8 @@ interface WordNetData {
   index: Record<WordNetPos, Map<string, string>>;
   /** inflected form → base forms, per POS. */
   exceptions: Record<WordNetPos, Map<string, string[]>>;
+  /** Every key of `index` and `exceptions` (any POS), as a Bloom filter (see formMayBeKnown). */
+  known: Uint32Array;
 }
 
 interface WordNetFile {
@@ -102,7 +105,48 @@ function load(): WordNetData {
     }
     exceptions[pos] = exc;
   }
-  return { groups: file.synsets.split(" "), words, index, exceptions };
+  const known = new Uint32Array(FILTER_BITS / 32);
+  for (const pos of POS_LIST) {
+    for (const map of [index[pos], exceptions[pos]]) for (const key of map.keys()) addToFilter(known, hashForm(key, key.length, "", 0));
+  }
+  return { groups: file.synsets.split(" "), words, index, exceptions, known };
+}
+
+// A Bloom filter of the forms WordNet knows, so that the candidate forms of a word (the word,
+// and the word with each matching suffix replaced) are looked up only when they may be there.
+// With an open vocabulary (names, numbers, typos) nearly every candidate is unknown, and each
+// would cost a new string and a lookup in a large, cache-cold Map; a candidate's hash is made
+// from the word's units and the replacement without building the string. 2^21 bits (256 KB)
+// for ~160k keys, two probes: ~2% false positives, which only cost the Map lookup.
+const FILTER_BITS = 1 << 21;
+
+/** FNV-1a of form[0, length) + replacement[0, replacementLength), as a 32-bit int. */
+function hashForm(form: string, length: number, replacement: string, replacementLength: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < length; i++) h = Math.imul(h ^ form.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < replacementLength; i++) h = Math.imul(h ^ replacement.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** The filter's second bit position for a hash (the first is its low bits): a remix of it. */
+function secondProbe(h: number): number {
+  const x = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return (x ^ (x >>> 13)) & (FILTER_BITS - 1);
+}
+
+function addToFilter(filter: Uint32Array, h: number): void {
+  const a = h & (FILTER_BITS - 1);
+  const b = secondProbe(h);
+  filter[a >>> 5]! |= 1 << (a & 31);
+  filter[b >>> 5]! |= 1 << (b & 31);
+}
+
+/** false: no key of WordNet's index or exceptions hashes to `h` (true: one may). */
+function formMayBeKnown(filter: Uint32Array, h: number): boolean {
+  const a = h & (FILTER_BITS - 1);
+  if ((filter[a >>> 5]! & (1 << (a & 31))) === 0) return false;
+  const b = secondProbe(h);
+  return (filter[b >>> 5]! & (1 << (b & 31))) !== 0;
 }
 
 let data: WordNetData | null = null;
@@ -114,20 +158,15 @@ function wordnet(): WordNetData {
 
 // ---------------------------------------------------------------------------------------------
 
-/** nltk _morphy's filter_forms: the forms in the POS's index, first occurrences only. */
-function filterForms(forms: readonly string[], index: Map<string, string>): string[] {
-  const result: string[] = [];
-  for (const form of forms) if (index.has(form) && !result.includes(form)) result.push(form);
-  return result;
+/** The tables morphy reads (for the plain port in ./reference/wordnet.ts). */
+export function morphyTables(): Pick<WordNetData, "index" | "exceptions"> {
+  const { index, exceptions } = wordnet();
+  return { index, exceptions };
 }
 
-/** The suffix rules of `pos` applied once to `form`, in nltk's order. */
-function applyRules(form: string, pos: WordNetPos): string[] {
-  const out: string[] = [];
-  for (const [suffix, replacement] of SUBSTITUTIONS[pos]) {
-    if (form.endsWith(suffix)) out.push(form.slice(0, form.length - suffix.length) + replacement);
-  }
-  return out;
+/** Appends `form` to `out` when the POS's index has it and `out` does not yet (filter_forms). */
+function pushIndexed(out: string[], form: string, index: Map<string, string>): void {
+  if (index.has(form) && !out.includes(form)) out.push(form);
 }
 
 /**
@@ -135,17 +174,50 @@ function applyRules(form: string, pos: WordNetPos): string[] {
  * under `pos`: the word itself and either its exception-list forms or, for other words, the
  * suffix rules applied once. nltk 3.8 went on applying the rules until something matched
  * ("assess" → "asses" → "ass"); 3.9 dropped that step, so a form needing two substitutions has
- * no base form.
+ * no base form. Candidates that the filter rules out are never built (./reference/wordnet.ts has
+ * the plain version, which the tests compare this with).
  */
 export function morphy(form: string, pos: WordNetPos): string[] {
-  const { index, exceptions } = wordnet();
-  const candidates = exceptions[pos].get(form) ?? applyRules(form, pos);
-  return filterForms([form, ...candidates], index[pos]);
+  const { index, exceptions, known } = wordnet();
+  const out: string[] = [];
+  const formKnown = formMayBeKnown(known, hashForm(form, form.length, "", 0));
+  if (formKnown) pushIndexed(out, form, index[pos]);
+  const listed = formKnown ? exceptions[pos].get(form) : undefined;
+  if (listed !== undefined) {
+    for (const base of listed) pushIndexed(out, base, index[pos]);
+    return out;
+  }
+  for (const [suffix, replacement] of SUBSTITUTIONS[pos]) {
+    if (!form.endsWith(suffix)) continue;
+    const stem = form.length - suffix.length;
+    if (!formMayBeKnown(known, hashForm(form, stem, replacement, replacement.length))) continue;
+    pushIndexed(out, form.slice(0, stem) + replacement, index[pos]);
+  }
+  return out;
 }
 
-function synonymsUncached(word: string): Set<string> {
+/**
+ * false when the filter rules out every form morphy could find for `lemma` under any POS (the
+ * word itself and each suffix substitution): then it has no synsets. No allocation, no lookup.
+ */
+function mayHaveForms(lemma: string, known: Uint32Array): boolean {
+  if (formMayBeKnown(known, hashForm(lemma, lemma.length, "", 0))) return true;
+  for (const pos of POS_LIST) {
+    for (const [suffix, replacement] of SUBSTITUTIONS[pos]) {
+      if (!lemma.endsWith(suffix)) continue;
+      if (formMayBeKnown(known, hashForm(lemma, lemma.length - suffix.length, replacement, replacement.length))) return true;
+    }
+  }
+  return false;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set<string>();
+
+// Bounded memo: vocabularies repeat heavily across METEOR calls.
+const memo = new BoundedMemo<ReadonlySet<string>>(50_000);
+
+function synonymsUncached(lemma: string): ReadonlySet<string> {
   const { index, groups, words } = wordnet();
-  const lemma = word.toLowerCase(); // nltk synsets() lower-cases its argument
   const names = new Set<string>();
   const seenGroups = new Set<number>();
   for (const pos of POS_LIST) {
@@ -160,12 +232,8 @@ function synonymsUncached(word: string): Set<string> {
       }
     }
   }
-  return names;
+  return names.size === 0 ? NO_NAMES : names;
 }
-
-// Bounded memo: vocabularies repeat heavily across METEOR calls.
-const CACHE_LIMIT = 50_000;
-const cache = new Map<string, ReadonlySet<string>>();
 
 /**
  * The lemma names without "_" of every synset nltk's `wordnet.synsets(word)` returns (all parts
@@ -173,11 +241,9 @@ const cache = new Map<string, ReadonlySet<string>>();
  * WordNet lists it. Names keep WordNet's case (e.g. "Einstein").
  */
 export function synonyms(word: string): ReadonlySet<string> {
-  let result = cache.get(word);
-  if (result === undefined) {
-    result = synonymsUncached(word);
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    cache.set(word, result);
-  }
-  return result;
+  const lemma = word.toLowerCase(); // nltk synsets() lower-cases its argument
+  // A word WordNet cannot know (most of an open vocabulary) skips the memo: deciding that is
+  // cheaper than a memo lookup and insertion.
+  if (!mayHaveForms(lemma, wordnet().known)) return NO_NAMES;
+  return memo.get(lemma, synonymsUncached);
 }

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { tokenizeOnce } from "../../src/metrics/text-similarity.js";
-import { ChunkMemo, hashUnits, textUnits } from "../../src/metrics/tokenize/chunk-memo.js";
+import { ChunkMemo, MemoFirstPolicy, hashUnits, shouldMemoFirst, textUnits } from "../../src/metrics/tokenize/chunk-memo.js";
 import { TOKENIZERS } from "../../src/metrics/tokenize/index.js";
 
 describe("ChunkMemo", () => {
@@ -51,5 +51,32 @@ describe("tokenizeOnce", () => {
         }
       }
     }
+  });
+});
+
+describe("MemoFirstPolicy", () => {
+  it("decides by the share of hits: at least half", () => {
+    expect(shouldMemoFirst(512, 1024)).toBe(true);
+    expect(shouldMemoFirst(511, 1024)).toBe(false);
+    expect(shouldMemoFirst(0, 0)).toBe(true);
+  });
+
+  it("sends everything through the memo until lookups mostly miss, then one item in 16", () => {
+    const policy = new MemoFirstPolicy();
+    const through = (n: number, hit: boolean): number => {
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        if (policy.throughMemo()) {
+          count++;
+          policy.record(hit);
+        }
+      }
+      return count;
+    };
+    expect(through(1024, false)).toBe(1024); // memo first while deciding
+    expect(through(1600, false)).toBe(100); // mostly misses: 1 in 16 sampled
+    // Sampled lookups start hitting (the texts repeat): back to memo first once it re-decides.
+    through(16 * 1024, true);
+    expect(through(500, true)).toBe(500);
   });
 });

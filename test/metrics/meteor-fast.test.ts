@@ -45,3 +45,24 @@ describe("fast METEOR alignment", () => {
     }
   });
 });
+
+describe("fast METEOR alignment with an open vocabulary", () => {
+  // Words never seen before (fresh letters after a real stem, so stems and WordNet forms still
+  // come into play: "housesqx", "runningab"), mixed with the vocabulary, so the per-word memos
+  // keep missing and the registry is dropped and refilled between calls.
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  const fresh = (): string => {
+    let w = next(2) === 0 ? VOCABULARY[next(VOCABULARY.length)]! : "";
+    for (let k = 1 + next(4); k > 0; k--) w += letters[next(26)];
+    return next(5) === 0 ? w.toUpperCase() : w;
+  };
+  const word = (): string => (next(3) === 0 ? VOCABULARY[next(VOCABULARY.length)]! : fresh());
+
+  it("agrees with the plain port on random sentences of unseen words", () => {
+    for (let k = 0; k < 5000; k++) {
+      const hyp = Array.from({ length: next(30) }, word);
+      const ref = hyp.map((w) => (next(3) === 0 ? word() : next(6) === 0 ? w.toUpperCase() : w));
+      expect(meteorCounts(ref, hyp), JSON.stringify({ hyp, ref })).toEqual(meteorCountsReference(ref, hyp));
+    }
+  });
+});

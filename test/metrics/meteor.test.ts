@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { meteor, meteorScore } from "../../src/metrics/meteor.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
 import { pythonSplit } from "../../src/metrics/tokenize/whitespace.js";
-import { morphy, synonyms } from "../../src/metrics/wordnet.js";
+import { morphyReference } from "../../src/metrics/reference/wordnet.js";
+import { morphy, morphyTables, POS_LIST, SUBSTITUTIONS, synonyms } from "../../src/metrics/wordnet.js";
 import { VERSION } from "../../src/util/version.js";
 
 interface Row {
@@ -107,6 +108,36 @@ describe("meteorScore behaviours", () => {
 });
 
 describe("wordnet", () => {
+  it("gives the plain morphy's forms for known, inflected, exceptional and unseen words", () => {
+    // The filtered morphy builds only the candidates its Bloom filter lets through; it must miss
+    // none. Words: a sample of every POS's index and exception keys, each with every suffix of
+    // the substitution rules added, and words never seen (letters, then a suffix).
+    const { index, exceptions } = morphyTables();
+    const suffixes = [...new Set(POS_LIST.flatMap((pos) => SUBSTITUTIONS[pos].map(([suffix]) => suffix)))];
+    const words: string[] = [];
+    for (const pos of POS_LIST) {
+      const keys = [...index[pos].keys(), ...exceptions[pos].keys()];
+      for (let i = 0; i < keys.length; i += 97) words.push(keys[i]!, ...suffixes.map((s) => keys[i]! + s));
+    }
+    let seed = 99;
+    const next = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let i = 0; i < 5000; i++) {
+      let w = "";
+      for (let k = 2 + next(8); k > 0; k--) w += "abcdefghijklmnopqrstuvwxyz"[next(26)];
+      words.push(w + suffixes[next(suffixes.length)]!);
+    }
+    const mismatches: unknown[] = [];
+    for (const word of words) {
+      for (const pos of POS_LIST) {
+        const fast = morphy(word, pos);
+        const plain = morphyReference(word, pos);
+        if (JSON.stringify(fast) !== JSON.stringify(plain)) mismatches.push({ word, pos, fast, plain });
+      }
+    }
+    expect(words.length).toBeGreaterThan(20_000);
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+
   it("runs nltk's morphy: rules, exceptions and index checks", () => {
     expect(morphy("dogs", "n")).toEqual(["dog"]);
     expect(morphy("geese", "n")).toEqual(["goose"]);

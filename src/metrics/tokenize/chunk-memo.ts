@@ -118,3 +118,41 @@ export class ChunkMemo<V> {
     this.count++;
   }
 }
+
+// Memo or fast path first. A memo hit costs a lookup and makes no new strings or objects; the
+// fast paths (the word tokenizer's chunk scanner, Punkt's context verdict) cost about as much
+// as the lookup but make their strings, and a miss costs both plus an insertion. So while most
+// lookups hit (a closed vocabulary: a test set, a model's outputs) the memo goes first, and
+// while most miss (an open vocabulary: names, numbers, typos) the fast path does, with one item
+// in SAMPLE_EVERY still going through the memo to fill it and to notice when the texts start
+// repeating. Results are the same either way; only the speed depends on the choice.
+const SAMPLE_EVERY = 16;
+const DECIDE_EVERY = 1024;
+
+/** The policy: the memo goes first when at least half of the recent lookups were hits. */
+export function shouldMemoFirst(hits: number, lookups: number): boolean {
+  return 2 * hits >= lookups;
+}
+
+export class MemoFirstPolicy {
+  private memoFirst = true;
+  private lookups = 0;
+  private hits = 0;
+  private tick = 0;
+
+  /** Whether the next item goes through the memo (re-deciding every DECIDE_EVERY lookups). */
+  throughMemo(): boolean {
+    if (this.lookups >= DECIDE_EVERY) {
+      this.memoFirst = shouldMemoFirst(this.hits, this.lookups);
+      this.lookups = 0;
+      this.hits = 0;
+    }
+    return this.memoFirst || ++this.tick % SAMPLE_EVERY === 0;
+  }
+
+  /** Counts one memo lookup. */
+  record(hit: boolean): void {
+    this.lookups++;
+    if (hit) this.hits++;
+  }
+}

@@ -4,7 +4,7 @@
 // Python's code-point offsets wherever it matters.
 
 import { readFileSync } from "node:fs";
-import { ChunkMemo, MAX_KEY, hashUnits, textUnits } from "./chunk-memo.js";
+import { ChunkMemo, MAX_KEY, MemoFirstPolicy, hashUnits, textUnits } from "./chunk-memo.js";
 import { PY_DIGIT, PY_SPACE, isPySpace, pyHasNonSpace, pyRstripLength } from "./pyregex.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -304,6 +304,7 @@ function chunkTokensAt(text: string, u: Uint16Array, from: number, to: number, p
   if (to - from > MAX_KEY) return chunkTokenInfos(text.slice(from, to), p);
   const hash = hashUnits(u, from, to);
   let infos = chunkInfos.get(u, from, to, hash);
+  contextPolicy.record(infos !== undefined);
   if (infos === undefined) {
     infos = chunkTokenInfos(text.slice(from, to), p);
     chunkInfos.set(u, from, to, hash, infos);
@@ -326,8 +327,96 @@ function breaksBefore(t1: TokenInfo, t2: TokenInfo): boolean {
   return t1.sentbreak;
 }
 
+function isAsciiLetter(c: number): boolean {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return isAsciiLetter(c) || (c >= 0x30 && c <= 0x39);
+}
+
+/** What may end the word after a mark in wordAfterMarkVerdict: `, ? ! ; : .` */
+function isWordCloser(c: number): boolean {
+  return c === 0x2c || c === 0x3f || c === 0x21 || c === 0x3b || c === 0x3a || c === 0x2e;
+}
+
+/** The end of the run of ASCII letters and digits from `i`, or -1 if it holds only digits. */
+function alnumRunEnd(u: Uint16Array, i: number, end: number): number {
+  let letters = false;
+  for (; i < end; i++) {
+    const c = u[i]!;
+    if (isAsciiLetter(c)) letters = true;
+    else if (c < 0x30 || c > 0x39) break;
+  }
+  return letters ? i : -1;
+}
+
+const UNDECIDED = -1;
+
+/**
+ * containsSentBreakAt for the context most candidates have: a word of ASCII letters and digits
+ * (not only digits) and the mark, whitespace, and another such word, maybe closed by one of
+ * `, ? ! ; : .` (`word. Next`, `word? and,`, `end. Here.`). 1 or 0 for true or false, UNDECIDED
+ * for any other context.
+ *
+ * Why that is the general code's answer: Punkt's word regex makes `W.` one token and `W?` two
+ * (`W`, `?`); the next chunk's first token is its word (with a final `.`, `X.` is one token), and
+ * another closer is a token of its own that ends the context. A token without a final period
+ * breaks before the next one only as its first-pass sentbreak says: never for a word, always for
+ * `?` and `!`, so `W? X` breaks and the pair after X never does. Neither word is a number type
+ * (it holds a letter) and only a lone letter is an initial. What remains is breaksBefore(`W.`, X),
+ * spelled out below on the lower-cased words, with no token objects and nothing memoised: with
+ * an open vocabulary each word is new, and its annotation was the cost (tests:
+ * test/metrics/punkt-fast.test.ts).
+ */
+function wordAfterMarkVerdict(text: string, u: Uint16Array, start: number, end: number, p: PunktParams): number {
+  const wordEnd = alnumRunEnd(u, start, end);
+  if (wordEnd < 0 || wordEnd + 1 >= end) return UNDECIDED;
+  const mark = u[wordEnd]!;
+  if ((mark !== 0x2e && mark !== 0x3f && mark !== 0x21) || !isPySpace(u[wordEnd + 1]!)) return UNDECIDED;
+  let next = wordEnd + 2;
+  while (next < end && isPySpace(u[next]!)) next++;
+  const nextEnd = alnumRunEnd(u, next, end);
+  if (nextEnd <= next || (nextEnd < end && !(nextEnd + 1 === end && isWordCloser(u[nextEnd]!)))) return UNDECIDED;
+  if (mark !== 0x2e) return 1;
+
+  // breaksBefore(W., X)
+  const typ = text.slice(start, wordEnd).toLowerCase();
+  const collocates = p.collocates.get(typ);
+  const abbr = p.abbrevTypes.has(typ);
+  const isInitial = wordEnd - start === 1; // a letter: a lone digit is a number
+  if (collocates === undefined && !abbr && !isInitial) return 1;
+  // X's type without a sentence-final period: `X.` keeps its period when it is an abbreviation.
+  let nextTyp = text.slice(next, nextEnd).toLowerCase();
+  if (nextEnd < end && u[nextEnd] === 0x2e && p.abbrevTypes.has(nextTyp)) nextTyp += ".";
+  if (collocates !== undefined && collocates.has(nextTyp)) return 0;
+  const first = u[next]!;
+  const upper = first >= 0x41 && first <= 0x5a;
+  const ctx = p.orthoContext.get(nextTyp) ?? 0;
+  // orthoHeuristic(X): X is no punctuation token; a digit is neither upper nor lower case.
+  const ortho: Ortho = upper
+    ? ctx & ORTHO_LC && !(ctx & ORTHO_MID_UC) ? true : "unknown"
+    : first >= 0x61 && (ctx & ORTHO_UC || !(ctx & ORTHO_BEG_LC)) ? false : "unknown";
+  if (abbr && !isInitial) {
+    if (ortho === true) return 1;
+    if (upper && p.sentStarters.has(nextTyp)) return 1;
+  }
+  if (isInitial) {
+    if (ortho === false) return 0;
+    if (ortho === "unknown" && upper && !(ctx & ORTHO_LC)) return 0;
+  }
+  return abbr ? 0 : 1;
+}
+
+/** Memo or verdict first for the candidate contexts (chunk-memo.ts says why). */
+const contextPolicy = new MemoFirstPolicy();
+
 /** containsSentBreak(text.slice(start, end)); u holds text's units. */
 function containsSentBreakAt(text: string, u: Uint16Array, start: number, end: number, p: PunktParams): boolean {
+  if (!contextPolicy.throughMemo()) {
+    const verdict = wordAfterMarkVerdict(text, u, start, end, p);
+    if (verdict !== UNDECIDED) return verdict === 1;
+  }
   for (let i = start; i + 2 < end; i++) {
     if (u[i] === 0x2e && u[i + 2] === 0x2e && isPySpace(u[i + 1]!)) {
       return containsSentBreak(text.slice(start, end), p);

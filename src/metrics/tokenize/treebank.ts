@@ -5,9 +5,10 @@
 // Python `\b` next to a known word char becomes a one-sided look-around, `$` (end, or before a
 // final "\n") becomes `(?=\n?$)` where the difference can show.
 
-import { ChunkMemo, HASH_START, MAX_KEY, hashFinish, hashStep, hashUnits, textUnits } from "./chunk-memo.js";
+import { ChunkMemo, HASH_START, MAX_KEY, MemoFirstPolicy, hashFinish, hashStep, hashUnits, textUnits } from "./chunk-memo.js";
 import { punktSpans } from "./punkt.js";
 import { PY_DIGIT, PY_SPACE, PY_WORD, isPySpace } from "./pyregex.js";
+import { LATIN1_WORD, pushWord, scanChunk } from "./treebank-scan.js";
 import { pythonSplit } from "./whitespace.js";
 
 type Rule = readonly [RegExp, string];
@@ -201,29 +202,43 @@ function chunkTokensUncached(chunk: string, atStart: boolean): string[] {
 }
 
 /**
- * Tokens of the chunk text[from, to) (no U+0020 in it), at the start of its sentence or not;
- * `hash` is its hashUnits.
+ * Tokens of the chunk text[from, to) (no U+0020 in it), at the start of its sentence or not,
+ * through the memo; `hash` is its hashUnits, `plainWord` whether it is word chars only. A miss
+ * is scanned (treebank-scan.ts), and only what the scanner leaves goes through the rule list.
  */
-function chunkTokens(text: string, u: Uint16Array, from: number, to: number, atStart: boolean, hash: number): readonly string[] {
-  if (to - from > MAX_KEY) return chunkTokensUncached(text.slice(from, to), atStart);
+function chunkTokens(text: string, u: Uint16Array, from: number, to: number, atStart: boolean, hash: number, plainWord: boolean): readonly string[] {
   const memo = atStart ? startMemo : midMemo;
-  let toks = memo.get(u, from, to, hash);
-  if (toks === undefined) {
-    toks = chunkTokensUncached(text.slice(from, to), atStart);
-    memo.set(u, from, to, hash, toks);
+  const memoised = to - from <= MAX_KEY;
+  if (memoised) {
+    const hit = memo.get(u, from, to, hash);
+    chunkPolicy.record(hit !== undefined);
+    if (hit !== undefined) return hit;
   }
+  let toks: string[] = [];
+  if (plainWord) pushWord(text, u, from, to, toks);
+  else if (!scanChunk(text, u, from, to, false, toks)) toks = chunkTokensUncached(text.slice(from, to), atStart);
+  if (memoised) memo.set(u, from, to, hash, toks);
   return toks;
 }
 
-/** rewriteAndSplit(text.slice(from, to)), memoised. */
-function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Array, from: number, to: number): readonly string[] {
-  if (to - from > MAX_KEY) return rewriteAndSplit(text.slice(from, to));
-  const hash = hashUnits(u, from, to);
-  let toks = memo.get(u, from, to, hash);
-  if (toks === undefined) {
-    toks = rewriteAndSplit(text.slice(from, to));
-    memo.set(u, from, to, hash, toks);
+/** Memo or scanner first for the chunks of a sentence (chunk-memo.ts says why). */
+const chunkPolicy = new MemoFirstPolicy();
+
+/**
+ * rewriteAndSplit(text.slice(from, to)) for a sentence's tail or a whole sentence, memoised (one
+ * lookup per sentence, which short and repeated texts hit); on a miss, when text[scanFrom, to)
+ * is all of it that is not spaces (one chunk), that chunk is scanned (treebank-scan.ts).
+ */
+function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Array, from: number, to: number, scanFrom: number): readonly string[] {
+  const memoised = to - from <= MAX_KEY;
+  const hash = memoised ? hashUnits(u, from, to) : 0;
+  if (memoised) {
+    const hit = memo.get(u, from, to, hash);
+    if (hit !== undefined) return hit;
   }
+  let toks: string[] = [];
+  if (!(noSpaceIn(u, scanFrom, to) && scanChunk(text, u, scanFrom, to, true, toks))) toks = rewriteAndSplit(text.slice(from, to));
+  if (memoised) memo.set(u, from, to, hash, toks);
   return toks;
 }
 
@@ -247,23 +262,41 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
     }
   }
   if (tailStart <= s) {
-    pushAll(out, rulesAt(sentenceMemo, text, u, s, e));
+    pushAll(out, rulesAt(sentenceMemo, text, u, s, e, s));
     return;
   }
 
+  // Each chunk is scanned (treebank-scan.ts); the memos serve the chunks the scanner leaves to
+  // the rules.
+  // A chunk of word chars only (most of them) is told apart while finding its end and hashing it.
   let pos = s;
   while (pos < tailStart) {
     let end = pos;
+    let word = 1;
     let h = HASH_START;
     for (; end < tailStart; end++) {
       const c = u[end]!;
       if (c === 0x20) break;
+      word &= c < 256 ? LATIN1_WORD[c]! : 0;
       h = hashStep(h, c);
     }
-    if (end > pos) pushAll(out, chunkTokens(text, u, pos, end, pos === s, hashFinish(h)));
+    if (end === pos) {
+      // (a second space)
+    } else if (chunkPolicy.throughMemo()) {
+      pushAll(out, chunkTokens(text, u, pos, end, pos === s, hashFinish(h), word === 1));
+    } else if (word === 1) {
+      pushWord(text, u, pos, end, out);
+    } else if (!scanChunk(text, u, pos, end, false, out)) {
+      pushAll(out, chunkTokensUncached(text.slice(pos, end), pos === s));
+    }
     pos = end + 1;
   }
-  pushAll(out, rulesAt(tailMemo, text, u, tailStart, e));
+  pushAll(out, rulesAt(tailMemo, text, u, tailStart, e, tailStart + 1));
+}
+
+function noSpaceIn(u: Uint16Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (u[i] === 0x20) return false;
+  return true;
 }
 
 export interface TreebankOptions {
