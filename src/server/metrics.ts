@@ -15,6 +15,9 @@ export interface ServerMetrics {
   text(): Promise<string>;
 }
 
+// From a millisecond (a string_check row) to two minutes (a large METEOR batch under load).
+const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
 export function createServerMetrics(queueRows: () => number, workers: number): ServerMetrics {
   const registry = new Registry();
   // Process metrics (CPU, memory, event loop lag: what shows a grading on the event loop).
@@ -24,7 +27,7 @@ export function createServerMetrics(queueRows: () => number, workers: number): S
     name: "graderkit_http_request_duration_seconds",
     help: "Time from a request's arrival to its answer, by route",
     labelNames: ["route"] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
   const rows = new Counter({ name: "graderkit_rows_graded_total", help: "Rows graded, by grader (registered name, or inline)", labelNames: ["grader"] as const, registers: [registry] });
@@ -32,7 +35,7 @@ export function createServerMetrics(queueRows: () => number, workers: number): S
     name: "graderkit_grading_duration_seconds",
     help: "Time to grade a request's rows once accepted (queue wait included), by grader",
     labelNames: ["grader"] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
   const errors = new Counter({ name: "graderkit_row_errors_total", help: "Rows that raised an error flag, by flag", labelNames: ["flag"] as const, registers: [registry] });
