@@ -207,7 +207,9 @@ describe("an interrupted run keeps every finished row", () => {
   });
 
   it("on the pool: an abort writes only whole blocks in order; --resume gives the rows of an uninterrupted run", async () => {
-    const rows = Array.from({ length: 8000 }, (_, i) => ({ id: i, item: { answer: `a${i % 5}` }, model_sample: `a${i % 3}` }));
+    // Far more rows than can be in flight when the abort lands at row 2,000 (once, at 8,000, the
+    // pool had finished them all first on a loaded machine).
+    const rows = Array.from({ length: 40_000 }, (_, i) => ({ id: i, item: { answer: `a${i % 5}` }, model_sample: `a${i % 3}` }));
     const input = writeLines(dir, "pool-abort.jsonl", rows);
     const full = join(dir, "pool-abort-full.jsonl");
     await runFile({ grader: exact, input, output: full, workers: 2 });
