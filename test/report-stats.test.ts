@@ -17,7 +17,8 @@ import {
   thresholdCurve,
 } from "../src/report/stats/classification.js";
 import { kendallTauB, meanAbsoluteError, pearson, spearman } from "../src/report/stats/correlation.js";
-import { histogram, histogram2d, percentileOfSorted } from "../src/report/stats/describe.js";
+import { histogram, histogram2d } from "../src/report/stats/describe.js";
+import { percentileOfSorted } from "../src/util/percentile.js";
 import { mean } from "../src/report/stats/sum.js";
 import { bestF1, bestYouden } from "../src/report/calibrate.js";
 

@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import type { Executors } from "../core/executors.js";
 import { compileValidGrader } from "../graders/compile.js";
 import type { CompileOptions } from "../graders/types.js";
-import { percentileOfSorted } from "../report/stats/describe.js";
+import { percentileOfSorted } from "../util/percentile.js";
 import { checkedGrader } from "../schema/load.js";
 import { childShares } from "./measure.js";
 import { measureRun, type Measurement, type MeasureRequest } from "./measure-run.js";

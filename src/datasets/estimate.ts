@@ -3,6 +3,8 @@
 // examples × epochs lies in [100, 25,000] (within 1..25 epochs); billed tokens are
 // Σ min(training context, example length) × epochs.
 
+import { percentileOfSorted } from "../util/percentile.js";
+
 export const EPOCH_RULE = { target: 3, minEpochs: 1, maxEpochs: 25, minExamples: 100, maxExamples: 25_000 } as const;
 
 /** The cookbook's default n_epochs for a file of `examples` examples. */
@@ -54,16 +56,6 @@ export class TokenTally {
 
   stats(): TokenStats {
     const sorted = this.lengths.slice(0, this.n).sort();
-    return { total: this.total, max: this.max, mean: this.n ? this.total / this.n : 0, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
+    return { total: this.total, max: this.max, mean: this.n ? this.total / this.n : 0, p50: percentileOfSorted(sorted, 50) ?? 0, p95: percentileOfSorted(sorted, 95) ?? 0 };
   }
-}
-
-/** numpy's default quantile (linear interpolation between the closest ranks), 0 for no values. */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return 0;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }

@@ -2,7 +2,8 @@
 // definitions, over every value: nothing is sampled), and a histogram over [0, 1] widened to
 // any reward outside it (a python grader may return 5).
 
-import { histogram, percentileOfSorted, type Histogram } from "./stats/describe.js";
+import { percentileOfSorted } from "../util/percentile.js";
+import { histogram, type Histogram } from "./stats/describe.js";
 import { mean } from "./stats/sum.js";
 
 export const DEFAULT_BINS = 20;

@@ -6,7 +6,7 @@
 // Cost: resamples × n random draws (10,000 × 100,000 rows is a billion); the draws dominate.
 
 import { SeededRandom } from "../../util/random.js";
-import { percentileOfSorted } from "./describe.js";
+import { percentileOfSorted } from "../../util/percentile.js";
 
 export const DEFAULT_RESAMPLES = 10_000;
 

@@ -1,23 +1,6 @@
-// Describing one sample: percentiles and histograms with numpy's definitions (np.percentile's
-// default "linear" method, np.histogram's equal-width bins with a closed last bin), so a user
-// who checks a report's numbers in a notebook gets the same ones.
-
-/**
- * np.percentile(values, p) of values already sorted ascending (p in [0, 100]): linear
- * interpolation between the closest ranks, with numpy's two-sided lerp. Null for no values.
- */
-export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  const virtual = (n - 1) * (p / 100);
-  const below = Math.min(Math.max(Math.floor(virtual), 0), n - 1);
-  const above = Math.min(below + 1, n - 1);
-  const gamma = virtual - below;
-  const a = sorted[below]!;
-  const b = sorted[above]!;
-  const diff = b - a;
-  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
-}
+// Describing one sample: histograms with numpy's definitions (np.histogram's equal-width bins
+// with a closed last bin; percentiles are util/percentile.ts, np.percentile's "linear" method), so
+// a user who checks a report's numbers in a notebook gets the same ones.
 
 export interface Histogram {
   /** bins + 1 edges, ascending: np.linspace(lo, hi, bins + 1). */
