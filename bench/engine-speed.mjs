@@ -19,6 +19,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { textSimilarity } from "../dist/metrics/text-similarity.js";
+import { median } from "./measure.mjs";
 import { makePairs, vocabulary } from "./metrics.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -102,11 +103,6 @@ function timedRun(bin, graderPath, input, format, workers) {
   const [wall, user, sys, rssKb] = readFileSync(timeFile, "utf8").trim().split(/\s+/).map(Number);
   return { wall_s: wall, cpu_s: user + sys, peak_rss_mb: Math.round(rssKb / 1024) };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders = Object.keys(SPEED_GRADERS) } = {}) {
   const input = await proseInput(rows);

@@ -25,30 +25,17 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { GRADERS, makeInput } from "./engine.mjs";
+import { childrenCpuSeconds, median, processCpuSeconds } from "./measure.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const BIN = join(ROOT, "bin/graderkit.js");
-const CLK_TCK = 100;
 const METEOR = { type: "text_similarity", name: "m", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "meteor" };
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-/** utime + stime of a process (all its threads), in seconds. */
-function processCpu(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-/** CPU seconds of this process's waited-for children (cutime + cstime). */
-function childrenCpu() {
-  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-  return (Number(fields[13]) + Number(fields[14])) / CLK_TCK;
-}
 
 async function startServer(args) {
   const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], { stdio: ["ignore", "ignore", "pipe"] });
@@ -100,7 +87,7 @@ async function post(url, body) {
 /** 8 clients taking the next batch from a shared list until none is left: rows/s and the server's CPU. */
 async function serverRound(server, bodies, rows, clients = 8) {
   let next = 0;
-  const cpu0 = processCpu(server.pid);
+  const cpu0 = processCpuSeconds(server.pid);
   const client0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: clients }, async () => {
@@ -108,17 +95,17 @@ async function serverRound(server, bodies, rows, clients = 8) {
   }));
   const wall = (performance.now() - t0) / 1000;
   const client = process.cpuUsage(client0);
-  return { rows_per_s: rows / wall, wall_s: wall, cpu_s: processCpu(server.pid) - cpu0, client_cpu_s: (client.user + client.system) / 1e6 };
+  return { rows_per_s: rows / wall, wall_s: wall, cpu_s: processCpuSeconds(server.pid) - cpu0, client_cpu_s: (client.user + client.system) / 1e6 };
 }
 
 function runRound(graderPath, input, rows, workers, formatArgs, dir) {
   const out = join(dir, "rewards-run-out.jsonl");
-  const cpu0 = childrenCpu();
+  const cpu0 = childrenCpuSeconds();
   const t0 = performance.now();
   execFileSync(process.execPath, [BIN, "run", graderPath, input, "-o", out, "--quiet", "--workers", String(workers), ...formatArgs], { stdio: "inherit" });
   const wall = (performance.now() - t0) / 1000;
   rmSync(out, { force: true });
-  return { rows_per_s: rows / wall, wall_s: wall, cpu_s: childrenCpu() - cpu0 };
+  return { rows_per_s: rows / wall, wall_s: wall, cpu_s: childrenCpuSeconds() - cpu0 };
 }
 
 /** `run --format compact` when this build has it (another change adds it), else run's full rows. */

@@ -11,10 +11,11 @@
 // clock ticks, so it is summed over all runs and divided).
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { childrenCpuSeconds, median } from "./measure.mjs";
 
 const { values } = parseArgs({
   options: { runs: { type: "string", default: "20" }, against: { type: "string" }, json: { type: "boolean", default: false } },
@@ -40,42 +41,36 @@ for (const [label, root] of builds) {
   }
 }
 
-const TICK_S = 0.01; // USER_HZ is 100 on Linux
-function childCpuTicks() {
+/** The CPU seconds of this process's finished children; null where /proc cannot be read. */
+function childrenCpu() {
   try {
-    // Fields after the ")" of the command name: cutime and cstime are the 14th and 15th.
-    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-    return Number(fields[13]) + Number(fields[14]);
+    return childrenCpuSeconds();
   } catch {
     return null;
   }
 }
 
 const wall = new Map(commands.map((c) => [c.name, []]));
-const cpuTicks = new Map(commands.map((c) => [c.name, 0]));
+const cpuSeconds = new Map(commands.map((c) => [c.name, 0]));
 for (let i = 0; i < runs + 1; i++) {
   for (const c of commands) {
-    const ticks = childCpuTicks();
+    const before = childrenCpu();
     const start = performance.now();
     const res = spawnSync(process.execPath, c.args, { stdio: ["ignore", "ignore", "pipe"] });
     const ms = performance.now() - start;
     if (res.status !== 0) throw new Error(`${c.name}: exit ${res.status}: ${res.stderr}`);
     if (i === 0) continue; // a warm-up round: the file cache, not graderkit
     wall.get(c.name).push(ms);
-    const after = childCpuTicks();
-    if (ticks !== null && after !== null) cpuTicks.set(c.name, cpuTicks.get(c.name) + after - ticks);
+    const after = childrenCpu();
+    if (before !== null && after !== null) cpuSeconds.set(c.name, cpuSeconds.get(c.name) + after - before);
   }
 }
 rmSync(dir, { recursive: true, force: true });
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const results = commands.map((c) => ({
   command: c.name,
   median_wall_ms: median(wall.get(c.name)),
-  mean_cpu_ms: childCpuTicks() === null ? null : (cpuTicks.get(c.name) * TICK_S * 1000) / runs,
+  mean_cpu_ms: childrenCpu() === null ? null : (cpuSeconds.get(c.name) * 1000) / runs,
 }));
 if (values.json) {
   console.log(JSON.stringify({ runs, node: process.version, results }, null, 2));
