@@ -42,20 +42,24 @@ export function hashUnits(u: Uint16Array, from: number, to: number): number {
 /** Keys longer than this are not memoised (callers compute directly). */
 export const MAX_KEY = 256;
 
+// Each slot is four adjacent int32s (hash, length, pool start, index of its value in a dense list
+// kept in insertion order): a lookup touches one cache line of slots, one of the pool and one of
+// the values. (Five parallel tables of 2^16 entries each cost a
+// cache miss apiece on every lookup, most of a memo hit's time.)
+const SLOT = 4;
+
 export class ChunkMemo<V> {
   // The tables get their full size on the first set(): a process that never tokenizes (a
-  // string_check run) does not pay for ~3 MB of zeroed tables at start-up. Until then they have
+  // string_check run) does not pay for ~3 MB of zeroed tables at start-up. Until then there is
   // one empty slot, so get() finds nothing without a branch of its own.
   private pool = new Uint16Array(0);
   private poolUsed = 0;
-  private starts = new Int32Array(1);
-  private lengths = new Int32Array(1);
-  private hashes = new Int32Array(1);
-  private values: (V | undefined)[] = [undefined];
+  /** Per slot: hash, length + 1 (0 = empty), where the key starts in the pool, index into values. */
+  private slots = new Int32Array(SLOT);
+  private values: V[] = [];
   private mask = 0;
   private readonly size: number;
   private readonly limit: number;
-  private count = 0;
 
   /** Room for 2^(bits-1) entries. */
   constructor(bits: number) {
@@ -64,30 +68,32 @@ export class ChunkMemo<V> {
   }
 
   private allocate(): void {
-    const size = this.size;
     this.pool = new Uint16Array(1 << 16);
-    this.starts = new Int32Array(size);
-    this.lengths = new Int32Array(size);
-    this.hashes = new Int32Array(size);
-    this.values = new Array<V | undefined>(size).fill(undefined);
-    this.mask = size - 1;
+    this.slots = new Int32Array(this.size * SLOT);
+    this.mask = this.size - 1;
   }
 
   /** The value stored for u[from, to), whose hashUnits is `hash`. */
   get(u: Uint16Array, from: number, to: number, hash: number): V | undefined {
-    const length = to - from;
-    const pool = this.pool;
-    let slot = hash & this.mask;
+    const stored = to - from + 1;
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = hash & mask;
     for (;;) {
-      const value = this.values[slot];
-      if (value === undefined) return undefined;
-      if (this.hashes[slot] === hash && this.lengths[slot] === length) {
-        const start = this.starts[slot]!;
-        let i = 0;
-        while (i < length && pool[start + i] === u[from + i]) i++;
-        if (i === length) return value;
+      const at = slot * SLOT;
+      const length = slots[at + 1]!;
+      if (length === 0) return undefined;
+      if (slots[at] === hash && length === stored) {
+        const pool = this.pool;
+        let i = slots[at + 2]!;
+        let j = from;
+        while (j < to && pool[i] === u[j]) {
+          i++;
+          j++;
+        }
+        if (j === to) return this.values[slots[at + 3]!];
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
   }
 
@@ -95,27 +101,29 @@ export class ChunkMemo<V> {
   set(u: Uint16Array, from: number, to: number, hash: number, value: V): void {
     if (this.mask === 0) this.allocate();
     const length = to - from;
-    if (this.count >= this.limit || this.poolUsed + length > this.pool.length) {
-      if (this.count < this.limit && this.pool.length < 1 << 22) {
+    if (this.values.length >= this.limit || this.poolUsed + length > this.pool.length) {
+      if (this.values.length < this.limit && this.pool.length < 1 << 22) {
         const pool = new Uint16Array(this.pool.length * 2);
         pool.set(this.pool.subarray(0, this.poolUsed));
         this.pool = pool;
       } else {
-        this.values.fill(undefined);
-        this.count = 0;
+        this.slots.fill(0);
+        this.values.length = 0;
         this.poolUsed = 0;
       }
     }
+    const slots = this.slots;
     let slot = hash & this.mask;
-    while (this.values[slot] !== undefined) slot = (slot + 1) & this.mask;
+    while (slots[slot * SLOT + 1] !== 0) slot = (slot + 1) & this.mask;
     const start = this.poolUsed;
     this.pool.set(u.subarray(from, to), start);
     this.poolUsed += length;
-    this.starts[slot] = start;
-    this.lengths[slot] = length;
-    this.hashes[slot] = hash;
-    this.values[slot] = value;
-    this.count++;
+    const at = slot * SLOT;
+    slots[at] = hash;
+    slots[at + 1] = length + 1;
+    slots[at + 2] = start;
+    slots[at + 3] = this.values.length;
+    this.values.push(value);
   }
 }
 
