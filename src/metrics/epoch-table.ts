@@ -4,6 +4,9 @@
 //
 // - EpochIds: an open-addressing hash table from numeric keys to dense ids 0, 1, 2... in order of
 //   first sight (bleu / gleu n-grams, single- and multi-reference).
+// - EpochStrings: the same for string keys (tokens → local ids 0, 1, 2... for one comparison),
+//   so interning a pair's tokens neither allocates (a per-call Map is rebuilt from capacity 4 on
+//   every clear) nor grows a process-wide table without bound on an open vocabulary.
 // - EpochArray: an int value per small non-negative index (global → local token ids, per-word
 //   stack heads of METEOR's aligner).
 // ROUGE keeps two tables of its own, for speed: PairIds in ../rouge.ts and the token vocabulary in
@@ -25,8 +28,19 @@ function hashKey(key: number): number {
 
 const MIN_SLOTS = 128;
 
-export class EpochIds {
-  private keys = new Float64Array(MIN_SLOTS);
+/** What a table stores its keys in: a Float64Array for numbers, an array for strings. */
+interface KeyArray<K> {
+  [slot: number]: K;
+  readonly length: number;
+}
+
+/**
+ * Keys to dense ids 0, 1, 2... in order of first sight, by open addressing with linear probing;
+ * the subclasses give the key storage and the hash. Every slot carries the epoch it was written
+ * in, so reset() is one increment.
+ */
+abstract class EpochKeyedIds<K> {
+  protected keys: KeyArray<K>;
   private ids = new Int32Array(MIN_SLOTS);
   private stamps = new Int32Array(MIN_SLOTS);
   private epoch = 1;
@@ -34,10 +48,17 @@ export class EpochIds {
   /** Ids handed out since the last reset: they are 0 .. size-1. */
   size = 0;
 
+  constructor() {
+    this.keys = this.newKeys(MIN_SLOTS);
+  }
+
+  protected abstract newKeys(size: number): KeyArray<K>;
+  protected abstract hash(key: K): number;
+
   /** Forgets every key and makes room for `capacity` of them (load at most 1/2). */
   reset(capacity: number): void {
     this.size = 0;
-    if (this.keys.length < 2 * capacity) {
+    if (this.ids.length < 2 * capacity) {
       this.allocate(2 * capacity);
     } else if (++this.epoch >= EPOCH_LIMIT) {
       this.stamps.fill(0);
@@ -45,12 +66,12 @@ export class EpochIds {
     }
   }
 
-  /** The id of `key` (an integer in [0, 2^53)), a new one the first time it is seen. */
-  idOf(key: number): number {
+  /** The id of `key`, a new one the first time it is seen since the last reset. */
+  idOf(key: K): number {
     const slot = this.slotOf(key);
     if (this.stamps[slot] === this.epoch) return this.ids[slot]!;
     // More keys than reset() was told of: keep the load at 1/2 (the slot moves with the rest).
-    if (2 * (this.size + 1) > this.keys.length) {
+    if (2 * (this.size + 1) > this.ids.length) {
       this.grow();
       return this.idOf(key);
     }
@@ -61,18 +82,18 @@ export class EpochIds {
   }
 
   /** The id of `key`, or -1 when it has not been seen since the last reset. */
-  find(key: number): number {
+  find(key: K): number {
     const slot = this.slotOf(key);
     return this.stamps[slot] === this.epoch ? this.ids[slot]! : -1;
   }
 
-  /** The slot holding `key`, or the empty slot where it would go (linear probing). */
-  private slotOf(key: number): number {
+  /** The slot holding `key`, or the empty slot where it would go. */
+  private slotOf(key: K): number {
     const keys = this.keys;
     const stamps = this.stamps;
     const epoch = this.epoch;
     const mask = this.mask;
-    let slot = hashKey(key) & mask;
+    let slot = this.hash(key) & mask;
     while (stamps[slot] === epoch && keys[slot] !== key) slot = (slot + 1) & mask;
     return slot;
   }
@@ -80,7 +101,7 @@ export class EpochIds {
   private allocate(minimum: number): void {
     let size = MIN_SLOTS;
     while (size < minimum) size *= 2;
-    this.keys = new Float64Array(size);
+    this.keys = this.newKeys(size);
     this.ids = new Int32Array(size);
     this.stamps = new Int32Array(size);
     this.mask = size - 1;
@@ -90,15 +111,49 @@ export class EpochIds {
   /** Doubles the table, keeping every key's id. */
   private grow(): void {
     const { keys, ids, stamps, epoch } = this;
-    this.allocate(2 * keys.length);
-    for (let slot = 0; slot < keys.length; slot++) {
+    this.allocate(2 * ids.length);
+    for (let slot = 0; slot < ids.length; slot++) {
       if (stamps[slot] !== epoch) continue;
-      let to = hashKey(keys[slot]!) & this.mask;
+      let to = this.hash(keys[slot]!) & this.mask;
       while (this.stamps[to] === 1) to = (to + 1) & this.mask;
       this.stamps[to] = 1;
       this.keys[to] = keys[slot]!;
       this.ids[to] = ids[slot]!;
     }
+  }
+}
+
+/** Integer keys in [0, 2^53). */
+export class EpochIds extends EpochKeyedIds<number> {
+  protected newKeys(size: number): Float64Array {
+    return new Float64Array(size);
+  }
+
+  protected hash(key: number): number {
+    return hashKey(key);
+  }
+}
+
+/**
+ * A cheap hash of a token: its length and three of its characters. Tokens that share them
+ * collide and are told apart by comparing the strings, so this only has to spread typical words
+ * (a full-string hash would cost a pass over every character of every token).
+ */
+function hashToken(token: string): number {
+  const n = token.length;
+  if (n === 0) return 0;
+  const h = Math.imul(n ^ Math.imul(token.charCodeAt(0), 0x01000193), 0x9e3779b1) ^ Math.imul(token.charCodeAt(n - 1), 0x85ebca6b) ^ Math.imul(token.charCodeAt(n >> 1), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** String keys (tokens). */
+export class EpochStrings extends EpochKeyedIds<string> {
+  protected newKeys(size: number): string[] {
+    return new Array<string>(size).fill("");
+  }
+
+  protected hash(key: string): number {
+    return hashToken(key);
   }
 }
 

@@ -7,11 +7,11 @@
 // Usage: load(hypothesis, references) once, then for n = 1, 2, ...: nextOrder(), countHypothesis(),
 // and matchReference(r) for each reference.
 
-import { EpochArray, EpochIds } from "./epoch-table.js";
+import { EpochArray, EpochIds, EpochStrings } from "./epoch-table.js";
 
 export class NgramMatcher {
   // Interning: token → local id, per call (see PairMatcher.tokenIds for why not process-wide).
-  private readonly tokenIds = new Map<string, number>();
+  private readonly tokenIds = new EpochStrings();
   private vocabularySize = 0;
 
   // Sequences (0 = hypothesis, 1.. = references), laid end to end.
@@ -37,23 +37,18 @@ export class NgramMatcher {
       this.ids = new Int32Array(total * 2);
       this.keys = new Float64Array(total * 2);
     }
-    this.tokenIds.clear();
-    this.vocabularySize = 0;
+    const tokenIds = this.tokenIds;
+    tokenIds.reset(total);
     this.starts.length = 0;
     this.lengths.length = 0;
     let at = 0;
     for (const seq of sequences) {
       this.starts.push(at);
       this.lengths.push(seq.length);
-      for (const token of seq) this.ids[at++] = this.intern(token);
+      for (const token of seq) this.ids[at++] = tokenIds.idOf(token);
     }
+    this.vocabularySize = tokenIds.size;
     this.order = 0;
-  }
-
-  private intern(token: string): number {
-    let id = this.tokenIds.get(token);
-    if (id === undefined) this.tokenIds.set(token, (id = this.vocabularySize++));
-    return id;
   }
 
   /** Number of n-grams of the current order in sequence s. */
@@ -182,8 +177,10 @@ export class PairMatcher {
    * Hypothesis token → local id (0.. in order of first sight) for one call. Per call, not
    * process-wide: with an open vocabulary (names, numbers, typos) a process-wide intern table only
    * grows, and every unseen token paid an insertion into a large table that stays cold in cache.
+   * An epoch table rather than a Map: Map.clear() drops the Map's storage, so every call paid
+   * the rehashes of growing it back (the epoch table: bleu / gleu 4-14% faster on every set).
    */
-  private readonly tokenIds = new Map<string, number>();
+  private readonly tokenIds = new EpochStrings();
 
   /** Per position: unigram local id (or -1), then the current order's dense id (or -1). */
   private hypTok = new Int32Array(64);
@@ -216,7 +213,7 @@ export class PairMatcher {
       this.refGram = new Int32Array(r * 2);
     }
     const tokenIds = this.tokenIds;
-    tokenIds.clear();
+    tokenIds.reset(h);
     const hypTok = this.hypTok;
     const refTok = this.refTok;
     const hypGram = this.hypGram;
@@ -227,10 +224,9 @@ export class PairMatcher {
     // Unigrams: local ids for the hypothesis' words.
     let v = 0;
     for (let i = 0; i < h; i++) {
-      const token = hypothesis[i]!;
-      let id = tokenIds.get(token);
-      if (id === undefined) {
-        tokenIds.set(token, (id = v++));
+      const id = tokenIds.idOf(hypothesis[i]!);
+      if (id === v) {
+        v++;
         hypCount[id] = 0;
         refCount[id] = 0;
       }
@@ -239,7 +235,7 @@ export class PairMatcher {
     }
     let m = 0;
     for (let j = 0; j < r; j++) {
-      const id = tokenIds.get(reference[j]!) ?? -1;
+      const id = tokenIds.find(reference[j]!);
       refTok[j] = id;
       refGram[j] = id;
       if (id < 0) continue;

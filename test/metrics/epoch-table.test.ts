@@ -1,6 +1,6 @@
 // The epoch-cleared scratch tables the n-gram matchers, ROUGE-N and METEOR share, against a Map.
 import { describe, expect, it } from "vitest";
-import { EpochArray, EpochIds } from "../../src/metrics/epoch-table.js";
+import { EpochArray, EpochIds, EpochStrings } from "../../src/metrics/epoch-table.js";
 import { mulberry32 } from "../helpers/random.js";
 
 describe("EpochIds", () => {
@@ -32,6 +32,39 @@ describe("EpochIds", () => {
     expect(table.size).toBe(0);
     expect(table.find(10)).toBe(-1);
     expect(table.idOf(20)).toBe(0);
+  });
+});
+
+describe("EpochStrings", () => {
+  it("hands out dense ids in order of first sight, as a Map would, through hash collisions and growth", () => {
+    const random = mulberry32(11);
+    const table = new EpochStrings();
+    // Words that share length, first, middle and last character (the hashed ones) collide.
+    const word = (k: number) => (k % 3 === 0 ? `a${k.toString(36)}z` : k % 3 === 1 ? `ab${"x".repeat(k % 5)}b` + String(k) : `q${k}q`);
+    for (let round = 0; round < 200; round++) {
+      const distinct = 1 + Math.floor(random() * 300);
+      table.reset(round % 3 === 0 ? 1 : distinct);
+      const want = new Map<string, number>();
+      for (let i = 0; i < 3 * distinct; i++) {
+        // Equal text from a different string object must find the same id.
+        const key = word(Math.floor(random() * distinct)).split("").join("");
+        if (!want.has(key)) want.set(key, want.size);
+        expect(table.idOf(key)).toBe(want.get(key));
+      }
+      expect(table.size).toBe(want.size);
+      for (const [key, id] of want) expect(table.find(key)).toBe(id);
+      expect(table.find(word(distinct + 1))).toBe(-1);
+      expect(table.find("")).toBe(-1);
+    }
+  });
+
+  it("forgets every key on reset, the empty string included", () => {
+    const table = new EpochStrings();
+    table.reset(4);
+    expect([table.idOf("to"), table.idOf(""), table.idOf("be"), table.idOf("to")]).toEqual([0, 1, 2, 0]);
+    table.reset(4);
+    expect([table.size, table.find("to"), table.find("")]).toEqual([0, -1, -1]);
+    expect(table.idOf("be")).toBe(0);
   });
 });
 
