@@ -101,7 +101,9 @@ describe("graderkit eval", () => {
       [["eval", EVAL], "eval needs DATA.jsonl, or --run RUN.json"],
       [["eval", EVAL, DATA, "--compare"], "--compare compares re-graded output items"],
       [["eval", EVAL, DATA, "--from-output-items", "--run", RUN], "give one of them"],
-      [["eval", EVAL, "--run", RUN, "--file", "file-1"], "--file must be ID=PATH"],
+      [["eval", EVAL, "--run", RUN, "--file", "file-1"], "--file expects ID=PATH (a run's file id and the local JSONL file), got 'file-1'"],
+      [["eval", EVAL, "--run", RUN, "--file", "file-1="], "--file expects ID=PATH (a run's file id and the local JSONL file), got 'file-1='"],
+      [["eval", EVAL, "--run", RUN, "--file", "file-1=a.jsonl", "--file", "file-1=b.jsonl"], "--file file-1 is given more than once"],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args);

@@ -14,6 +14,8 @@ const TABLE = [
   { name: "format", type: "choice", arg: "F", choices: ["full", "compact"], default: "full", description: "Rows" },
   { name: "hp", type: "string", arg: "k=v", multiple: true, description: "Pairs" },
   { name: "quiet", type: "boolean", description: "Hush" },
+  { name: "set", type: "pairs", arg: "KEY=VALUE", description: "Settings" },
+  { name: "map", type: "pairs", arg: "ID=PATH", requireValue: true, hint: "a file id and a path", description: "Files" },
 ] as const satisfies readonly OptionSpec[];
 
 const usage = (argv: string[]) => {
@@ -29,11 +31,23 @@ const usage = (argv: string[]) => {
 describe("parseOptions", () => {
   it("parses every form and fills defaults", () => {
     const r = parseOptions(TABLE, ["a", "-o", "out", "--workers=2", "--hp", "x=1", "-", "--hp", "y=2", "--quiet", "--", "--not-an-option"]);
-    expect(r.values).toEqual({ output: "out", workers: 2, ratio: 0.5, format: "full", hp: ["x=1", "y=2"], quiet: true });
+    expect(r.values).toEqual({ output: "out", workers: 2, ratio: 0.5, format: "full", hp: ["x=1", "y=2"], quiet: true, set: {}, map: {} });
     expect(r.positionals).toEqual(["a", "-", "--not-an-option"]);
     expect([...r.given].sort()).toEqual(["hp", "output", "quiet", "workers"]);
     const empty = parseOptions(TABLE, []);
-    expect(empty.values).toEqual({ ratio: 0.5, format: "full", hp: [], quiet: false });
+    expect(empty.values).toEqual({ ratio: 0.5, format: "full", hp: [], quiet: false, set: {}, map: {} });
+  });
+
+  it("pairs: KEY=VALUE split at the first '=', repeatable, a key once, an empty value only where allowed", () => {
+    const r = parseOptions(TABLE, ["--set", "a=1", "--set=b=x=y", "--set", "note=", "--set", "__proto__=p", "--map", "f1=data.jsonl"]);
+    expect(Object.entries(r.values.set)).toEqual([["a", "1"], ["b", "x=y"], ["note", ""], ["__proto__", "p"]]);
+    expect(Object.getPrototypeOf(r.values.set)).toBe(Object.prototype);
+    expect(r.values.map).toEqual({ f1: "data.jsonl" });
+    expect(usage(["--set", "novalue"])).toBe("--set expects KEY=VALUE, got 'novalue'");
+    expect(usage(["--set", "=1"])).toBe("--set expects KEY=VALUE, got '=1'");
+    expect(usage(["--set", "a=1", "--set", "a=2"])).toBe("--set a is given more than once");
+    expect(usage(["--map", "f1="])).toBe("--map expects ID=PATH (a file id and a path), got 'f1='");
+    expect(formatOptions(TABLE)).toMatch(/--map ID=PATH +Files \(repeatable\)/);
   });
 
   it("takes values that start with a dash: negative numbers are range-checked, '-' is a value", () => {

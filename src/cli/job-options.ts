@@ -24,8 +24,8 @@ export const JOB_OPTIONS = [
   { name: "validation-file", type: "string", arg: "ID", group: GROUP, description: "Validation file id" },
   { name: "suffix", type: "string", arg: "S", group: GROUP, description: `Suffix for the fine-tuned model name (at most ${SUFFIX_MAX_LENGTH} characters)` },
   { name: "seed", type: "integer", arg: "N", group: GROUP, description: "Integer seed" },
-  { name: "hp", type: "string", arg: "key=value", multiple: true, group: GROUP, description: `A hyperparameter of the method (${hpHelp}). Domains: ${domainsHelp}` },
-  { name: "metadata", type: "string", arg: "key=value", multiple: true, group: GROUP, description: `Job metadata (at most ${METADATA_LIMITS.pairs} pairs, keys up to ${METADATA_LIMITS.keyLength} characters, values up to ${METADATA_LIMITS.valueLength})` },
+  { name: "hp", type: "pairs", arg: "key=value", group: GROUP, description: `A hyperparameter of the method (${hpHelp}). Domains: ${domainsHelp}` },
+  { name: "metadata", type: "pairs", arg: "key=value", group: GROUP, description: `Job metadata (at most ${METADATA_LIMITS.pairs} pairs, keys up to ${METADATA_LIMITS.keyLength} characters, values up to ${METADATA_LIMITS.valueLength})` },
   { name: "integration", type: "string", arg: "SPEC", multiple: true, group: GROUP, description: "wandb:project=P[,entity=E,name=N,tags=a|b]" },
 ] as const satisfies readonly OptionSpec[];
 
@@ -36,23 +36,10 @@ type JobFlagValues = {
   "validation-file"?: string;
   suffix?: string;
   seed?: number;
-  hp: string[];
-  metadata: string[];
+  hp: Record<string, string>;
+  metadata: Record<string, string>;
   integration: string[];
 };
-
-/** `key=value` flags into an object; a malformed pair or a key given twice is a usage error. */
-export function keyValuePairs(values: readonly string[], flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of values) {
-    const eq = kv.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--${flag} expects key=value, got '${kv}'`);
-    const key = kv.slice(0, eq);
-    if (Object.prototype.hasOwnProperty.call(out, key)) throw new UsageError(`--${flag} ${key} is given more than once`);
-    out[key] = kv.slice(eq + 1);
-  }
-  return out;
-}
 
 /** Whether any job flag was given (jobs create refuses them next to --body). */
 export function jobFlagsGiven(given: ReadonlySet<string>): string[] {
@@ -109,8 +96,8 @@ export function jobFromFlags(values: JobFlagValues, graderFile: string | undefin
     suffix: values.suffix,
     seed: values.seed,
     grader,
-    hyperparameters: keyValuePairs(values.hp, "hp"),
-    metadata: values.metadata.length ? keyValuePairs(values.metadata, "metadata") : undefined,
+    hyperparameters: values.hp,
+    metadata: Object.keys(values.metadata).length ? values.metadata : undefined,
     integrations,
   });
   return { method, graderFile, ...build };

@@ -48,20 +48,33 @@ export interface ChoiceOption extends OptionBase {
   default?: string;
 }
 
-export type OptionSpec = BooleanOption | StringOption | NumberOption | ChoiceOption;
+/** Repeatable `KEY=VALUE` pairs into an object (--hp n_epochs=3 --hp seed=1). */
+export interface PairsOption extends OptionBase {
+  type: "pairs";
+  /** Placeholder in --help, e.g. "NAME=FILE". */
+  arg: string;
+  /** What a malformed pair's message adds in parentheses, e.g. an example. */
+  hint?: string;
+  /** The value may not be empty (a file path); otherwise `key=` gives "". */
+  requireValue?: boolean;
+}
+
+export type OptionSpec = BooleanOption | StringOption | NumberOption | ChoiceOption | PairsOption;
 
 
 type ValueOf<O> = O extends BooleanOption
   ? boolean
   : O extends NumberOption
     ? number
-    : O extends StringOption & { multiple: true }
-      ? string[]
-      : string;
+    : O extends PairsOption
+      ? Record<string, string>
+      : O extends StringOption & { multiple: true }
+        ? string[]
+        : string;
 
-type HasDefault<O> = O extends { default: string | number } ? true : O extends BooleanOption ? true : O extends { multiple: true } ? true : false;
+type HasDefault<O> = O extends { default: string | number } ? true : O extends BooleanOption | PairsOption ? true : O extends { multiple: true } ? true : false;
 
-/** The parsed values of a table: booleans default to false, lists to [], others to their default or undefined. */
+/** The parsed values of a table: booleans default to false, lists to [], pairs to {}, others to their default or undefined. */
 export type OptionValues<Os extends readonly OptionSpec[]> = {
   [O in Os[number] as O["name"]]: HasDefault<O> extends true ? ValueOf<O> : ValueOf<O> | undefined;
 };
@@ -115,6 +128,20 @@ function convert(o: OptionSpec, raw: string): unknown {
   }
 }
 
+function isRepeatable(o: OptionSpec): boolean {
+  return o.type === "pairs" || (o.type === "string" && o.multiple === true);
+}
+
+/** One `KEY=VALUE` of a pairs option: the key non-empty and not given before (split at the first '='). */
+function addPair(o: PairsOption, pairs: Record<string, string>, raw: string): void {
+  const eq = raw.indexOf("=");
+  if (eq <= 0 || (o.requireValue && eq === raw.length - 1)) throw new UsageError(`--${o.name} expects ${o.arg}${o.hint ? ` (${o.hint})` : ""}, got '${raw}'`);
+  const key = raw.slice(0, eq);
+  if (Object.hasOwn(pairs, key)) throw new UsageError(`--${o.name} ${key} is given more than once`);
+  // defineProperty: a key such as __proto__ is a key like any other, not the object's prototype.
+  Object.defineProperty(pairs, key, { value: raw.slice(eq + 1), enumerable: true, writable: true, configurable: true });
+}
+
 export interface ParsedArgs<Os extends readonly OptionSpec[]> {
   values: OptionValues<Os>;
   positionals: string[];
@@ -163,7 +190,7 @@ export function parseOptions<const Os extends readonly OptionSpec[]>(options: Os
       if (!spec) throw new UsageError(`unknown option ${arg}`);
     }
     const flag = `--${spec.name}`;
-    if (given.has(spec.name) && !(spec.type === "string" && spec.multiple)) throw new UsageError(`${flag} is given more than once`);
+    if (given.has(spec.name) && !isRepeatable(spec)) throw new UsageError(`${flag} is given more than once`);
     given.add(spec.name);
     if (spec.type === "boolean") {
       if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
@@ -178,6 +205,10 @@ export function parseOptions<const Os extends readonly OptionSpec[]>(options: Os
       raw = next;
       i++;
     }
+    if (spec.type === "pairs") {
+      addPair(spec, (values[spec.name] ??= {}) as Record<string, string>, raw);
+      continue;
+    }
     const value = convert(spec, raw);
     if (spec.type === "string" && spec.multiple) ((values[spec.name] ??= []) as unknown[]).push(value);
     else values[spec.name] = value;
@@ -185,6 +216,7 @@ export function parseOptions<const Os extends readonly OptionSpec[]>(options: Os
   for (const o of options) {
     if (values[o.name] !== undefined) continue;
     if (o.type === "boolean") values[o.name] = false;
+    else if (o.type === "pairs") values[o.name] = {};
     else if (o.type === "string" && o.multiple) values[o.name] = [];
     else if (o.default !== undefined) values[o.name] = o.default;
   }
@@ -202,7 +234,7 @@ function optionDetails(o: OptionSpec): string {
   if ((o.type === "integer" || o.type === "number") && (o.min !== undefined || o.max !== undefined)) notes.push(describeRange(o));
   if ("default" in o && o.default !== undefined) notes.push(`default ${o.default}`);
   else if (o.shownDefault !== undefined) notes.push(`default ${o.shownDefault}`);
-  if (o.type === "string" && o.multiple) notes.push("repeatable");
+  if (isRepeatable(o)) notes.push("repeatable");
   if (o.config) notes.push(`config ${o.config}`);
   return notes.length ? ` (${notes.join("; ")})` : "";
 }

@@ -29,19 +29,6 @@ function requireDocument(file: string, check: (text: string, file: string) => Ch
   return undefined;
 }
 
-/** --file ID=PATH, repeatable. */
-function fileMappings(values: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values) {
-    const eq = v.indexOf("=");
-    if (eq <= 0 || eq === v.length - 1) throw new UsageError(`--file must be ID=PATH (a run's file id and the local JSONL file), got '${v}'`);
-    const id = v.slice(0, eq);
-    if (Object.hasOwn(out, id)) throw new UsageError(`--file ${id} is given twice`);
-    out[id] = v.slice(eq + 1);
-  }
-  return out;
-}
-
 /** OUTPUT_ITEMS.jsonl: opened now (a missing folder is an error before any work), written with backpressure. */
 function jsonlOutput(path: string) {
   let stream: WriteStream;
@@ -85,7 +72,7 @@ completions / responses runs, a sample generated for each item by its model thro
 Prints a summary (--json: the eval.run object); -o writes one eval.run.output_item per row, in order.`,
   options: [
     { name: "run", type: "string", arg: "RUN.json", description: "An exported run: its data source (items, input_messages, model, sampling_params)" },
-    { name: "file", type: "string", arg: "ID=PATH", multiple: true, description: "The local JSONL file of a run's file_id source" },
+    { name: "file", type: "pairs", arg: "ID=PATH", requireValue: true, hint: "a run's file id and the local JSONL file", description: "The local JSONL file of a run's file_id source" },
     { name: "output", short: "o", type: "string", arg: "OUTPUT_ITEMS.jsonl", description: "Write one eval.run.output_item per row" },
     { name: "json", type: "boolean", description: "Print the eval.run object as JSON (with --compare, plus a 'comparison' member)" },
     { name: "from-output-items", type: "boolean", description: "DATA.jsonl holds hosted output items: re-grade their samples" },
@@ -103,7 +90,7 @@ Prints a summary (--json: the eval.run object); -o writes one eval.run.output_it
     if (fromOutputItems && values.run) throw new UsageError("--from-output-items re-grades the exported samples; --run generates new ones: give one of them");
     if (fromOutputItems && dataFile === undefined) throw new UsageError("--from-output-items needs the JSONL file of output items (DATA.jsonl)");
     if (dataFile === undefined && values.run === undefined) throw new UsageError("eval needs DATA.jsonl, or --run RUN.json whose source has the items");
-    const files = fileMappings(values.file);
+    const files = values.file;
 
     const evalJson = requireDocument(evalFile, checkEvalText, io);
     const runJson = values.run !== undefined ? requireDocument(values.run, checkRunText, io) : undefined;

@@ -11,7 +11,7 @@ import type { Grader } from "../../schema/types.js";
 import { validateFineTuningJob } from "../../schema/validate.js";
 import { JsonSyntaxError, parseJsonText } from "../../util/json-text.js";
 import { defineCommand, defineCommandGroup, EXIT, UsageError, type Io } from "../command.js";
-import { formatJobProblem, JOB_OPTIONS, jobFlagsGiven, jobFromFlags, keyValuePairs } from "../job-options.js";
+import { formatJobProblem, JOB_OPTIONS, jobFlagsGiven, jobFromFlags } from "../job-options.js";
 import { checkpointsTable, eventLine, formatJobError, isMetricsEvent, jobDetails, jobsTable, progressLine } from "../jobs-format.js";
 import { formatProblem, readText } from "../load.js";
 import type { OptionSpec } from "../options.js";
@@ -214,12 +214,12 @@ const listCommand = defineCommand({
     { name: "limit", type: "integer", arg: "N", min: 1, max: 100, shownDefault: "20 (the API's)", description: "Jobs per page" },
     { name: "after", type: "string", arg: "ID", description: "Start after this job (the next page)" },
     { name: "all", type: "boolean", description: "Every page" },
-    { name: "metadata", type: "string", arg: "k=v", multiple: true, description: "Only jobs with this metadata" },
+    { name: "metadata", type: "pairs", arg: "k=v", description: "Only jobs with this metadata" },
     ...ENDPOINT_OPTIONS,
   ],
   exitStatus: "0 listed, 2 usage or API error.",
   async run({ values }, io) {
-    const metadata = values.metadata.length ? keyValuePairs(values.metadata, "metadata") : undefined;
+    const metadata = Object.keys(values.metadata).length ? values.metadata : undefined;
     return withClient(values, io, async (client) => {
       const page = await pageOrAll(client.jobs.list({ limit: values.limit, after: values.after, metadata }), values.all);
       if (values.json) io.stdout(json(page));

@@ -25,16 +25,11 @@ function nextSignal(): Promise<NodeJS.Signals> {
 }
 
 /** `--grader NAME=FILE ...` → validated graders by name; null when one is invalid (its problems printed). */
-function namedGraders(flags: readonly string[], io: Io): Record<string, Grader> | null {
+function namedGraders(files: Readonly<Record<string, string>>, io: Io): Record<string, Grader> | null {
   const out: Record<string, Grader> = {};
   let valid = true;
-  for (const flag of flags) {
-    const eq = flag.indexOf("=");
-    const name = flag.slice(0, eq);
-    const file = flag.slice(eq + 1);
-    if (eq < 0 || file === "") throw new UsageError(`--grader wants NAME=FILE (e.g. --grader accuracy=graders/exact-answer.json), got '${flag}'`);
-    if (!GRADER_NAME.test(name)) throw new UsageError(`--grader ${flag}: a name is 1-64 letters, digits, '_', '-' or '.' (it goes in URLs: /v1/openrlhf/NAME)`);
-    if (Object.hasOwn(out, name)) throw new UsageError(`--grader: the name '${name}' is given twice`);
+  for (const [name, file] of Object.entries(files)) {
+    if (!GRADER_NAME.test(name)) throw new UsageError(`--grader ${name}=${file}: a name is 1-64 letters, digits, '_', '-' or '.' (it goes in URLs: /v1/openrlhf/NAME)`);
     const grader = requireGrader(file, "local", io);
     if (grader) out[name] = grader;
     else valid = false;
@@ -61,7 +56,7 @@ Stops on SIGINT/SIGTERM: in-flight requests finish (up to --drain-timeout; later
     { name: "max-field-chars", type: "integer", arg: "N", min: 1, default: DEFAULT_MAX_FIELD_CHARS, description: "Longest string accepted in model_sample, item or a row (400, or for a row reward 0 with sample_parse_error, beyond)" },
     { name: "max-body-mb", type: "number", arg: "MB", min: 0, aboveMin: true, default: SERVER_DEFAULTS.maxBodyBytes / (1024 * 1024), description: "Largest request body, in MiB (413 beyond)" },
     { name: "drain-timeout", type: "number", arg: "SECONDS", min: 0, default: SERVER_DEFAULTS.closeGraceMs / 1000, description: "On SIGINT/SIGTERM, how long in-flight requests may finish" },
-    { name: "grader", type: "string", arg: "NAME=FILE", multiple: true, group: REWARDS, description: "A grader the reward routes know by NAME, validated at start (the server refuses to start on an invalid one)" },
+    { name: "grader", type: "pairs", arg: "NAME=FILE", requireValue: true, hint: "e.g. --grader accuracy=graders/exact-answer.json", group: REWARDS, description: "A grader the reward routes know by NAME, validated at start (the server refuses to start on an invalid one)" },
     { name: "workers", type: "integer", arg: "N", min: 0, group: REWARDS, shownDefault: "the number of CPUs", description: "Worker threads grading CPU-bound rows; 0 = the main thread" },
     { name: "max-queue-rows", type: "integer", arg: "N", min: 1, default: SERVER_DEFAULTS.maxQueueRows, group: REWARDS, description: "Rows accepted and not yet answered, at most; beyond, 429 with Retry-After" },
     { name: "request-timeout", type: "number", arg: "SECONDS", min: 0, aboveMin: true, default: SERVER_DEFAULTS.requestTimeoutMs / 1000, group: REWARDS, description: "Longest wait for a batch's rewards: 504 after it, and the same request sent again gets the result" },
