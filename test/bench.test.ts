@@ -97,6 +97,35 @@ describe("graderkit bench", () => {
     expect(shares.meteor).toBeGreaterThan(0.7);
   });
 
+  it("counts the sample rows that raise an error, warns on stderr, and says when no child was graded", async () => {
+    // 10 rows: 4 without a sample (sample_parse_error), 6 graded; the grader reads
+    // {{ item.missing }} on every row, so the graded ones raise invalid_variable_error in a child.
+    const broken = writeJson(dir, "broken.json", {
+      type: "multi",
+      name: "broken",
+      graders: { gone: { type: "string_check", name: "gone", operation: "eq", input: "{{ item.missing }}", reference: "x" } },
+      calculate_output: "gone",
+    });
+    const rows = writeLines(dir, "broken.jsonl", Array.from({ length: 10 }, (_, i) => (i % 5 < 2 ? { item: { answer: "a" } } : { item: { answer: "a" }, model_sample: "a" })));
+    const res = await cli(["bench", broken, rows, "--workers", "0", "--rows", "300", "--json"]);
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.errors).toEqual({
+      checked: 10,
+      rows: 10,
+      flags: { sample_parse_error: 4, invalid_variable_error: 6 },
+      first: expect.stringMatching(/^line 1: .*neither 'sample' nor 'model_sample'/),
+    });
+    expect(res.stderr).toMatch(/^warning: 10 of 10 sample rows raise an error \(sample_parse_error 4, invalid_variable_error 6\); the figures include that error path \(first: line 1: /);
+    expect(report.children).toEqual({ gone: 1 });
+    // Rows that fail before the multi's children run leave no child time to share.
+    const unparsable = writeLines(dir, "no-samples.jsonl", [{ item: { answer: "a" } }, { item: { answer: "b" } }]);
+    const human = await cli(["bench", broken, unparsable, "--workers", "0", "--rows", "300"]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain("share of the children's grading time: none graded (every row failed before its children ran)");
+    expect(human.stderr).toContain("warning: 2 of 2 sample rows raise an error (sample_parse_error 2)");
+  });
+
   it("prints the table for a leaf grader, without children", async () => {
     const res = await cli(["bench", exact, samples, "--workers", "0", "--rows", "500"]);
     expect(res.code).toBe(0);

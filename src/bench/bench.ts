@@ -12,9 +12,9 @@ import type { CompileOptions } from "../graders/types.js";
 import { percentileOfSorted } from "../util/percentile.js";
 import { checkedGrader } from "../schema/load.js";
 import { childShares } from "./measure.js";
-import { measureRun, type Measurement, type MeasureRequest } from "./measure-run.js";
+import { measureRun, type Measurement, type MeasureRequest, type SampleErrors } from "./measure-run.js";
 
-export { LATENCY_ROWS } from "./measure-run.js";
+export { LATENCY_ROWS, type SampleErrors } from "./measure-run.js";
 
 /** Rows graded when --rows is not given and the sample has fewer lines. */
 export const DEFAULT_BENCH_ROWS = 10_000;
@@ -57,6 +57,11 @@ export interface BenchReport {
   runs: BenchRun[];
   /** multi only: each child's share of the children's grading time (the shares sum to 1). */
   children?: Record<string, number>;
+  /**
+   * Only when some sample rows raise an error flag (then the figures partly measure the error
+   * path, which is usually much faster): how many, per flag, and the first one's message.
+   */
+  errors?: SampleErrors;
 }
 
 /** 0, 1 and every CPU: what is worth comparing on this machine. */
@@ -108,8 +113,10 @@ export async function benchGrader(options: BenchOptions): Promise<BenchReport> {
   const workerCounts = compiled.async ? [0] : (options.workers ?? defaultWorkerCounts());
   const runs: BenchRun[] = [];
   const childSeconds: Array<Record<string, number>> = [];
+  let sampleErrors: SampleErrors | undefined;
   for (const workers of workerCounts) {
     const m = await measure(workers);
+    sampleErrors ??= m.sampleErrors;
     childSeconds.push(...m.childSeconds);
     const run = benchRun(rows, m);
     runs.push(run);
@@ -117,5 +124,7 @@ export async function benchGrader(options: BenchOptions): Promise<BenchReport> {
   }
   const report: BenchReport = { grader: compiled.name, rows, runs };
   if (compiled.type === "multi") report.children = childShares(childSeconds);
+  // Every worker count grades the same rows: the first measurement's count stands for all.
+  if (sampleErrors && sampleErrors.rows > 0) report.errors = sampleErrors;
   return report;
 }

@@ -4,7 +4,7 @@
 
 import { Readable, Writable } from "node:stream";
 import type { Executors } from "../core/executors.js";
-import type { RunResponse } from "../core/response.js";
+import { ERROR_FLAGS, type RunResponse } from "../core/response.js";
 import { runFile } from "../engine/run.js";
 import type { CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
@@ -34,6 +34,27 @@ export interface Measurement {
   childSeconds: Array<Record<string, number>>;
   /** The measuring process's peak resident set size, bytes. */
   peakRssBytes: number;
+  /** The sample rows (each line once) that raised an error flag: what the figures partly measure. */
+  sampleErrors: SampleErrors;
+}
+
+export interface SampleErrors {
+  /** Sample rows looked at: each graded line once (the latency run's first rows, at most LATENCY_ROWS). */
+  checked: number;
+  /** Of those, the rows with at least one flag raised. */
+  rows: number;
+  /** Per flag, how many sample rows raised it. */
+  flags: Record<string, number>;
+  /** The first such row's message, with its line in SAMPLES. */
+  first?: string;
+}
+
+function noteErrors(errors: SampleErrors, line: number, response: RunResponse): void {
+  const raised = ERROR_FLAGS.filter((flag) => response.metadata.errors[flag]);
+  if (raised.length === 0) return;
+  errors.rows++;
+  for (const flag of raised) errors.flags[flag] = (errors.flags[flag] ?? 0) + 1;
+  errors.first ??= `line ${line}: ${response.error?.message ?? raised.join(", ")}`;
 }
 
 const discard = () =>
@@ -54,7 +75,7 @@ function childExecutionTimes(response: RunResponse): Record<string, number> {
 }
 
 export async function measureRun(request: MeasureRequest, executors?: Executors): Promise<Measurement> {
-  const engine = (rows: number, onRow?: (row: { response: RunResponse }) => void) =>
+  const engine = (rows: number, onRow?: (row: { line: number; response: RunResponse }) => void) =>
     runFile({
       grader: request.grader,
       input: "-",
@@ -69,14 +90,18 @@ export async function measureRun(request: MeasureRequest, executors?: Executors)
   const rowMs: number[] = [];
   const childSeconds: Array<Record<string, number>> = [];
   const multi = request.grader.type === "multi";
-  // The latency run first: it also warms up the main thread's code before the timed run.
-  await engine(Math.min(request.rows, LATENCY_ROWS), ({ response }) => {
+  const latencyRows = Math.min(request.rows, LATENCY_ROWS);
+  const sampleErrors: SampleErrors = { checked: Math.min(request.lines.length, latencyRows), rows: 0, flags: dictionary<number>() };
+  // The latency run first: it also warms up the main thread's code before the timed run. Its
+  // first lines.length rows are the sample rows once each (line N is SAMPLES' Nth row).
+  await engine(latencyRows, ({ line, response }) => {
     rowMs.push(response.metadata.execution_time * 1000);
     if (multi) childSeconds.push(childExecutionTimes(response));
+    if (line <= request.lines.length) noteErrors(sampleErrors, line, response);
   });
   const start = performance.now();
   await engine(request.rows);
   const seconds = (performance.now() - start) / 1000;
   // maxRSS is in KiB: the whole process's peak, worker threads included.
-  return { workers: request.workers, seconds, rowMs, childSeconds, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return { workers: request.workers, seconds, rowMs, childSeconds, peakRssBytes: process.resourceUsage().maxRSS * 1024, sampleErrors };
 }

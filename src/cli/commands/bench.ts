@@ -1,4 +1,4 @@
-import { benchGrader, DEFAULT_BENCH_ROWS, LATENCY_ROWS, type BenchReport, type BenchRun } from "../../bench/bench.js";
+import { benchGrader, DEFAULT_BENCH_ROWS, LATENCY_ROWS, type BenchReport, type BenchRun, type SampleErrors } from "../../bench/bench.js";
 import { DEFAULT_CONCURRENCY } from "../../engine/defaults.js";
 import { defineCommand, EXIT, UsageError, type Io } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
@@ -54,13 +54,21 @@ function formatTable(rows: string[][]): string {
 export function formatBenchReport(report: BenchReport, sampleRows: number): string {
   let out = `bench ${report.grader}: ${report.rows.toLocaleString("en-US")} rows per run (${sampleRows.toLocaleString("en-US")} sample rows, repeated)\n\n`;
   out += formatTable(report.runs.map(tableRow));
-  if (report.children) {
+  if (report.children && Object.keys(report.children).length === 0) {
+    out += `\nshare of the children's grading time: none graded (every row failed before its children ran)\n`;
+  } else if (report.children) {
     const entries = Object.entries(report.children).sort((a, b) => b[1] - a[1]);
     const width = Math.max(...entries.map(([k]) => k.length));
     out += `\nshare of the children's grading time:\n`;
     for (const [key, share] of entries) out += `  ${key.padEnd(width)}  ${(100 * share).toFixed(1).padStart(5)}%\n`;
   }
   return out;
+}
+
+/** The warning when sample rows raise error flags: the figures then measure the error path too. */
+export function formatSampleErrors(errors: SampleErrors): string {
+  const flags = Object.entries(errors.flags).map(([flag, n]) => `${flag} ${n.toLocaleString("en-US")}`).join(", ");
+  return `warning: ${errors.rows.toLocaleString("en-US")} of ${errors.checked.toLocaleString("en-US")} sample rows raise an error (${flags}); the figures include that error path (first: ${errors.first})\n`;
 }
 
 export const benchCommand = defineCommand({
@@ -78,7 +86,7 @@ Executor-backed graders (python, models, embeddings) always grade on the main th
     { name: "workers", type: "string", arg: "N,N...", shownDefault: "0,1,<CPUs>", description: "Worker counts to compare; 0 = the main thread" },
     { name: "rows", type: "integer", arg: "N", min: 1, shownDefault: `the sample's rows, at least ${DEFAULT_BENCH_ROWS.toLocaleString("en-US")}`, description: "Rows graded per run" },
     { name: "concurrency", type: "integer", arg: "N", min: 1, default: DEFAULT_CONCURRENCY, description: "Executor-backed gradings in flight" },
-    { name: "json", type: "boolean", description: 'Print {"grader", "rows", "runs": [{"workers", "rows_per_s", "p50_ms", "p99_ms", "peak_rss_mb"}], "children"?}' },
+    { name: "json", type: "boolean", description: 'Print {"grader", "rows", "runs": [{"workers", "rows_per_s", "p50_ms", "p99_ms", "peak_rss_mb"}], "children"?, "errors"?}' },
     ...EXECUTOR_OPTIONS,
   ],
   exitStatus: "0 measured, 2 invalid grader, unreadable or empty samples, or usage error.",
@@ -98,6 +106,7 @@ Executor-backed graders (python, models, embeddings) always grade on the main th
       if (workers && report.runs.length < workers.length) {
         io.stderr(`note: ${report.grader} is executor-backed and grades on the main thread (--concurrency in flight): one run, --workers does not apply\n`);
       }
+      if (report.errors) io.stderr(formatSampleErrors(report.errors));
       io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatBenchReport(report, lines.length));
     } finally {
       await setup.close();
