@@ -116,7 +116,9 @@ export class ChunkMemo<V> {
     let slot = hash & this.mask;
     while (slots[slot * SLOT + 1] !== 0) slot = (slot + 1) & this.mask;
     const start = this.poolUsed;
-    this.pool.set(u.subarray(from, to), start);
+    // A loop, not pool.set(u.subarray(...)): keys are short, and a subarray is an object.
+    const pool = this.pool;
+    for (let i = 0; i < length; i++) pool[start + i] = u[from + i]!;
     this.poolUsed += length;
     const at = slot * SLOT;
     slots[at] = hash;
