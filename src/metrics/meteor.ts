@@ -54,13 +54,15 @@ const NO_SYNONYMS: SynonymIds = { set: new Set<number>(), list: new Int32Array(0
 const REGISTRY_LIMIT = 1 << 16;
 
 class FastAligner {
-  private registry: Record<string, number> = Object.create(null) as Record<string, number>;
+  // Maps, not dictionary-mode objects: a new property key is first interned into V8's string
+  // table, which with an open vocabulary (every word new) cost more than the whole alignment.
+  private registry = new Map<string, number>();
   private registered = 0;
   private strings: string[] = [];
   /** leftover counts after a stage */
   private nh = 0;
   private nr = 0;
-  private words: Record<string, WordInfo> = Object.create(null) as Record<string, WordInfo>;
+  private words = new Map<string, WordInfo>();
   private synonymIds: (SynonymIds | undefined)[] = [];
 
   /** Per-id stacks: the head of a list of reference slots, -1 (unset) for an empty stack. */
@@ -79,21 +81,21 @@ class FastAligner {
   private matchBuffer = new Int32Array(64);
 
   private id(s: string): number {
-    let id = this.registry[s];
+    let id = this.registry.get(s);
     if (id === undefined) {
-      this.registry[s] = id = this.registered++;
+      this.registry.set(s, (id = this.registered++));
       this.strings.push(s);
     }
     return id;
   }
 
   private info(token: string): WordInfo {
-    let info = this.words[token];
+    let info = this.words.get(token);
     if (info === undefined) {
       // Python's str.lower; JS toLowerCase applies the same full Unicode mappings.
       const lower = token.toLowerCase();
       info = { lowerId: this.id(lower), stemId: this.id(porterStem(lower)) };
-      this.words[token] = info;
+      this.words.set(token, info);
     }
     return info;
   }
@@ -136,10 +138,10 @@ class FastAligner {
    */
   align(hypothesis: readonly string[], reference: readonly string[]): Int32Array {
     if (this.registered > REGISTRY_LIMIT) {
-      this.registry = Object.create(null) as Record<string, number>;
+      this.registry = new Map();
       this.registered = 0;
       this.strings = [];
-      this.words = Object.create(null) as Record<string, WordInfo>;
+      this.words = new Map();
       this.synonymIds = [];
     }
     const h = hypothesis.length;
