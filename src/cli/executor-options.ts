@@ -3,8 +3,8 @@
 // (createExecutors). The table below is the single source of the flags, their --help and the
 // config keys they set.
 
-import { DEFAULT_CACHE_DIR, DEFAULT_EMBEDDING_MODEL, HTTP_DEFAULTS } from "../executors/openai/index.js";
-import { PYTHON_DEFAULTS } from "../executors/python/executor.js";
+import { DEFAULT_CACHE_DIR, DEFAULT_EMBEDDING_MODEL, HTTP_DEFAULTS } from "../executors/openai/settings.js";
+import { PYTHON_DEFAULTS } from "../executors/python/defaults.js";
 import { ConfigError, createExecutors, findConfig, loadConfig, type ExecutorSet, type GraderkitConfig } from "../config/index.js";
 import { UsageError, type Io } from "./command.js";
 import type { OptionSpec } from "./options.js";
