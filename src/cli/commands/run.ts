@@ -58,7 +58,7 @@ With - and no -o, stdout carries rows only, each written as soon as the rows bef
     const grader = requireGrader(graderFile, "local", io);
     if (!grader) return EXIT.usage;
     const gates = gatesFromFlags(values, grader);
-    const setup = buildExecutors(values, io);
+    const setup = await buildExecutors(values, io);
     // Rows on the terminal that shows progress would mix with it.
     const ownTerminal = io.stderrIsTTY && !(values.output === undefined && io.stdoutIsTTY);
     const showProgress = !values.quiet && (ownTerminal || values.progress);
