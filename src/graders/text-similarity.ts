@@ -9,7 +9,6 @@ import type { LocalMetric } from "../metrics/names.js";
 import type { MetricOptions, MetricOptionsByMetric } from "../metrics/options.js";
 import type { MetricResult } from "../metrics/types.js";
 import { GradingFailure } from "../core/response.js";
-import { cosineReward } from "./cosine.js";
 import { compilePair } from "./templated-pair.js";
 import type { GraderCompiler } from "./types.js";
 
@@ -24,6 +23,9 @@ export interface LocalMetrics {
   scorer<M extends LocalMetric>(metric: M): MetricScorer<M>;
 }
 
+// Imported on the first cosine row: grading one waits on the embedding executor anyway.
+let cosineModule: Promise<typeof import("./cosine.js")> | undefined;
+
 export function textSimilarityCompiler(metrics: LocalMetrics): GraderCompiler<TextSimilarityGrader> {
   return (grader, options) => {
     const pair = compilePair(grader);
@@ -37,6 +39,7 @@ export function textSimilarityCompiler(metrics: LocalMetrics): GraderCompiler<Te
         async: true,
         async grade(ctx) {
           const [input, reference] = pair.render(ctx);
+          const { cosineReward } = await (cosineModule ??= import("./cosine.js"));
           const r = await cosineReward(input, reference, ctx.executors);
           return { reward: r.reward, scores: { evaluation_metric: metric, score: r.reward, signature: r.signature, similarity: r.similarity } };
         },
