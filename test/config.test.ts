@@ -20,6 +20,8 @@ import {
 } from "../src/config/index.js";
 import type { ChatRequest } from "../src/core/executors.js";
 import { createChatExecutor, createEmbeddingExecutor } from "../src/executors/openai/index.js";
+import { cosineReward } from "../src/graders/cosine.js";
+import { gradeSample } from "../src/graders/grade-sample.js";
 import { cli, tempDir } from "./helpers/cli.js";
 import { answer, scoreContent, startFakeOpenAI, type FakeOpenAIServer } from "./helpers/fake-openai-server.js";
 
@@ -187,6 +189,17 @@ describe("createExecutors", () => {
     await set.close();
     // Never started, so no interpreter runs: the pool made now answers as a closed one does.
     expect(await set.executors.python!.grade("def grade(sample, item):\n    return 1\n", {}, {})).toMatchObject({ kind: "server_error", type: "unavailable" });
+  });
+
+  it("a cosine grader gets its vectors through the embedding executor made on its first call", async () => {
+    const set = createExecutors({ executors: { model: { baseUrl: server.url }, cache: { enabled: false } } }, {});
+    const grader = { type: "text_similarity", name: "c", evaluation_metric: "cosine", input: "{{ sample.output_text }}", reference: "{{ item.answer }}" };
+    const res = await gradeSample(grader, { model_sample: "the cat sat", item: { answer: "a cat was sitting" } }, { executors: set.executors });
+    await set.close();
+    const direct = await cosineReward("the cat sat", "a cat was sitting", { embedding: createEmbeddingExecutor({ baseUrl: server.url }) });
+    expect(res.error).toBeUndefined();
+    expect(res.reward).toBe(direct.reward);
+    expect(res.metadata.scores).toMatchObject({ signature: direct.signature, similarity: direct.similarity });
   });
 
   it("creates the cache directory and files owner-only", async () => {
