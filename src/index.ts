@@ -7,7 +7,8 @@ export { compileGrader } from "./graders/compile.js";
 export { gradeSample, type GradeOptions, type SampleInput } from "./graders/grade-sample.js";
 export type { CompiledGrader, CompileOptions, GradeContext, GradeOutput } from "./graders/types.js";
 export { checkGraderFile, checkGraderText, GraderValidationError, loadGrader, type CheckOptions, type GraderFileResult } from "./schema/load.js";
-export { validateGrader, validateFineTuningJob, type ValidateOptions, type ValidationResult } from "./schema/validate.js";
+export { validateGrader, type ValidateOptions, type ValidationResult } from "./schema/validate.js";
+export { validateFineTuningJob } from "./schema/validate-job.js";
 export type { Problem } from "./schema/ajv.js";
 export { graderSchema } from "./schema/grader-schema.js";
 export type {

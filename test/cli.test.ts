@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { validateFineTuningJob } from "../src/schema/validate.js";
+import { validateFineTuningJob } from "../src/schema/validate-job.js";
 import { BIN, cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 import { runMain } from "./helpers/run-main.js";
 

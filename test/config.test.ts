@@ -19,7 +19,9 @@ import {
   type PythonConfig,
 } from "../src/config/index.js";
 import type { ChatRequest } from "../src/core/executors.js";
-import { createChatExecutor } from "../src/executors/openai/index.js";
+import { createChatExecutor, createEmbeddingExecutor } from "../src/executors/openai/index.js";
+import { cosineReward } from "../src/graders/cosine.js";
+import { gradeSample } from "../src/graders/grade-sample.js";
 import { cli, tempDir } from "./helpers/cli.js";
 import { answer, scoreContent, startFakeOpenAI, type FakeOpenAIServer } from "./helpers/fake-openai-server.js";
 
@@ -157,6 +159,47 @@ describe("createExecutors", () => {
       expect((e as Error).message).not.toContain("sk-secret");
     }
     expect(server.requests.length).toBe(before);
+  });
+
+  it("checks every endpoint and the embedding batch size at once, with the executors' own messages", () => {
+    const direct = (make: () => unknown) => {
+      try {
+        make();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error("expected a throw");
+    };
+    const cases: Array<[ExecutorsConfig, () => unknown]> = [
+      [{ model: { baseUrl: "ftp://host/v1/" } }, () => createChatExecutor({ baseUrl: "ftp://host/v1/" })],
+      [{ model: { routes: { judge: { baseUrl: "not a url" } } } }, () => createChatExecutor({ routes: { judge: { baseUrl: "not a url" } } })],
+      [{ model: { baseUrl: server.url }, embedding: { batchSize: 0 } }, () => createEmbeddingExecutor({ baseUrl: server.url, batchSize: 0 })],
+    ];
+    for (const [executors, make] of cases) {
+      const message = direct(make);
+      expect(() => createExecutors({ executors }, {})).toThrow(message);
+    }
+  });
+
+  it("creates the executors on first use: stats from zero before it, the embedding model known, a call after close answered as closed", async () => {
+    const set = createExecutors({ executors: { model: { baseUrl: server.url }, embedding: { model: "emb-x" }, cache: { enabled: false } } }, {});
+    expect(set.cacheStats()).toEqual({ hits: 0, misses: 0 });
+    expect(set.executors.embedding!.defaultModel).toBe("emb-x");
+    expect(set.warnings()).toEqual([]);
+    await set.close();
+    // Never started, so no interpreter runs: the pool made now answers as a closed one does.
+    expect(await set.executors.python!.grade("def grade(sample, item):\n    return 1\n", {}, {})).toMatchObject({ kind: "server_error", type: "unavailable" });
+  });
+
+  it("a cosine grader gets its vectors through the embedding executor made on its first call", async () => {
+    const set = createExecutors({ executors: { model: { baseUrl: server.url }, cache: { enabled: false } } }, {});
+    const grader = { type: "text_similarity", name: "c", evaluation_metric: "cosine", input: "{{ sample.output_text }}", reference: "{{ item.answer }}" };
+    const res = await gradeSample(grader, { model_sample: "the cat sat", item: { answer: "a cat was sitting" } }, { executors: set.executors });
+    await set.close();
+    const direct = await cosineReward("the cat sat", "a cat was sitting", { embedding: createEmbeddingExecutor({ baseUrl: server.url }) });
+    expect(res.error).toBeUndefined();
+    expect(res.reward).toBe(direct.reward);
+    expect(res.metadata.scores).toMatchObject({ signature: direct.signature, similarity: direct.similarity });
   });
 
   it("creates the cache directory and files owner-only", async () => {

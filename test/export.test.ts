@@ -7,7 +7,7 @@ import { buildFineTuningJob } from "../src/export/fine-tuning-job.js";
 import { IntegrationSyntaxError, parseIntegration } from "../src/export/integrations.js";
 import { modelInfo } from "../src/export/models.js";
 import { describeDomain, HYPERPARAMETER_DOMAINS } from "../src/schema/fine-tuning.js";
-import { validateFineTuningJob } from "../src/schema/validate.js";
+import { validateFineTuningJob } from "../src/schema/validate-job.js";
 import { tempDir, writeJson } from "./helpers/cli.js";
 import { runMain } from "./helpers/run-main.js";
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { validateFineTuningJob, validateGrader } from "../src/schema/validate.js";
+import { validateFineTuningJob } from "../src/schema/validate-job.js";
+import { validateGrader } from "../src/schema/validate.js";
 
 const stringCheck = { type: "string_check", name: "s", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" };
 const textSim = { type: "text_similarity", name: "t", input: "{{ sample.output_text }}", reference: "{{ item.ref }}", evaluation_metric: "bleu" };

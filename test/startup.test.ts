@@ -3,10 +3,10 @@
 // machine makes meaningless; bench/startup.mjs measures the time.
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, ROOT, tempDir, writeJson, writeLines } from "./helpers/cli.js";
+import { BIN, cli, ROOT, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 
 const dir = tempDir("graderkit-startup-");
 const graders = {
@@ -16,11 +16,11 @@ const graders = {
 const one = writeLines(dir, "one.jsonl", [{ item: { answer: "144" }, model_sample: "144" }]);
 
 /** The modules `graderkit ARGS` loads: packages by name, graderkit's own as dist/ paths. */
-function loaded(args: string[]): { packages: Set<string>; own: string[] } {
+function loaded(args: string[], env: NodeJS.ProcessEnv = {}): { packages: Set<string>; own: string[] } {
   const trace = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`);
   const res = spawnSync(process.execPath, ["--import", join(ROOT, "test/helpers/load-trace.mjs"), BIN, ...args], {
     cwd: dir,
-    env: { ...process.env, GRADERKIT_LOAD_TRACE: trace },
+    env: { ...process.env, ...env, GRADERKIT_LOAD_TRACE: trace },
     encoding: "utf8",
   });
   expect(res.status, res.stderr).toBe(0);
@@ -36,6 +36,15 @@ function loaded(args: string[]): { packages: Set<string>; own: string[] } {
 
 const HEAVY = ["ajv", "piscina", "openai", "vega", "vega-lite", "gpt-tokenizer", "puppeteer-core", "tiktoken"];
 const OTHER_APPLICATIONS = /^(report|clients|evals|server|export|datasets|bench)\//;
+/** The own modules of `own` under `folder`, sorted. */
+const under = (own: string[], folder: string) => own.filter((p) => p.startsWith(folder)).sort();
+// What every command loads from metrics/: the "did you mean" of the CLI's parser and the grader
+// schema's problems (metrics/nearest, which scores with fuzzy_match's ratio).
+const SUGGESTIONS = ["metrics/fuzzy-match.js", "metrics/lcs.js", "metrics/nearest.js", "metrics/signature.js"];
+// The executors' defaults (for --help) and endpoint checks; the executors come on a grader's first call.
+const EXECUTOR_SETTINGS = ["executors/openai/settings.js", "executors/python/defaults.js"];
+// How every grader is compiled on the run path (graders/compile-on-demand.ts).
+const COMPILING = ["graders/compile-on-demand.js", "graders/compile-with.js", "graders/run.js", "graders/templated-pair.js"];
 
 describe("start-up loads only what the command uses", () => {
   it.each(Object.entries(graders))("a 1-row run of a %s grader: no ajv compiler, pool, HTTP client or charts; no other command", (_type, grader) => {
@@ -44,6 +53,42 @@ describe("start-up loads only what the command uses", () => {
     expect(own.filter((p) => p.startsWith("cli/commands/"))).toEqual(["cli/commands/run.js"]);
     expect(own.filter((p) => OTHER_APPLICATIONS.test(p))).toEqual([]);
     expect(own).toContain("schema/generated/grader-validator.js");
+  });
+
+  // An endpoint in the environment configures the model executors: they must still not load.
+  const endpoint = { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" };
+
+  it("a 1-row string_check run loads its grader type only: no metric, tokenizer, executor, gate or config-file code", () => {
+    const { own } = loaded(["run", graders.string_check, one, "-o", join(dir, "out-sc.jsonl"), "--quiet"], endpoint);
+    expect(under(own, "metrics/")).toEqual(SUGGESTIONS);
+    expect(under(own, "executors/")).toEqual(EXECUTOR_SETTINGS);
+    expect(under(own, "graders/")).toEqual([...COMPILING, "graders/string-check.js"].sort());
+    for (const unused of ["testing/", "config/load.js", "config/schema.js", "schema/fine-tuning.js", "engine/resume.js"]) {
+      expect(own.filter((p) => p.startsWith(unused)), unused).toEqual([]);
+    }
+  });
+
+  it("a 1-row fuzzy_match run loads fuzzy_match's own module: no tokenizer, other metric or executor", () => {
+    const { own } = loaded(["run", graders.text_similarity, one, "-o", join(dir, "out-fz.jsonl"), "--quiet"], endpoint);
+    expect(under(own, "metrics/")).toEqual(SUGGESTIONS);
+    expect(under(own, "executors/")).toEqual(EXECUTOR_SETTINGS);
+    expect(under(own, "graders/")).toEqual([...COMPILING, "graders/text-similarity.js"].sort());
+  });
+
+  it("a run that needs the tokenizers loads them (rouge_l through metrics/text-similarity)", () => {
+    const rouge = writeJson(dir, "rouge.json", { type: "text_similarity", name: "rouge", evaluation_metric: "rouge_l", input: "{{ sample.output_text }}", reference: "{{ item.answer }}" });
+    const { own } = loaded(["run", rouge, one, "-o", join(dir, "out-rouge.jsonl"), "--quiet"]);
+    expect(own).toContain("metrics/text-similarity.js");
+    expect(own).toContain("metrics/tokenize/rouge.js");
+    expect(under(own, "executors/")).toEqual(EXECUTOR_SETTINGS);
+  });
+
+  it("a bad endpoint still fails the run at start, exit 2 with the same message, before OUT is touched", async () => {
+    const out = join(dir, "out-bad-endpoint.jsonl");
+    const res = await cli(["run", graders.string_check, one, "-o", out, "--model-base-url", "ftp://host/v1/"], { cwd: dir });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('graderkit run: base URL "ftp://host/v1" must be http:// or https://');
+    expect(existsSync(out)).toBe(false);
   });
 
   it("the trace sees a pool start when there is one (--workers 1 loads piscina)", () => {

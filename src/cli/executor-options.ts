@@ -3,9 +3,11 @@
 // (createExecutors). The table below is the single source of the flags, their --help and the
 // config keys they set.
 
-import { DEFAULT_CACHE_DIR, DEFAULT_EMBEDDING_MODEL, HTTP_DEFAULTS } from "../executors/openai/index.js";
-import { PYTHON_DEFAULTS } from "../executors/python/executor.js";
-import { ConfigError, createExecutors, findConfig, loadConfig, type ExecutorSet, type GraderkitConfig } from "../config/index.js";
+import { DEFAULT_CACHE_DIR, DEFAULT_EMBEDDING_MODEL, HTTP_DEFAULTS } from "../executors/openai/settings.js";
+import { PYTHON_DEFAULTS } from "../executors/python/defaults.js";
+import { createExecutors, type ExecutorSet } from "../config/create-executors.js";
+import { findConfig } from "../config/find.js";
+import type { GraderkitConfig } from "../config/types.js";
 import { UsageError, type Io } from "./command.js";
 import type { OptionSpec } from "./options.js";
 
@@ -49,11 +51,15 @@ function mergeConfig(base: GraderkitConfig, overrides: Record<string, unknown>):
   return out as GraderkitConfig;
 }
 
-/** The config file (--config, else ./graderkit.config.json) with the flags applied over it. */
-export function configFromFlags(values: ExecutorFlagValues, io: Io): GraderkitConfig {
+/**
+ * The config file (--config, else ./graderkit.config.json) with the flags applied over it. The
+ * config loader (and its schema) is imported only when there is a file.
+ */
+export async function configFromFlags(values: ExecutorFlagValues, io: Io): Promise<GraderkitConfig> {
   const file = values.config ?? findConfig(io.cwd);
   let config: GraderkitConfig = {};
   if (file !== undefined) {
+    const { ConfigError, loadConfig } = await import("../config/load.js");
     try {
       config = loadConfig(String(file));
     } catch (err) {
@@ -73,8 +79,8 @@ export function configFromFlags(values: ExecutorFlagValues, io: Io): GraderkitCo
 }
 
 /** Build the executors a command needs from its flags, the config file and the environment. */
-export function buildExecutors(values: ExecutorFlagValues, io: Io): ExecutorSet {
-  const config = configFromFlags(values, io);
+export async function buildExecutors(values: ExecutorFlagValues, io: Io): Promise<ExecutorSet> {
+  const config = await configFromFlags(values, io);
   try {
     return createExecutors(config, io.env, { cwd: io.cwd });
   } catch (err) {

@@ -4,8 +4,7 @@
 
 import { appendFileSync } from "node:fs";
 import type { RunSummary } from "../engine/summary.js";
-import { evaluateGates, formatGatesText, type GateResult, type RunGates } from "../testing/gates.js";
-import { runSummaryMarkdown } from "../testing/summary-markdown.js";
+import type { GateResult, RunGates } from "../testing/gates.js";
 import { UsageError, type Io } from "./command.js";
 import type { OptionSpec } from "./options.js";
 
@@ -43,19 +42,23 @@ export function gatesFromFlags(values: GateFlagValues, grader: { pass_threshold?
 
 /**
  * Check the gates, print them after the summary (only the failed ones with --quiet: a CI log
- * must say why the step failed), append the Markdown summary; the gates' results.
+ * must say why the step failed), append the Markdown summary; the gates' results. A run with
+ * neither gates nor --summary-md does not import the gate and Markdown code at all.
  */
-export function reportGates(
+export async function reportGates(
   summary: RunSummary,
   gates: RunGates,
   values: GateFlagValues & { quiet?: boolean },
   files: { grader: string; input: string },
   io: Io,
-): GateResult[] {
+): Promise<GateResult[]> {
+  const md = values["summary-md"];
+  if (Object.keys(gates).length === 0 && !md) return [];
+  const { evaluateGates, formatGatesText } = await import("../testing/gates.js");
   const results = evaluateGates(summary, gates);
   io.stderr(formatGatesText(results, values.quiet));
-  const md = values["summary-md"];
   if (md) {
+    const { runSummaryMarkdown } = await import("../testing/summary-markdown.js");
     try {
       // Appended, as GitHub's step summary file expects: several runs in one step all show.
       appendFileSync(md, runSummaryMarkdown(summary, { ...files, gates: results }) + "\n");

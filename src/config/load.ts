@@ -3,14 +3,12 @@
 // in the file (cache.dir, a python path with a slash) are relative to the file's folder, as in
 // tsconfig.json, so a config works from whatever directory the command runs in.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { ajvProblems, schemaValidator, type Problem } from "../schema/ajv.js";
 import { JsonSyntaxError, parseJsonText } from "../util/json-text.js";
 import { configSchema } from "./schema.js";
 import type { GraderkitConfig } from "./types.js";
-
-export const CONFIG_FILE_NAME = "graderkit.config.json";
 
 /** Section names of graderkit 0.1's config, which now live under "executors". */
 const MOVED_SECTIONS = ["python", "model", "embedding", "cache"];
@@ -58,10 +56,4 @@ export function loadConfig(file: string): GraderkitConfig {
   const py = executors?.python?.path;
   if (py !== undefined && py.includes("/")) executors!.python!.path = relativeTo(dir, py);
   return config;
-}
-
-/** ./graderkit.config.json in `cwd` when it exists. */
-export function findConfig(cwd: string): string | undefined {
-  const file = join(cwd, CONFIG_FILE_NAME);
-  return existsSync(file) ? file : undefined;
 }

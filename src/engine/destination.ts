@@ -13,7 +13,7 @@ import { fingerprintDifferences, readSidecar, sidecarPath, writeSidecar, type Fi
 import type { InputSource } from "./input.js";
 import { lockOutput } from "./lock.js";
 import { openFileOutput, streamOutput, type Output } from "./output.js";
-import { prepareResume, type ResumeState } from "./resume.js";
+import type { ResumeState } from "./resume.js";
 import type { SummaryBuilder } from "./summary.js";
 
 /**
@@ -99,6 +99,8 @@ export async function openDestination(options: DestinationOptions): Promise<Dest
       }
       const differences = fingerprintDifferences(stored, fingerprint);
       if (differences.length > 0) throw new RunFileError("resume_mismatch", `${path}: cannot resume: ${differences.join("; ")} (delete ${path} to start over)`);
+      // Imported here: only a resumed run reads OUT's rows.
+      const { prepareResume } = await import("./resume.js");
       const resumed = await prepareResume(path, fingerprint.format, options.summary);
       return { output: await openFileOutput(path, "a", true), resumed, release: lock.release };
     }

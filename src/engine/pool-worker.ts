@@ -3,7 +3,7 @@
 // ones stay on the main thread, where the executors live.
 
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import { compileValidGrader } from "../graders/compile.js";
+import { compileOnDemand } from "../graders/compile-on-demand.js";
 import type { CompiledGrader, CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
 import { gradeLinesSync, type BatchResult, type RowOutput } from "./batch.js";
@@ -25,13 +25,22 @@ let cached: { key: string; grader: CompiledGrader } | null = null;
 // marker kills the worker thread outright, as a native crash or an OOM kill would.
 const CRASH_MARKER = process.env.GRADERKIT_TEST_CRASH_MARKER;
 
-export default function gradeTask(task: BlockTask): BatchResult {
+export default function gradeTask(task: BlockTask): BatchResult | Promise<BatchResult> {
   if (!cached || cached.key !== task.graderKey) {
-    cached = { key: task.graderKey, grader: compileValidGrader(task.grader, task.compileOptions) };
+    // The first block of a run (piscina awaits a promise): import what the grader uses, compile.
+    const key = task.graderKey;
+    return compileOnDemand(task.grader, task.compileOptions).then((grader) => {
+      cached = { key, grader };
+      return gradeBlock(cached.grader, task);
+    });
   }
+  return gradeBlock(cached.grader, task);
+}
+
+function gradeBlock(grader: CompiledGrader, task: BlockTask): BatchResult {
   const lines = blockLines(task.block);
   if (CRASH_MARKER && lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);
-  const result = gradeLinesSync(cached.grader, lines, task.file, task.output);
+  const result = gradeLinesSync(grader, lines, task.file, task.output);
   // Encode here, not on the main thread, and hand the bytes over without a copy: the main
   // thread only writes them.
   const text = encoder.encode(result.text as string);

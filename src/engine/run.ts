@@ -11,9 +11,8 @@
 import { availableParallelism } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import type { Executors } from "../core/executors.js";
-import { compileValidGrader } from "../graders/compile.js";
+import { compileOnDemand } from "../graders/compile-on-demand.js";
 import type { CompileOptions } from "../graders/types.js";
-import { checkMetricOptionsByMetric } from "../metrics/options.js";
 import { checkedGrader } from "../schema/load.js";
 import type { BatchResult, RowOutput } from "./batch.js";
 import { AUTO_POOL_MIN_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from "./defaults.js";
@@ -100,8 +99,8 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   const elapsed = () => (performance.now() - started) / 1000;
   const compileOptions = options.compileOptions ?? {};
   const grader = checkedGrader(options.grader);
-  checkMetricOptionsByMetric(compileOptions.metricOptions);
-  const compiled = compileValidGrader(grader, compileOptions);
+  // Only the modules this grader uses are imported (start-up: README "Start-up").
+  const compiled = await compileOnDemand(grader, compileOptions);
   const graderKey = graderFingerprint(grader, compileOptions.metricOptions);
   const threshold = options.passThreshold ?? (grader as { pass_threshold?: unknown }).pass_threshold;
   const summary = new SummaryBuilder(typeof threshold === "number" ? threshold : null);

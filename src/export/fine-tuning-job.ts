@@ -7,7 +7,8 @@ import type { Problem } from "../schema/ajv.js";
 import type { FineTuningJobRequest, FineTuningMethod, FineTuningMethodType, WandbIntegration } from "../schema/fine-tuning-types.js";
 import { HYPERPARAMETER_DOMAINS } from "../schema/fine-tuning.js";
 import type { Grader } from "../schema/types.js";
-import { validateFineTuningJob, validateGrader } from "../schema/validate.js";
+import { validateGrader } from "../schema/validate.js";
+import { validateFineTuningJob } from "../schema/validate-job.js";
 import { modelInfo, REASONING_FAMILIES } from "./models.js";
 
 export interface FineTuningJobOptions {

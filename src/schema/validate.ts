@@ -7,7 +7,6 @@ import { ajvProblems, schemaValidator, type Problem } from "./ajv.js";
 import { compileFormula, FormulaError } from "../formula/index.js";
 import { nearestMatch } from "../metrics/nearest.js";
 import { parsePlaceholders, SAMPLE_FIELDS, TemplateSyntaxError, unclosedOpenings } from "../templates/template.js";
-import { fineTuningJobSchema, refineJobProblems } from "./fine-tuning.js";
 import { validator as graderSchemaValidator } from "./generated/grader-validator.js";
 import type { Grader, Target } from "./types.js";
 
@@ -23,7 +22,7 @@ export interface ValidationResult {
 
 export const PYTHON_SOURCE_LIMIT = 256 * 1024;
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
@@ -161,7 +160,8 @@ function checkLeaf(g: Record<string, unknown>, pointer: string, target: Target, 
   }
 }
 
-function checkGrader(g: unknown, pointer: string, target: Target, problems: Problem[], warnings: Problem[]): void {
+/** The rules that need code, for a grader at `pointer` of its document (validate-job.ts checks a job's grader with them). */
+export function checkGrader(g: unknown, pointer: string, target: Target, problems: Problem[], warnings: Problem[]): void {
   if (!isObject(g)) return;
   if (g.type === "multi") {
     if (!isObject(g.graders)) return;
@@ -190,7 +190,7 @@ function checkGrader(g: unknown, pointer: string, target: Target, problems: Prob
 }
 
 /** Problems already reported by a code check make the schema's complaints at the same place redundant. */
-function mergeProblems(schema: Problem[], code: Problem[]): Problem[] {
+export function mergeProblems(schema: Problem[], code: Problem[]): Problem[] {
   const nested = code.filter((p) => p.code === "nested_multi").map((p) => p.pointer.replace(/\/type$/, ""));
   const kept = schema.filter((p) => !nested.some((n) => p.pointer === n || p.pointer.startsWith(n + "/")));
   return [...kept, ...code];
@@ -218,24 +218,4 @@ export function validateGrader(input: unknown, options: ValidateOptions = {}): V
   checkGrader(normalized, base, target, codeProblems, warnings);
   const problems = mergeProblems(schemaOk ? [] : ajvProblems(validate.errors, base), codeProblems);
   return { ok: problems.length === 0, grader: normalized as Grader, problems, warnings };
-}
-
-/**
- * Validate a POST /v1/fine_tuning/jobs body against the schema (the grader with target rft);
- * each bad hyperparameter is one problem naming its domain.
- */
-export function validateFineTuningJob(body: unknown): Problem[] {
-  const validate = schemaValidator(fineTuningJobSchema);
-  const problems = refineJobProblems(body, validate(body) ? [] : ajvProblems(validate.errors));
-  const grader = isObject(body) && isObject(body.method) && isObject(body.method.reinforcement) ? body.method.reinforcement.grader : undefined;
-  if (grader !== undefined) {
-    const codeProblems: Problem[] = [];
-    checkGrader(grader, "/method/reinforcement/grader", "rft", codeProblems, []);
-    // The rft top-level rule is keyed on the grader being at the root of its own document.
-    if (isObject(grader) && grader.type === "label_model") {
-      codeProblems.push({ pointer: "/method/reinforcement/grader/type", message: "label_model is only allowed inside a multi grader for reinforcement fine-tuning", code: "not_allowed_for_target" });
-    }
-    return mergeProblems(problems, codeProblems);
-  }
-  return problems;
 }

@@ -13,7 +13,7 @@ import {
   fineTuningJobObjectSchema,
 } from "../../src/schema/fine-tuning.js";
 import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, FineTuningJobRequest } from "../../src/schema/fine-tuning-types.js";
-import { validateFineTuningJob } from "../../src/schema/validate.js";
+import { validateFineTuningJob } from "../../src/schema/validate-job.js";
 
 /** What a POST /files form must be (purpose fine-tune, one named, non-empty file). */
 const uploadSchema = {

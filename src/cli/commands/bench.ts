@@ -97,7 +97,7 @@ Executor-backed graders (python, models, embeddings) always grade on the main th
     if (!grader) return EXIT.usage;
     const lines = await readSamples(samplesFile, io);
     if (lines.length === 0) throw new UsageError(`${samplesFile}: no rows to grade`);
-    const setup = buildExecutors(values, io);
+    const setup = await buildExecutors(values, io);
     try {
       // On a terminal, say how far it is: each worker count takes a few seconds.
       const onRun = io.stderrIsTTY ? (run: BenchRun) => io.stderr(`\r\x1b[2Kmeasured --workers ${run.workers}: ${Math.round(run.rows_per_s)} rows/s`) : undefined;

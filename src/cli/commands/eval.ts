@@ -97,7 +97,7 @@ Prints a summary (--json: the eval.run object); -o writes one eval.run.output_it
     if (evalJson === undefined || (values.run !== undefined && runJson === undefined)) return EXIT.usage;
 
     const output = values.output !== undefined ? jsonlOutput(values.output) : null;
-    const setup = buildExecutors(values, io);
+    const setup = await buildExecutors(values, io);
     let result: EvalRunResult;
     try {
       result = await runEval({

@@ -36,7 +36,7 @@ export const gradeCommand = defineCommand({
     const sample: Sample | undefined = values["sample-json"] !== undefined ? jsonObjectFlag(values["sample-json"], "sample-json") : undefined;
     const grader = requireGrader(positionals[0]!, "local", io);
     if (!grader) return EXIT.usage;
-    const setup = buildExecutors(values, io);
+    const setup = await buildExecutors(values, io);
     try {
       const input = sample ? { sample, item } : { model_sample: values.sample!, item };
       const res = await gradeSample(grader, input, { executors: setup.executors });

@@ -8,7 +8,7 @@ import { followJob } from "../../clients/follow.js";
 import { checkTrainingData } from "../../datasets/check-data.js";
 import type { FineTuningJob, FineTuningJobEvent, FineTuningJobRequest, FineTuningMethodType, ListEnvelope } from "../../schema/fine-tuning-types.js";
 import type { Grader } from "../../schema/types.js";
-import { validateFineTuningJob } from "../../schema/validate.js";
+import { validateFineTuningJob } from "../../schema/validate-job.js";
 import { JsonSyntaxError, parseJsonText } from "../../util/json-text.js";
 import { defineCommand, defineCommandGroup, EXIT, UsageError, type Io } from "../command.js";
 import { formatJobProblem, JOB_OPTIONS, jobFlagsGiven, jobFromFlags } from "../job-options.js";

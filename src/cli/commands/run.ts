@@ -58,7 +58,7 @@ With - and no -o, stdout carries rows only, each written as soon as the rows bef
     const grader = requireGrader(graderFile, "local", io);
     if (!grader) return EXIT.usage;
     const gates = gatesFromFlags(values, grader);
-    const setup = buildExecutors(values, io);
+    const setup = await buildExecutors(values, io);
     // Rows on the terminal that shows progress would mix with it.
     const ownTerminal = io.stderrIsTTY && !(values.output === undefined && io.stdoutIsTTY);
     const showProgress = !values.quiet && (ownTerminal || values.progress);
@@ -87,7 +87,7 @@ With - and no -o, stdout carries rows only, each written as soon as the rows bef
       if (showProgress && ownTerminal) io.stderr("\n");
       if (!values.quiet) for (const w of setup.warnings()) io.stderr(`warning: ${w}\n`);
       if (!values.quiet) io.stderr(formatSummary(summary));
-      const verdicts = reportGates(summary, gates, values, { grader: graderFile, input }, io);
+      const verdicts = await reportGates(summary, gates, values, { grader: graderFile, input }, io);
       gatesFailed = verdicts.some((g) => !g.passed);
       const json = verdicts.length ? { ...summary, gates: verdicts } : summary;
       if (summaryJson) writeFileSync(summaryJson, JSON.stringify(json, null, 2) + "\n");

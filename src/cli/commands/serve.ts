@@ -68,7 +68,7 @@ Stops on SIGINT/SIGTERM: in-flight requests finish (up to --drain-timeout; later
     const graders = namedGraders(values.grader, io);
     if (!graders) return EXIT.usage;
     const apiKey = values["api-key"] ?? serverEnvironment(io.env).apiKey;
-    const setup = buildExecutors(values, io);
+    const setup = await buildExecutors(values, io);
     const server = createGradersServer({
       executors: setup.executors,
       host,

@@ -48,7 +48,7 @@ A case without "errors" expects no flag; a listed flag must be set and every oth
       throw new UsageError(`--filter '${filter}' matches no case`);
     }
     const started = performance.now();
-    const setup = buildExecutors(values, io);
+    const setup = await buildExecutors(values, io);
     const results: SuiteResult[] = [];
     try {
       const missing = [...new Set(suites.flatMap((s) => missingExecutors(s.grader, setup.executors).map((m) => `${s.graderFile ?? s.file}: ${m}`)))];

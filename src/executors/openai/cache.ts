@@ -7,10 +7,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { canonicalJson } from "../../util/canonical-json.js";
+import { DEFAULT_CACHE_DIR } from "./settings.js";
 
 export { canonicalJson };
-
-export const DEFAULT_CACHE_DIR = ".graderkit-cache";
 
 /** Bump when the stored shape or the key parts change: old entries then simply miss. */
 const FORMAT = 1;

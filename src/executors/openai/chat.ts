@@ -15,6 +15,7 @@ import {
   type ExecutorStats,
   type HttpClientOptions,
 } from "./http.js";
+import { checkChatSettings } from "./settings.js";
 
 export interface ChatRoute {
   baseUrl?: string;
@@ -84,9 +85,7 @@ export function createChatExecutor(options: ChatExecutorOptions): OpenAIChatExec
   const cache = options.cache ?? null;
   const routes = options.routes ?? {};
   const counts = emptyExecutorCounts();
-  // Check every endpoint now: a bad URL is a configuration error, not a per-row failure.
-  if (options.baseUrl !== undefined) clients.for(options.baseUrl);
-  for (const route of Object.values(routes)) if (route.baseUrl !== undefined) clients.for(route.baseUrl);
+  checkChatSettings(options);
 
   function target(model: string): { client: HttpClient; url: string; model: string; apiKey: string | undefined } | null {
     const route = Object.hasOwn(routes, model) ? routes[model] : undefined;

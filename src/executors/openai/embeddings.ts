@@ -15,10 +15,7 @@ import {
   type ExecutorStats,
   type HttpClientOptions,
 } from "./http.js";
-
-export const DEFAULT_EMBEDDING_MODEL = "text-embedding-3-large";
-/** OpenAI accepts up to 2048 inputs per request; smaller batches keep one failure's blast radius small. */
-export const DEFAULT_EMBEDDING_BATCH_SIZE = 128;
+import { checkEmbeddingSettings, DEFAULT_EMBEDDING_BATCH_SIZE, embeddingModel } from "./settings.js";
 
 export interface EmbeddingExecutorOptions extends HttpClientOptions {
   baseUrl: string;
@@ -62,13 +59,13 @@ export function vectorsByIndex(json: unknown, count: number): number[][] | strin
 }
 
 export function createEmbeddingExecutor(options: EmbeddingExecutorOptions): OpenAIEmbeddingExecutor {
+  checkEmbeddingSettings(options);
   const client = (options.clients ?? new EndpointClients(options)).for(options.baseUrl);
   const apiKey = options.apiKey === "" ? undefined : options.apiKey;
   const cache = options.cache ?? null;
   const url = endpointUrl(options.baseUrl, "embeddings");
-  const defaultModel = options.model ?? DEFAULT_EMBEDDING_MODEL;
+  const defaultModel = embeddingModel(options);
   const batchSize = options.batchSize ?? DEFAULT_EMBEDDING_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer ≥ 1, got ${batchSize}`);
   const counts = emptyExecutorCounts();
 
   const queues = new Map<string, Pending[]>(); // model → texts waiting for the next request

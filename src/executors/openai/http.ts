@@ -9,20 +9,7 @@
 
 import type { CacheStats } from "./cache.js";
 import { Semaphore } from "../../util/semaphore.js";
-
-export const HTTP_DEFAULTS = {
-  /** Per attempt. Reasoning models used as graders can think for a minute or more. */
-  timeoutMs: 120_000,
-  maxRetries: 2,
-  /** Backoff cap before jitter: base * 2^retry, at most backoffMaxMs. */
-  backoffBaseMs: 500,
-  backoffMaxMs: 8_000,
-  /** Longest Retry-After we wait for; a longer one is shortened to this. */
-  maxRetryAfterMs: 60_000,
-  concurrency: 8,
-  /** A response body larger than this fails (without retry): a runaway server must not exhaust memory. */
-  maxResponseBytes: 16 * 1024 * 1024,
-} as const;
+import { checkBaseUrl, endpointKey, HTTP_DEFAULTS } from "./settings.js";
 
 export interface HttpClientOptions {
   /** Bearer token; undefined or "" → no Authorization header. (The environment is read by src/config.) */
@@ -68,23 +55,6 @@ export function recordPost(stats: RequestStats, r: PostResult): void {
   stats.requests += r.attempts;
   stats.retries += r.attempts - 1;
   if (!r.ok) stats.failures++;
-}
-
-/**
- * Refuse a base URL that carries credentials (`https://user:key@host/v1`): fetch would send them,
- * error messages would print them, and the cache key would store them. Keys go in `apiKey`.
- */
-export function checkBaseUrl(baseUrl: string): void {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new RangeError(`base URL ${JSON.stringify(baseUrl)} is not a valid URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new RangeError(`base URL ${JSON.stringify(baseUrl)} must be http:// or https://`);
-  if (url.username || url.password) {
-    throw new RangeError(`base URL ${url.protocol}//***@${url.host}${url.pathname} must not contain credentials: give the key as apiKey instead`);
-  }
 }
 
 /** Every occurrence of the key in a message, replaced: servers echo request headers in error pages. */
@@ -285,7 +255,7 @@ export class EndpointClients {
 
   /** The client of `baseUrl` (checked: no credentials in the URL). */
   for(baseUrl: string): HttpClient {
-    const key = baseUrl.replace(/\/+$/, "");
+    const key = endpointKey(baseUrl);
     let client = this.clients.get(key);
     if (!client) {
       checkBaseUrl(key);

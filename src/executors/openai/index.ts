@@ -2,11 +2,19 @@
 // sharing one HTTP/retry layer and one response cache.
 
 export {
+  DEFAULT_CACHE_DIR,
+  DEFAULT_EMBEDDING_BATCH_SIZE,
+  DEFAULT_EMBEDDING_MODEL,
   HTTP_DEFAULTS,
+  checkBaseUrl,
+  checkChatSettings,
+  checkEmbeddingSettings,
+  embeddingModel,
+} from "./settings.js";
+export {
   EndpointClients,
   HttpClient,
   backoffDelay,
-  checkBaseUrl,
   isRetryableStatus,
   parseRetryAfter,
   redact,
@@ -16,7 +24,6 @@ export {
   type RequestStats,
 } from "./http.js";
 export {
-  DEFAULT_CACHE_DIR,
   ResponseCache,
   cacheKey,
   canonicalJson,
@@ -33,8 +40,6 @@ export {
   type OpenAIChatExecutor,
 } from "./chat.js";
 export {
-  DEFAULT_EMBEDDING_BATCH_SIZE,
-  DEFAULT_EMBEDDING_MODEL,
   createEmbeddingExecutor,
   type EmbeddingExecutorOptions,
   type OpenAIEmbeddingExecutor,

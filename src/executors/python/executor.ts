@@ -9,6 +9,7 @@ import os from "node:os";
 import type { PythonServerErrorType } from "../../core/response.js";
 import type { PythonExecutor, PythonOutcome } from "../../core/executors.js";
 import type { Item, Sample } from "../../core/rows.js";
+import { PYTHON_DEFAULTS } from "./defaults.js";
 import { resolveInterpreter } from "./interpreter.js";
 import { capText, encodeCall, encodeSource, TokenSource, type Answer } from "./protocol.js";
 import { resolveLauncher, RUNNER, type Launch, type Launcher, type SandboxInfo, type SandboxMode } from "./sandbox.js";
@@ -43,8 +44,6 @@ export interface PythonPoolExecutor extends PythonExecutor {
   sandboxInfo(): SandboxInfo | undefined;
 }
 
-/** The hosted sandbox's limits (spec §5): 2 minutes, 2 GB; the CLI's --help shows these. */
-export const PYTHON_DEFAULTS = { timeoutSeconds: 120, memoryMb: 2048, outputFileMb: 1024 } as const;
 
 /** Workers in a row that die before "ready" before the executor gives up as unavailable. */
 const MAX_START_FAILURES = 3;
