@@ -44,7 +44,6 @@ export interface PythonPoolExecutor extends PythonExecutor {
   sandboxInfo(): SandboxInfo | undefined;
 }
 
-
 /** Workers in a row that die before "ready" before the executor gives up as unavailable. */
 const MAX_START_FAILURES = 3;
 /** An idle worker is stopped after this long: it keeps a grader's interpreter and memory. */

@@ -44,8 +44,8 @@ export const MAX_KEY = 256;
 
 // Each slot is four adjacent int32s (hash, length, pool start, index of its value in a dense list
 // kept in insertion order): a lookup touches one cache line of slots, one of the pool and one of
-// the values. (Five parallel tables of 2^16 entries each cost a
-// cache miss apiece on every lookup, most of a memo hit's time.)
+// the values. (Five parallel tables of 2^16 entries each cost a cache miss apiece on every
+// lookup, most of a memo hit's time.)
 const SLOT = 4;
 
 export class ChunkMemo<V> {
