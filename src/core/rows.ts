@@ -3,6 +3,7 @@
 // Parsing a row never throws: a bad line becomes a sample_parse_error row naming the line.
 
 import { GradingFailure } from "./response.js";
+import { isJsonObject } from "../util/json-object.js";
 
 /** What the model produced (spec §2: output_text, output_json, output_tools, choices, output_audio). */
 export type Sample = Record<string, unknown>;
@@ -33,18 +34,14 @@ export function sampleFromModelSample(text: string): Sample {
   return sample;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /** Interpret an already-parsed row object; throws GradingFailure(sample_parse_error). */
 export function rowFromValue(value: unknown, where: string): RowInput {
-  if (!isObject(value)) throw new GradingFailure("sample_parse_error", `${where}: a row must be a JSON object`);
+  if (!isJsonObject(value)) throw new GradingFailure("sample_parse_error", `${where}: a row must be a JSON object`);
   const item = value.item ?? {};
-  if (!isObject(item)) throw new GradingFailure("sample_parse_error", `${where}: 'item' must be an object`, "/item");
+  if (!isJsonObject(item)) throw new GradingFailure("sample_parse_error", `${where}: 'item' must be an object`, "/item");
   let sample: Sample;
   if (value.sample !== undefined) {
-    if (!isObject(value.sample)) throw new GradingFailure("sample_parse_error", `${where}: 'sample' must be an object`, "/sample");
+    if (!isJsonObject(value.sample)) throw new GradingFailure("sample_parse_error", `${where}: 'sample' must be an object`, "/sample");
     sample = value.sample;
   } else if (value.model_sample !== undefined) {
     if (typeof value.model_sample !== "string") {
@@ -73,7 +70,7 @@ export function parseRow(text: string, where: string): RowInput {
 export function idOf(text: string): unknown {
   try {
     const v: unknown = JSON.parse(text);
-    return isObject(v) ? v.id : undefined;
+    return isJsonObject(v) ? v.id : undefined;
   } catch {
     return undefined;
   }

@@ -6,7 +6,8 @@ import { nearestMatch } from "../metrics/nearest.js";
 import type { FineTuningMethodType } from "../schema/fine-tuning-types.js";
 import { pointerJoin } from "../util/json-pointer.js";
 import { checkMessages, checkToolCallNames, checkTools, type MessageRules } from "./messages.js";
-import { describeType, type Findings, isObject } from "./problems.js";
+import { describeType, type Findings } from "./problems.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export interface CheckedExample {
   /** The messages a token count covers (all of them, each once). */
@@ -72,7 +73,7 @@ function dpo(example: Record<string, unknown>, out: Findings): CheckedExample {
   const input = example.input;
   let messages: unknown[] = [];
   let tools: Set<string> | undefined;
-  if (!isObject(input)) {
+  if (!isJsonObject(input)) {
     const got = input === undefined ? "" : `, got ${describeType(input)}`;
     out.error("/input", "missing_messages_list", `a dpo example needs 'input' ({"messages": [...]})${got}`);
   } else {
@@ -88,7 +89,7 @@ function dpo(example: Record<string, unknown>, out: Findings): CheckedExample {
   }
   const preferred = dpoOutput(example, "preferred_output", out);
   const nonPreferred = dpoOutput(example, "non_preferred_output", out);
-  return { messages: [...messages, ...preferred, ...nonPreferred], tools: isObject(input) ? input.tools : undefined, hasTools: tools !== undefined };
+  return { messages: [...messages, ...preferred, ...nonPreferred], tools: isJsonObject(input) ? input.tools : undefined, hasTools: tools !== undefined };
 }
 
 function reinforcement(example: Record<string, unknown>, out: Findings): CheckedExample {
@@ -96,7 +97,7 @@ function reinforcement(example: Record<string, unknown>, out: Findings): Checked
   const summary = checkMessages(example.messages, "/messages", REINFORCEMENT, out);
   if (summary && Array.isArray(example.messages)) {
     const lastMessage: unknown = example.messages[example.messages.length - 1];
-    const last = isObject(lastMessage) ? lastMessage.role : undefined;
+    const last = isJsonObject(lastMessage) ? lastMessage.role : undefined;
     if (typeof last === "string" && last !== "user" && last !== "developer") {
       out.error(pointerJoin("/messages", example.messages.length - 1, "role"), "last_message_role", `the last message must be from the user (or developer): the model answers it; got '${last}'`);
     }
@@ -110,7 +111,7 @@ const CHECKS: Record<FineTuningMethodType, (example: Record<string, unknown>, ou
 
 /** Check one parsed line; undefined when it is not an object (the cookbook's data_type). */
 export function checkExample(method: FineTuningMethodType, value: unknown, out: Findings): CheckedExample | undefined {
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     out.error("", "data_type", `an example must be a JSON object, got ${describeType(value)}`);
     return undefined;
   }

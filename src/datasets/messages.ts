@@ -5,7 +5,8 @@
 
 import { nearestMatch } from "../metrics/nearest.js";
 import { pointerJoin } from "../util/json-pointer.js";
-import { describeType, type Findings, isObject } from "./problems.js";
+import { describeType, type Findings } from "./problems.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export const ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;
 export type Role = (typeof ROLES)[number];
@@ -47,7 +48,7 @@ export function emptySummary(): MessagesSummary {
 function checkParts(parts: unknown[], role: Role, pointer: string, out: Findings, summary: MessagesSummary): void {
   parts.forEach((part, i) => {
     const p = pointerJoin(pointer, i);
-    if (!isObject(part)) return out.error(p, "missing_content", `a content part must be an object, got ${describeType(part)}`);
+    if (!isJsonObject(part)) return out.error(p, "missing_content", `a content part must be an object, got ${describeType(part)}`);
     if (part.type === "text") {
       if (typeof part.text !== "string") out.error(pointerJoin(p, "text"), "missing_content", `a text part needs 'text' (a string), got ${describeType(part.text)}`);
     } else if (part.type === "image_url") {
@@ -63,7 +64,7 @@ function checkParts(parts: unknown[], role: Role, pointer: string, out: Findings
 }
 
 function checkImage(image: unknown, pointer: string, out: Findings): void {
-  if (!isObject(image) || typeof image.url !== "string") {
+  if (!isJsonObject(image) || typeof image.url !== "string") {
     return out.error(pointer, "invalid_image_url", "image_url must be an object with 'url' (an http(s) URL or a base64 data URL)");
   }
   const url = image.url;
@@ -94,7 +95,7 @@ function checkToolCalls(calls: unknown, pointer: string, out: Findings, summary:
   if (!Array.isArray(calls)) return out.error(pointer, "invalid_tool_call", `tool_calls must be an array, got ${describeType(calls)}`);
   calls.forEach((call, i) => {
     const p = pointerJoin(pointer, i);
-    if (!isObject(call)) return out.error(p, "invalid_tool_call", `a tool call must be an object, got ${describeType(call)}`);
+    if (!isJsonObject(call)) return out.error(p, "invalid_tool_call", `a tool call must be an object, got ${describeType(call)}`);
     if (typeof call.id !== "string" || call.id === "") out.error(pointerJoin(p, "id"), "invalid_tool_call", "a tool call needs an 'id' (a string)");
     else summary.toolCallIds.add(call.id);
     if (call.type !== "function") out.error(pointerJoin(p, "type"), "invalid_tool_call", `a tool call's type must be "function", got ${JSON.stringify(call.type)}`);
@@ -103,7 +104,7 @@ function checkToolCalls(calls: unknown, pointer: string, out: Findings, summary:
 }
 
 function checkFunctionCall(fn: unknown, pointer: string, out: Findings, summary: MessagesSummary): void {
-  if (!isObject(fn)) return out.error(pointer, "invalid_tool_call", "needs {name, arguments}");
+  if (!isJsonObject(fn)) return out.error(pointer, "invalid_tool_call", "needs {name, arguments}");
   if (typeof fn.name !== "string" || fn.name === "") out.error(pointerJoin(pointer, "name"), "invalid_tool_call", "needs a function 'name' (a string)");
   else summary.toolCallNames.push([pointerJoin(pointer, "name"), fn.name]);
   if (typeof fn.arguments !== "string") {
@@ -119,7 +120,7 @@ function checkFunctionCall(fn: unknown, pointer: string, out: Findings, summary:
 
 /** Check one message; returns its role when it has a known one. */
 export function checkMessage(message: unknown, pointer: string, rules: MessageRules, out: Findings, summary: MessagesSummary): Role | undefined {
-  if (!isObject(message)) {
+  if (!isJsonObject(message)) {
     out.error(pointer, "data_type", `a message must be an object, got ${describeType(message)}`);
     return undefined;
   }
@@ -216,14 +217,14 @@ export function checkTools(example: Record<string, unknown>, base: string, out: 
   }
   tools.forEach((tool, i) => {
     const p = pointerJoin(tp, i);
-    if (!isObject(tool) || tool.type !== "function" || !isObject(tool.function)) {
+    if (!isJsonObject(tool) || tool.type !== "function" || !isJsonObject(tool.function)) {
       return out.error(p, "invalid_tools", 'a tool must be {"type": "function", "function": {"name", "description"?, "parameters"?}}');
     }
     const name = tool.function.name;
     if (typeof name !== "string" || !TOOL_NAME.test(name)) {
       out.error(pointerJoin(p, "function", "name"), "invalid_tools", "a function name is 1 to 64 letters, digits, '_' or '-'");
     } else names.add(name);
-    if (tool.function.parameters !== undefined && !isObject(tool.function.parameters)) {
+    if (tool.function.parameters !== undefined && !isJsonObject(tool.function.parameters)) {
       out.error(pointerJoin(p, "function", "parameters"), "invalid_tools", "parameters must be a JSON Schema object");
     }
   });

@@ -1,6 +1,8 @@
 // What check-data reports: one problem per finding, with the line of the file, a JSON pointer into
 // that line's example, a message, and whether it stops a job (error) or deserves a look (warning).
 
+import { isJsonObject } from "../util/json-object.js";
+
 export type Severity = "error" | "warning";
 
 export interface DataProblem {
@@ -31,10 +33,6 @@ export class Findings {
   get hasErrors(): boolean {
     return this.items.some((p) => p.severity === "error");
   }
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** "a string", "an array", "null": what a value is, for messages. */

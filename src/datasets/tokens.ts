@@ -6,7 +6,7 @@
 // definitions their JSON text; images and weights count nothing.
 
 import type { Encoding } from "../export/models.js";
-import { isObject } from "./problems.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export interface Tokenizer {
   readonly encoding: Encoding;
@@ -28,7 +28,7 @@ export const TOKENS_PER_NAME = 1;
 export const TOKENS_PER_EXAMPLE = 3;
 
 function callTokens(call: unknown, tok: Tokenizer): number {
-  const fn = isObject(call) && isObject(call.function) ? call.function : isObject(call) ? call : undefined;
+  const fn = isJsonObject(call) && isJsonObject(call.function) ? call.function : isJsonObject(call) ? call : undefined;
   if (!fn) return 0;
   return (typeof fn.name === "string" ? tok.count(fn.name) : 0) + (typeof fn.arguments === "string" ? tok.count(fn.arguments) : 0);
 }
@@ -37,7 +37,7 @@ function valueTokens(key: string, value: unknown, tok: Tokenizer): number {
   if (typeof value === "string") return tok.count(value);
   if (key === "content" && Array.isArray(value)) {
     let n = 0;
-    for (const part of value) if (isObject(part) && typeof part.text === "string") n += tok.count(part.text);
+    for (const part of value) if (isJsonObject(part) && typeof part.text === "string") n += tok.count(part.text);
     return n;
   }
   if (key === "tool_calls" && Array.isArray(value)) return value.reduce((n: number, call) => n + callTokens(call, tok), 0);
@@ -50,7 +50,7 @@ export function countExampleTokens(messages: readonly unknown[], tools: unknown,
   let n = TOKENS_PER_EXAMPLE;
   for (const message of messages) {
     n += TOKENS_PER_MESSAGE;
-    if (!isObject(message)) continue;
+    if (!isJsonObject(message)) continue;
     for (const [key, value] of Object.entries(message)) {
       n += valueTokens(key, value, tok);
       if (key === "name") n += TOKENS_PER_NAME;

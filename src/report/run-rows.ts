@@ -10,6 +10,7 @@ import { emptyErrors, ERROR_FLAGS, type ErrorFlag, type GraderErrors, type RunEr
 import type { LineSource } from "../util/read-lines.js";
 import { FileLineError } from "./file-error.js";
 import { forEachJsonLine } from "./jsonl.js";
+import { isJsonObject } from "../util/json-object.js";
 
 /** One graded row, whichever format it was written in. */
 export interface RunRow {
@@ -49,7 +50,6 @@ export function isErrored(row: RunRow): boolean {
   return row.flags.length > 0 || row.error !== null;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 /** The error block's text fields: everything in it that is not a boolean flag. */
 const DETAIL_KEYS = (Object.keys(emptyErrors()) as Array<keyof GraderErrors>).filter((k) => !(ERROR_FLAGS as readonly string[]).includes(k));
 
@@ -73,7 +73,7 @@ class LineSet {
 
 /** Interpret one parsed value as a run row; a string saying why not, when it is not one. */
 export function runRowFromValue(value: unknown): RunRow | string {
-  if (!isObject(value)) return "not a run row: a row must be a JSON object";
+  if (!isJsonObject(value)) return "not a run row: a row must be a JSON object";
   const { line, reward } = value;
   if (reward === undefined && (value.sample !== undefined || value.model_sample !== undefined)) {
     return "not a run row: it has a sample but no reward (is this the input of `graderkit run` rather than its output?)";
@@ -81,12 +81,12 @@ export function runRowFromValue(value: unknown): RunRow | string {
   if (typeof line !== "number" || !Number.isInteger(line) || line < 1) return "not a run row: 'line' must be a positive integer";
   if (typeof reward !== "number") return "not a run row: 'reward' must be a number";
   // Full rows keep the errors under metadata; compact rows at the top, and only what is set.
-  const metadata = isObject(value.metadata) ? value.metadata : null;
+  const metadata = isJsonObject(value.metadata) ? value.metadata : null;
   const errors = metadata ? metadata.errors : value.errors;
   const flags: ErrorFlag[] = [];
   const details: Record<string, string> = {};
   if (errors !== undefined) {
-    if (!isObject(errors)) return "not a run row: 'errors' must be an object";
+    if (!isJsonObject(errors)) return "not a run row: 'errors' must be an object";
     // This runs once per row of million-row files: plain loops, no intermediate arrays.
     for (const flag of ERROR_FLAGS) if (errors[flag] === true) flags.push(flag);
     for (const key of DETAIL_KEYS) {
@@ -97,7 +97,7 @@ export function runRowFromValue(value: unknown): RunRow | string {
   let subRewards: Record<string, number> | null = null;
   const sub = value.sub_rewards;
   if (sub !== undefined) {
-    if (!isObject(sub)) return "not a run row: 'sub_rewards' must be an object";
+    if (!isJsonObject(sub)) return "not a run row: 'sub_rewards' must be an object";
     let any = false;
     for (const key in sub) {
       if (typeof sub[key] !== "number") return "not a run row: every sub_rewards value must be a number";
@@ -107,7 +107,7 @@ export function runRowFromValue(value: unknown): RunRow | string {
     if (any) subRewards = sub as Record<string, number>;
   }
   let error: RunError | null = null;
-  if (isObject(value.error)) {
+  if (isJsonObject(value.error)) {
     const e = value.error;
     error = { flag: e.flag as ErrorFlag, message: typeof e.message === "string" ? e.message : String(e.message ?? "") };
     if (typeof e.path === "string") error.path = e.path;
@@ -119,7 +119,7 @@ export function runRowFromValue(value: unknown): RunRow | string {
 
 /** Which format a row object is in. */
 function formatOf(value: Record<string, unknown>): RunFormat {
-  return isObject(value.metadata) ? "full" : "compact";
+  return isJsonObject(value.metadata) ? "full" : "compact";
 }
 
 /**

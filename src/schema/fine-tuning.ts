@@ -8,6 +8,7 @@ import { pointerJoin } from "../util/json-pointer.js";
 import type { Problem } from "./ajv.js";
 import { graderDefinitions } from "./grader-schema.js";
 import type { FineTuningMethodType } from "./fine-tuning-types.js";
+import { isJsonObject } from "../util/json-object.js";
 
 type Schema = Record<string, unknown>;
 
@@ -178,14 +179,14 @@ export const fineTuningJobSchema: Schema = {
  * its domain; a method block that does not match `method.type` is named.
  */
 export function refineJobProblems(body: unknown, problems: readonly Problem[]): Problem[] {
-  const method = isObject(body) && isObject(body.method) ? body.method : undefined;
+  const method = isJsonObject(body) && isJsonObject(body.method) ? body.method : undefined;
   const blocks: Array<[FineTuningMethodType, unknown, string]> = [];
-  if (method) for (const m of FINE_TUNING_METHODS) if (isObject(method[m])) blocks.push([m, (method[m] as Schema).hyperparameters, pointerJoin("/method", m, "hyperparameters")]);
-  if (isObject(body) && body.hyperparameters !== undefined) blocks.push(["supervised", body.hyperparameters, "/hyperparameters"]);
+  if (method) for (const m of FINE_TUNING_METHODS) if (isJsonObject(method[m])) blocks.push([m, (method[m] as Schema).hyperparameters, pointerJoin("/method", m, "hyperparameters")]);
+  if (isJsonObject(body) && body.hyperparameters !== undefined) blocks.push(["supervised", body.hyperparameters, "/hyperparameters"]);
   const replaced: string[] = [];
   const out: Problem[] = [];
   for (const [m, hp, base] of blocks) {
-    if (!isObject(hp)) continue;
+    if (!isJsonObject(hp)) continue;
     for (const [key, value] of Object.entries(hp)) {
       const pointer = pointerJoin(base, key);
       replaced.push(pointer);
@@ -205,10 +206,6 @@ export function refineJobProblems(body: unknown, problems: readonly Problem[]): 
   }
   const kept = problems.filter((p) => !replaced.some((r) => p.pointer === r || p.pointer.startsWith(r + "/")));
   return [...kept, ...out];
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 // ---- the objects the service returns -------------------------------------------------------

@@ -4,7 +4,8 @@
 
 import { ajvProblems, schemaValidator, type Problem } from "./ajv.js";
 import { fineTuningJobSchema, refineJobProblems } from "./fine-tuning.js";
-import { checkGrader, isObject, mergeProblems } from "./validate.js";
+import { checkGrader, labelModelAtRftRoot, mergeProblems } from "./validate.js";
+import { isJsonObject } from "../util/json-object.js";
 
 /**
  * Validate a POST /v1/fine_tuning/jobs body against the schema (the grader with target rft);
@@ -13,14 +14,12 @@ import { checkGrader, isObject, mergeProblems } from "./validate.js";
 export function validateFineTuningJob(body: unknown): Problem[] {
   const validate = schemaValidator(fineTuningJobSchema);
   const problems = refineJobProblems(body, validate(body) ? [] : ajvProblems(validate.errors));
-  const grader = isObject(body) && isObject(body.method) && isObject(body.method.reinforcement) ? body.method.reinforcement.grader : undefined;
+  const grader = isJsonObject(body) && isJsonObject(body.method) && isJsonObject(body.method.reinforcement) ? body.method.reinforcement.grader : undefined;
   if (grader !== undefined) {
     const codeProblems: Problem[] = [];
     checkGrader(grader, "/method/reinforcement/grader", "rft", codeProblems, []);
     // The rft top-level rule is keyed on the grader being at the root of its own document.
-    if (isObject(grader) && grader.type === "label_model") {
-      codeProblems.push({ pointer: "/method/reinforcement/grader/type", message: "label_model is only allowed inside a multi grader for reinforcement fine-tuning", code: "not_allowed_for_target" });
-    }
+    if (isJsonObject(grader) && grader.type === "label_model") codeProblems.push(labelModelAtRftRoot("/method/reinforcement/grader"));
     return mergeProblems(problems, codeProblems);
   }
   return problems;

@@ -4,11 +4,14 @@
 
 import { pointerJoin } from "../util/json-pointer.js";
 import { ajvProblems, schemaValidator, type Problem } from "./ajv.js";
-import { compileFormula, FormulaError } from "../formula/index.js";
+import { FormulaError } from "../formula/errors.js";
+// The parser alone (not formula/index.js, which also loads the evaluator): validating needs syntax and names only.
+import { parse as parseFormula } from "../formula/parser.js";
 import { nearestMatch } from "../metrics/nearest.js";
 import { parsePlaceholders, SAMPLE_FIELDS, TemplateSyntaxError, unclosedOpenings } from "../templates/template.js";
 import { validator as graderSchemaValidator } from "./generated/grader-validator.js";
 import type { Grader, Target } from "./types.js";
+import { isJsonObject } from "../util/json-object.js";
 
 export type { Problem };
 
@@ -22,22 +25,18 @@ export interface ValidationResult {
 
 export const PYTHON_SOURCE_LIMIT = 256 * 1024;
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /**
  * Normalize before checking: fill a missing `name` (with a warning, spec §1 decided) and turn a
  * multi's single-grader form into the map form keyed by the child's name.
  */
 export function normalizeGrader(input: unknown, warnings: Problem[], pointer = "", fallbackName?: string): unknown {
-  if (!isObject(input)) return input;
+  if (!isJsonObject(input)) return input;
   const g: Record<string, unknown> = { ...input };
   if (g.name === undefined && typeof g.type === "string") {
     g.name = fallbackName ?? g.type;
     warnings.push({ pointer: pointerJoin(pointer, "name"), message: `missing 'name'; using '${g.name}'`, code: "missing_name" });
   }
-  if (g.type === "multi" && isObject(g.graders)) {
+  if (g.type === "multi" && isJsonObject(g.graders)) {
     let children = g.graders;
     if (typeof children.type === "string") {
       const key = typeof children.name === "string" && children.name ? children.name : String(children.type);
@@ -86,15 +85,15 @@ export function checkTemplate(text: unknown, pointer: string, problems: Problem[
 export function messageTemplateFields(messages: readonly unknown[], pointer: string): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = [];
   messages.forEach((m, i) => {
-    if (!isObject(m)) return;
+    if (!isJsonObject(m)) return;
     const mp = pointerJoin(pointer, i, "content");
     const items = Array.isArray(m.content) ? m.content.map((c, j) => [pointerJoin(mp, j), c] as const) : [[mp, m.content] as const];
     for (const [ip, c] of items) {
       if (typeof c === "string") out.push([ip, c]);
-      else if (isObject(c)) {
+      else if (isJsonObject(c)) {
         if (typeof c.text === "string") out.push([pointerJoin(ip, "text"), c.text]);
         if (typeof c.image_url === "string") out.push([pointerJoin(ip, "image_url"), c.image_url]);
-        if (isObject(c.input_audio)) out.push([pointerJoin(ip, "input_audio", "data"), c.input_audio.data]);
+        if (isJsonObject(c.input_audio)) out.push([pointerJoin(ip, "input_audio", "data"), c.input_audio.data]);
       }
     }
   });
@@ -162,20 +161,20 @@ function checkLeaf(g: Record<string, unknown>, pointer: string, target: Target, 
 
 /** The rules that need code, for a grader at `pointer` of its document (validate-job.ts checks a job's grader with them). */
 export function checkGrader(g: unknown, pointer: string, target: Target, problems: Problem[], warnings: Problem[]): void {
-  if (!isObject(g)) return;
+  if (!isJsonObject(g)) return;
   if (g.type === "multi") {
-    if (!isObject(g.graders)) return;
+    if (!isJsonObject(g.graders)) return;
     for (const [key, child] of Object.entries(g.graders)) {
       const cp = pointerJoin(pointer, "graders", key);
-      if (isObject(child) && child.type === "multi") {
+      if (isJsonObject(child) && child.type === "multi") {
         problems.push({ pointer: pointerJoin(cp, "type"), message: "nested multi graders are not allowed", code: "nested_multi" });
         continue;
       }
-      if (isObject(child)) checkLeaf(child, cp, target, problems, warnings);
+      if (isJsonObject(child)) checkLeaf(child, cp, target, problems, warnings);
     }
     if (typeof g.calculate_output === "string" && g.calculate_output.trim() !== "") {
       try {
-        compileFormula(g.calculate_output, Object.keys(g.graders));
+        parseFormula(g.calculate_output, Object.keys(g.graders));
       } catch (err) {
         if (!(err instanceof FormulaError)) throw err;
         problems.push({ pointer: pointerJoin(pointer, "calculate_output"), message: err.message, code: "formula_parse_error" });
@@ -183,10 +182,13 @@ export function checkGrader(g: unknown, pointer: string, target: Target, problem
     }
     return;
   }
-  if (pointer === "" && g.type === "label_model" && target === "rft") {
-    problems.push({ pointer: "/type", message: "label_model is only allowed inside a multi grader for reinforcement fine-tuning", code: "not_allowed_for_target" });
-  }
+  if (pointer === "" && g.type === "label_model" && target === "rft") problems.push(labelModelAtRftRoot(""));
   checkLeaf(g, pointer, target, problems, warnings);
+}
+
+/** A label_model as the whole grader of a reinforcement job (`pointer` is the grader's place). */
+export function labelModelAtRftRoot(pointer: string): Problem {
+  return { pointer: pointerJoin(pointer, "type"), message: "label_model is only allowed inside a multi grader for reinforcement fine-tuning", code: "not_allowed_for_target" };
 }
 
 /** Problems already reported by a code check make the schema's complaints at the same place redundant. */
@@ -207,7 +209,7 @@ export function validateGrader(input: unknown, options: ValidateOptions = {}): V
   const target = options.target ?? "local";
   const base = options.pointer ?? "";
   const warnings: Problem[] = [];
-  if (!isObject(input)) {
+  if (!isJsonObject(input)) {
     return { ok: false, grader: null, problems: [{ pointer: base, message: "a grader must be a JSON object", code: "invalid_type" }], warnings };
   }
   const normalized = normalizeGrader(input, warnings, base);

@@ -29,6 +29,7 @@ import { checkBearer, checkContentType, checkHost, checkOrigin, type RequestGuar
 import { RetryCache } from "./retry-cache.js";
 import { RewardService } from "./rewards-api.js";
 import { createRowGrader, type ResolvedGrader } from "./row-grader.js";
+import { isJsonObject } from "../util/json-object.js";
 
 const KEEP_ALIVE_MS = 65_000;
 
@@ -93,13 +94,9 @@ type Body = Record<string, unknown>;
 
 const ROUTE_PREFIX = "/v1/fine_tuning/alpha/graders/";
 
-function isObject(v: unknown): v is Body {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /** The request body as an object with exactly the parameters the route knows and `grader` present. */
 function requestBody(value: unknown, parameters: readonly string[]): Body {
-  if (!isObject(value)) throw new ApiError(400, "the request body must be a JSON object", null, "invalid_type");
+  if (!isJsonObject(value)) throw new ApiError(400, "the request body must be a JSON object", null, "invalid_type");
   for (const key of Object.keys(value)) {
     if (!parameters.includes(key)) throw new ApiError(400, `unrecognized request argument '${key}'`, pointerJoin("", key), "unknown_parameter");
   }
@@ -123,7 +120,7 @@ function runInput(body: Body): { model_sample: string; item?: Body } {
   if (typeof model_sample !== "string") throw new ApiError(400, "'model_sample' must be a string", "/model_sample", "invalid_type");
   // null is what clients send for "no item"; the grader then sees {}.
   if (item === undefined || item === null) return { model_sample };
-  if (!isObject(item)) throw new ApiError(400, "'item' must be a JSON object", "/item", "invalid_type");
+  if (!isJsonObject(item)) throw new ApiError(400, "'item' must be a JSON object", "/item", "invalid_type");
   return { model_sample, item };
 }
 

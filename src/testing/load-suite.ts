@@ -16,6 +16,7 @@ import { pointerJoin } from "../util/json-pointer.js";
 import { JsonSyntaxError, parseJsonText, stripBom } from "../util/json-text.js";
 import { caseSchema, suiteSchema } from "./suite-schema.js";
 import type { CaseExpectation, TestCase, TestSuite } from "./types.js";
+import { isJsonObject } from "../util/json-object.js";
 
 /** A problem of a suite: in the suite file, its cases file, or the grader file it names. */
 export interface SuiteProblem extends Problem {
@@ -45,10 +46,6 @@ export interface LoadSuiteOptions {
 }
 
 type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Parse JSON text; a syntax error becomes a problem with line and column. */
 function parseOrProblem(text: string, file: string, problems: SuiteProblem[], lineOffset = 0): unknown {
@@ -99,7 +96,7 @@ interface CaseContext {
 }
 
 function subRewardKeyProblems(expectation: Json, pointer: string, ctx: CaseContext): void {
-  if (!isObject(expectation.sub_rewards) || !ctx.grader) return;
+  if (!isJsonObject(expectation.sub_rewards) || !ctx.grader) return;
   const at = pointerJoin(pointer, "sub_rewards");
   if (ctx.grader.type !== "multi") {
     ctx.problems.push({ file: ctx.file, pointer: at, message: `the grader is a ${ctx.grader.type}; only multi graders have sub_rewards`, code: "invalid_value" });
@@ -116,7 +113,7 @@ function subRewardKeyProblems(expectation: Json, pointer: string, ctx: CaseConte
         code: "unknown_field",
       });
     }
-    if (isObject(value) && typeof value.min === "number" && typeof value.max === "number" && value.min > value.max) {
+    if (isJsonObject(value) && typeof value.min === "number" && typeof value.max === "number" && value.min > value.max) {
       ctx.problems.push({ file: ctx.file, pointer: pointerJoin(at, key), message: `min ${value.min} is above max ${value.max}`, code: "invalid_value" });
     }
   }
@@ -129,7 +126,7 @@ function expectationProblems(expectation: Json, pointer: string, ctx: CaseContex
   const { reward, reward_min: min, reward_max: max, tolerance, errors } = expectation;
   if (reward !== undefined && (min !== undefined || max !== undefined)) add("reward", "give 'reward' or 'reward_min' / 'reward_max', not both");
   if (typeof min === "number" && typeof max === "number" && min > max) add("reward_min", `reward_min ${min} is above reward_max ${max}`);
-  const numericSubRewards = isObject(expectation.sub_rewards) && Object.values(expectation.sub_rewards).some((v) => typeof v === "number");
+  const numericSubRewards = isJsonObject(expectation.sub_rewards) && Object.values(expectation.sub_rewards).some((v) => typeof v === "number");
   if (tolerance !== undefined && reward === undefined && !numericSubRewards) {
     add("tolerance", "'tolerance' applies to 'reward' and to numeric 'sub_rewards', and this case has neither");
   }
@@ -156,7 +153,7 @@ function caseProblems(value: Json, pointer: string, ctx: CaseContext): void {
   } else if (value.sample !== undefined && value.model_sample !== undefined) {
     ctx.problems.push({ file: ctx.file, pointer: pointerJoin(pointer, "model_sample"), message: "give 'sample' or 'model_sample', not both", code: "invalid_value" });
   }
-  if (isObject(value.expect)) expectationProblems(value.expect, pointerJoin(pointer, "expect"), ctx);
+  if (isJsonObject(value.expect)) expectationProblems(value.expect, pointerJoin(pointer, "expect"), ctx);
 }
 
 /** The schema's problems, minus the enum complaints about flags that expectationProblems words better. */
@@ -197,16 +194,16 @@ export function checkSuite(value: unknown, file: string, options: LoadSuiteOptio
   // than the schema's anyOf would); the schema checks everything else.
   const aboutGrader = (p: Problem) => (p.pointer === "/grader" && p.code !== "missing_required_field") || p.pointer.startsWith("/grader/");
   for (const p of schemaProblems(suiteSchema, value)) if (!aboutGrader(p)) problems.push({ ...p, file });
-  if (!isObject(value)) throw new SuiteError(problems);
+  if (!isJsonObject(value)) throw new SuiteError(problems);
   const graderPath = typeof value.grader === "string" && value.grader !== "";
-  if (value.grader !== undefined && !graderPath && !isObject(value.grader)) {
+  if (value.grader !== undefined && !graderPath && !isJsonObject(value.grader)) {
     problems.push({ file, pointer: "/grader", message: "must be the path of a grader file or a grader object", code: "invalid_type" });
   }
   let resolved: ResolvedGrader = { grader: null };
   if (graderPath) {
     const path = isAbsolute(value.grader as string) ? (value.grader as string) : join(dirname(file), value.grader as string);
     resolved = graderFromFile(path, problems, { file, pointer: "/grader" });
-  } else if (isObject(value.grader)) {
+  } else if (isJsonObject(value.grader)) {
     resolved = inlineGrader(value.grader, file, problems);
   }
   const passThreshold = passThresholdOf(resolved.grader, value.pass_threshold, options);
@@ -214,7 +211,7 @@ export function checkSuite(value: unknown, file: string, options: LoadSuiteOptio
   const cases: TestCase[] = [];
   if (Array.isArray(value.cases)) {
     value.cases.forEach((c, i) => {
-      if (!isObject(c)) return;
+      if (!isJsonObject(c)) return;
       const pointer = pointerJoin("/cases", i);
       caseProblems(c, pointer, ctx);
       cases.push(testCase(c, caseName(c, `case ${i + 1}`), { file, pointer }));
@@ -230,7 +227,7 @@ export function loadSuite(file: string, options: LoadSuiteOptions = {}): TestSui
   const problems: SuiteProblem[] = [];
   const value = parseOrProblem(readFileSync(file, "utf8"), file, problems);
   if (problems.length) throw new SuiteError(problems);
-  if (isObject(value) && value.cases === undefined && typeof value.type === "string" && value.grader === undefined) {
+  if (isJsonObject(value) && value.cases === undefined && typeof value.type === "string" && value.grader === undefined) {
     throw new SuiteError([
       { file, pointer: "", message: `this is a grader (type '${value.type}'), not a suite: give its cases file after it (graderkit test GRADER.json CASES.jsonl)`, code: "not_a_suite" },
     ]);
@@ -256,7 +253,7 @@ export function loadCases(graderFile: string, casesFile: string, options: LoadSu
     const value = parseOrProblem(lineText, casesFile, lineProblems, i);
     if (value !== undefined) {
       for (const p of schemaProblems(caseSchema, value)) lineProblems.push({ ...p, file: casesFile, line });
-      if (isObject(value)) {
+      if (isJsonObject(value)) {
         const ctx: CaseContext = { file: casesFile, grader: resolved.grader, hasThreshold: passThreshold !== null, problems: [] };
         caseProblems(value, "", ctx);
         for (const p of ctx.problems) lineProblems.push({ ...p, line });
