@@ -39,8 +39,10 @@ const OTHER_APPLICATIONS = /^(report|clients|evals|server|export|datasets|bench)
 /** The own modules of `own` under `folder`, sorted. */
 const under = (own: string[], folder: string) => own.filter((p) => p.startsWith(folder)).sort();
 // What every command loads from metrics/: the "did you mean" of the CLI's parser and the grader
-// schema's problems (metrics/nearest, which scores with fuzzy_match's ratio).
-const SUGGESTIONS = ["metrics/fuzzy-match.js", "metrics/lcs.js", "metrics/nearest.js", "metrics/signature.js"];
+// schema's problems (metrics/nearest, on the Levenshtein distance; its package comes on first use).
+const SUGGESTIONS = ["metrics/code-points.js", "metrics/levenshtein.js", "metrics/nearest.js"];
+// What fuzzy_match adds: its scorer, the LCS core of its ratio and the score's signature.
+const FUZZY_MATCH = ["metrics/fuzzy-match.js", "metrics/lcs.js", "metrics/signature.js"];
 // The executors' defaults (for --help) and endpoint checks; the executors come on a grader's first call.
 const EXECUTOR_SETTINGS = ["executors/openai/settings.js", "executors/python/defaults.js"];
 // How every grader is compiled on the run path (graders/compile-on-demand.ts).
@@ -59,8 +61,11 @@ describe("start-up loads only what the command uses", () => {
   const endpoint = { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" };
 
   it("a 1-row string_check run loads its grader type only: no metric, tokenizer, executor, gate or config-file code", () => {
-    const { own } = loaded(["run", graders.string_check, one, "-o", join(dir, "out-sc.jsonl"), "--quiet"], endpoint);
+    const { own, packages } = loaded(["run", graders.string_check, one, "-o", join(dir, "out-sc.jsonl"), "--quiet"], endpoint);
     expect(under(own, "metrics/")).toEqual(SUGGESTIONS);
+    expect(packages).not.toContain("fastest-levenshtein");
+    // Validating checks a multi's formula with the parser alone; a leaf grader loads none of it.
+    expect(under(own, "formula/")).toEqual(["formula/errors.js", "formula/lexer.js", "formula/parser.js"]);
     expect(under(own, "executors/")).toEqual(EXECUTOR_SETTINGS);
     expect(under(own, "graders/")).toEqual([...COMPILING, "graders/string-check.js"].sort());
     for (const unused of ["testing/", "config/load.js", "config/schema.js", "schema/fine-tuning.js", "engine/resume.js"]) {
@@ -70,7 +75,7 @@ describe("start-up loads only what the command uses", () => {
 
   it("a 1-row fuzzy_match run loads fuzzy_match's own module: no tokenizer, other metric or executor", () => {
     const { own } = loaded(["run", graders.text_similarity, one, "-o", join(dir, "out-fz.jsonl"), "--quiet"], endpoint);
-    expect(under(own, "metrics/")).toEqual(SUGGESTIONS);
+    expect(under(own, "metrics/")).toEqual([...SUGGESTIONS, ...FUZZY_MATCH].sort());
     expect(under(own, "executors/")).toEqual(EXECUTOR_SETTINGS);
     expect(under(own, "graders/")).toEqual([...COMPILING, "graders/text-similarity.js"].sort());
   });

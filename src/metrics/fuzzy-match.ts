@@ -3,8 +3,9 @@
 // are compared code point by code point; "utf16" (what a naive JS port does) is available to
 // show the difference. No case folding, no trimming: rapidfuzz's ratio has no processor.
 
-import { distance as utf16Levenshtein } from "fastest-levenshtein";
+import { codePointLength, decodeCodePoints, type Decoded, type FuzzyUnits } from "./code-points.js";
 import { lcsLength } from "./lcs.js";
+import { levenshteinDistance } from "./levenshtein.js";
 import { metricSignature, REFERENCE_LIBRARIES } from "./signature.js";
 import type { MetricResult } from "./types.js";
 
@@ -18,7 +19,9 @@ export type FuzzyMeasure =
   /** rapidfuzz Levenshtein.normalized_similarity: 1 - lev/max(n1, n2). */
   | "levenshtein";
 
-export type FuzzyUnits = "codepoint" | "utf16";
+export type { FuzzyUnits } from "./code-points.js";
+export { codePointLength } from "./code-points.js";
+export { levenshteinDistance } from "./levenshtein.js";
 
 export interface FuzzyMatchOptions {
   measure?: FuzzyMeasure;
@@ -29,33 +32,8 @@ export interface FuzzyMatchOptions {
 // Preprocessing: text -> integer symbols (code points or UTF-16 units) in reusable scratch
 // buffers.
 
-interface Decoded {
-  buffer: Int32Array;
-  length: number;
-}
-
 const scratchA: Decoded = { buffer: new Int32Array(256), length: 0 };
 const scratchB: Decoded = { buffer: new Int32Array(256), length: 0 };
-
-/** Fill `into` with the text's code points (a lone surrogate counts as one, as in Python). */
-function decodeCodePoints(text: string, into: Decoded): Decoded {
-  if (into.buffer.length < text.length) into.buffer = new Int32Array(text.length * 2);
-  const out = into.buffer;
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
-    out[n++] = c;
-  }
-  into.length = n;
-  return into;
-}
 
 function decodeUtf16(text: string, into: Decoded): Decoded {
   if (into.buffer.length < text.length) into.buffer = new Int32Array(text.length * 2);
@@ -113,22 +91,6 @@ function lcsOfDecoded(a: string, b: string, units: FuzzyUnits): number {
   return lcsLength(x.buffer, x.length, y.buffer, y.length);
 }
 
-/** Number of code points (Python's len). */
-export function codePointLength(text: string): number {
-  let n = text.length;
-  for (let i = 0; i + 1 < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Distances.
 
@@ -136,67 +98,6 @@ export function codePointLength(text: string): number {
 export function indelDistance(a: string, b: string, units: FuzzyUnits = "codepoint"): number {
   const lcs = lcsOfTexts(a, b, units);
   return lengths.a + lengths.b - 2 * lcs;
-}
-
-/**
- * Give each astral code point of a or b its own BMP stand-in that occurs in neither string, so
- * a UTF-16 Levenshtein sees one unit per code point. Returns null in the (absurd) case of more
- * distinct astral characters than free stand-ins in U+E000–U+FFFF.
- */
-function withBmpStandIns(a: string, b: string): [string, string] | null {
-  const standIns = new Map<string, string>();
-  let next = 0xe000;
-  const map = (text: string): string | null => {
-    let out = "";
-    for (const ch of text) {
-      if (ch.length === 1) {
-        out += ch;
-        continue;
-      }
-      let s = standIns.get(ch);
-      if (s === undefined) {
-        while (next <= 0xffff && (a.includes(String.fromCharCode(next)) || b.includes(String.fromCharCode(next)))) {
-          next++;
-        }
-        if (next > 0xffff) return null;
-        s = String.fromCharCode(next++);
-        standIns.set(ch, s);
-      }
-      out += s;
-    }
-    return out;
-  };
-  const x = map(a);
-  const y = x === null ? null : map(b);
-  return x === null || y === null ? null : [x, y];
-}
-
-/** Plain single-row DP Levenshtein over symbol arrays (fallback only). */
-function levenshteinDp(x: Int32Array, n: number, y: Int32Array, m: number): number {
-  const row = new Int32Array(m + 1);
-  for (let j = 0; j <= m; j++) row[j] = j;
-  for (let i = 1; i <= n; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= m; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (x[i - 1] === y[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[m]!;
-}
-
-/** Levenshtein distance (unit-cost insert / delete / substitute). */
-export function levenshteinDistance(a: string, b: string, units: FuzzyUnits = "codepoint"): number {
-  if (units === "codepoint" && (codePointLength(a) !== a.length || codePointLength(b) !== b.length)) {
-    const standIns = withBmpStandIns(a, b);
-    if (standIns !== null) return utf16Levenshtein(standIns[0], standIns[1]);
-    const x = decodeCodePoints(a, scratchA);
-    const y = decodeCodePoints(b, scratchB);
-    return levenshteinDp(x.buffer, x.length, y.buffer, y.length);
-  }
-  return utf16Levenshtein(a, b);
 }
 
 // ---------------------------------------------------------------------------------------------

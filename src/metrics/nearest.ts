@@ -1,7 +1,7 @@
 // The nearest of a few names to a misspelt one, by Levenshtein distance: "did you mean …?" for
 // command names, flags, template fields.
 
-import { levenshteinDistance } from "./fuzzy-match.js";
+import { levenshteinDistance } from "./levenshtein.js";
 
 /** The closest candidate when it is close enough to be a likely typo, else undefined. */
 export function nearestMatch(word: string, candidates: readonly string[]): string | undefined {

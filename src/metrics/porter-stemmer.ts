@@ -8,6 +8,7 @@
 // the sliced stem would be, without allocating the slice.
 
 import { BoundedMemo } from "./bounded-memo.js";
+import { codePointLength } from "./code-points.js";
 
 const A = 97, E = 101, I = 105, O = 111, U = 117, Y = 121;
 
@@ -268,22 +269,6 @@ function runSteps(word: string): string {
   w = applyRules(w, STEP4_RULES);
   w = step5a(w);
   return step5b(w);
-}
-
-/** Python's len(): code points, not UTF-16 units. */
-function codePointLength(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
 }
 
 function hasSurrogatePair(s: string): boolean {
