@@ -75,6 +75,19 @@ describe("runFile onRow", () => {
   });
 });
 
+describe("runFile onPoolStart", () => {
+  it("is called once with the pool size when a pool grades, never on the main thread or for executor-backed graders", async () => {
+    const input = writeLines(dir, "pool-start.jsonl", Array.from({ length: 500 }, (_, i) => ({ id: i, item: { answer: "x" }, model_sample: "x" })));
+    const calls: Array<[string, number]> = [];
+    for (const workers of [0, 1, 2]) {
+      await runFile({ grader: exact, input, output: join(dir, `pool-start-${workers}.jsonl`), workers, batchSize: 64, onPoolStart: (n) => calls.push(["exact", n]) });
+    }
+    const { executor } = fakePython();
+    await runFile({ grader: python, input, output: join(dir, "pool-start-py.jsonl"), workers: 2, executors: { python: executor }, onPoolStart: (n) => calls.push(["python", n]) });
+    expect(calls).toEqual([["exact", 1], ["exact", 2]]);
+  });
+});
+
 describe("runFile to a stream the caller owns", () => {
   it("writes the rows and leaves no listener behind (the stream outlives the run)", async () => {
     const input = writeLines(dir, "to-stream.jsonl", mixedRows);

@@ -3,11 +3,13 @@
 // another's heap or warmed-up code. Receives a MeasureRequest, answers with its Measurement
 // (or {error}); CPU-bound graders only, so no executors cross the process boundary.
 
+import { shrinkYoungGeneration } from "../engine/young-generation.js";
 import { measureRun, type MeasureRequest } from "./measure-run.js";
 
 process.once("message", (request: MeasureRequest) => {
   const answer = (message: object) => process.send!(message, () => process.disconnect());
-  measureRun(request).then(
+  // Peak RSS as `graderkit run` would have it: the run command shrinks the same way.
+  measureRun(request, undefined, shrinkYoungGeneration).then(
     (measurement) => answer({ measurement }),
     (err: unknown) => answer({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   );

@@ -74,7 +74,8 @@ function childExecutionTimes(response: RunResponse): Record<string, number> {
   return out;
 }
 
-export async function measureRun(request: MeasureRequest, executors?: Executors): Promise<Measurement> {
+/** `onPoolStart`: runFile's hook, for a process that owns its heap (bench's forked child). */
+export async function measureRun(request: MeasureRequest, executors?: Executors, onPoolStart?: (workers: number) => void): Promise<Measurement> {
   const engine = (rows: number, onRow?: (row: { line: number; response: RunResponse }) => void) =>
     runFile({
       grader: request.grader,
@@ -86,6 +87,7 @@ export async function measureRun(request: MeasureRequest, executors?: Executors)
       executors,
       compileOptions: request.compileOptions,
       onRow,
+      onPoolStart,
     });
   const rowMs: number[] = [];
   const childSeconds: Array<Record<string, number>> = [];

@@ -78,6 +78,11 @@ export interface RunFileOptions {
   passThreshold?: number;
   /** Executors' cache counters, for the summary. */
   cacheStats?: () => { hits: number; misses: number } | undefined;
+  /**
+   * Called once, with the pool size, when CPU-bound grading moves to worker threads (from then
+   * on this thread only reads blocks and writes the workers' bytes).
+   */
+  onPoolStart?: (workers: number) => void;
 }
 
 /** Where CPU-bound blocks are graded: the pool size, and from which input byte the pool is used. */
@@ -139,8 +144,10 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     dispatcher = new LineDispatcher({ grader: compiled, executors: options.executors ?? {}, file: input.name, output, concurrency, window, deliver, delivered: () => sink.written });
   } else {
     const { workers, poolFromBytes } = chooseWorkers(options.workers, input.size);
-    const startPool = () =>
-      new BlockPool({ workers, grader, graderKey, name: compiled.name, type: compiled.type, compileOptions, file: input.name, output, reread: input.readAt });
+    const startPool = () => {
+      options.onPoolStart?.(workers);
+      return new BlockPool({ workers, grader, graderKey, name: compiled.name, type: compiled.type, compileOptions, file: input.name, output, reread: input.readAt });
+    };
     dispatcher = new BlockDispatcher({ grader: compiled, file: input.name, output, deliver, pool: workers > 0 ? startPool : null, poolFromBytes });
   }
 

@@ -6,6 +6,7 @@ import { interruptOnSignals } from "../../engine/interrupt.js";
 import { runFile, type Progress } from "../../engine/run.js";
 import { ROW_FORMATS, type RowFormat } from "../../engine/serialize.js";
 import { formatSummary } from "../../engine/summary.js";
+import { shrinkYoungGeneration } from "../../engine/young-generation.js";
 import { defineCommand, EXIT, UsageError, type Io } from "../command.js";
 import { buildExecutors, EXECUTOR_OPTIONS } from "../executor-options.js";
 import { GATE_OPTIONS, gatesFromFlags, reportGates } from "../gate-options.js";
@@ -83,6 +84,7 @@ With - and no -o, stdout carries rows only, each written as soon as the rows bef
         signal: interrupt.signal,
         cacheStats: setup.cacheStats,
         passThreshold: values["pass-threshold"],
+        onPoolStart: shrinkYoungGeneration,
       });
       if (showProgress && ownTerminal) io.stderr("\n");
       if (!values.quiet) for (const w of setup.warnings()) io.stderr(`warning: ${w}\n`);
