@@ -30,8 +30,12 @@ const PIECES = [
   "'s", "'S", "'m", "'d", "'D", "'ll", "'LL", "'Ll", "'re", "'RE", "'ve", "'VE", "n't", "N'T", "'t", "'n", "'ye",
   "can", "not", "cannot", "CanNot", "gimme", "gonna", "gotta", "lemme", "wanna", "Wanna", "more", "d", "'tis",
   "'Twas", "tis", "was", "don't", "it's", "o'clock", "rock'n'roll", "U.S.", "Mr.", "1,000", "10:30", ",5", ":x",
+  // Quotes: `"`, backticks, `''` and more apostrophes, alone and next to the chars the quote and
+  // final-period rules read (openers, closers, periods).
+  '"', '"', '""', "`", "``", "```", "''", "'''", "'", "t", "s", "ye", "n", '."', ".'", ".''", ".')", '")', `"'`, `'"`,
+  '("', "(''", "<''", '{"', "[`", ')".', "'.", "''.", "``a''",
   // Units the scanner leaves to the rules.
-  '"', "`", "«", "»", "\u00a0", "\t", "’", "“",
+  "«", "»", "\u00a0", "\t", "’", "“",
 ];
 
 function randomChunk(): string {
@@ -41,11 +45,17 @@ function randomChunk(): string {
 }
 
 /** What scanChunk gives for `chunk` in a position, or undefined when it leaves the chunk to the rules. */
-function scanned(chunk: string, sentenceEnd: boolean): string[] | undefined {
+function scanned(chunk: string, sentenceEnd: boolean, atStart: boolean): string[] | undefined {
   const u = textUnits(chunk);
   const out: string[] = [];
-  return scanChunk(chunk, u, 0, chunk.length, sentenceEnd, out) ? out : undefined;
+  return scanChunk(chunk, u, 0, chunk.length, sentenceEnd, atStart, out) ? out : undefined;
 }
+
+/** The frequent quoted chunk shapes of open-vocabulary text (a: a word), and a few more. */
+const QUOTED_SHAPES = [
+  '"a', '"a"', 'a"', "'a'", "`a", "a`", 'a."', "a'a'a", "``a''", 'a".', "'a'.", '"a.', "``a''.", '"a".',
+  "a.'", "a.''", '("a")', "''a''", `don't"`, `"it's`, "'tis'", "a''a", "```a",
+].map((shape) => shape.replace(/a/g, "Word"));
 
 /** rewriteAndSplit of `before + chunk + after`, without the tokens of `before` and `after`. */
 function rulesOn(before: string, chunk: string, after: string): string[] {
@@ -57,20 +67,35 @@ describe("treebank-scan: scanChunk against the rule list", () => {
   const chunks = Array.from({ length: 20_000 }, randomChunk);
   chunks.push("cannot", "gonna", "wanna", "d'ye", "more'n", "'tis", "'Twas", "'TIS", "'twas", "It's", "isn't", "ISN'T");
 
-  it("scans most chunks made of Latin-1 text without quotes", () => {
-    const handled = chunks.filter((c) => scanned(c, false) !== undefined).length;
-    expect(handled / chunks.length).toBeGreaterThan(0.4);
+  chunks.push(...QUOTED_SHAPES);
+
+  it("scans most chunks made of Latin-1 text, and every one without whitespace or guillemets", () => {
+    const handled = chunks.filter((c) => scanned(c, false, false) !== undefined).length;
+    expect(handled / chunks.length).toBeGreaterThan(0.7);
+    const left = chunks.filter((c) => !/[\s«»’“]/u.test(c) && scanned(c, false, false) === undefined);
+    expect(left.slice(0, 5)).toEqual([]);
+  });
+
+  it("scans the frequent quoted shapes in every position", () => {
+    const left: unknown[] = [];
+    for (const shape of QUOTED_SHAPES) {
+      for (const [sentenceEnd, atStart] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        if (scanned(shape, sentenceEnd, atStart) === undefined) left.push({ shape, sentenceEnd, atStart });
+      }
+    }
+    expect(left).toEqual([]);
   });
 
   it("gives the rules' tokens for a chunk between spaces and at a sentence's start", () => {
     const mismatches: unknown[] = [];
     for (const chunk of chunks) {
-      const tokens = scanned(chunk, false);
-      if (tokens === undefined) continue;
-      const middle = rulesOn("a ", chunk, " x");
-      const start = rulesOn("", chunk, " x");
-      if (JSON.stringify(tokens) !== JSON.stringify(middle) || JSON.stringify(tokens) !== JSON.stringify(start)) {
-        mismatches.push({ chunk, tokens, middle, start });
+      const middle = scanned(chunk, false, false);
+      const start = scanned(chunk, false, true);
+      const ruleMiddle = rulesOn("a ", chunk, " x");
+      const ruleStart = rulesOn("", chunk, " x");
+      if ((middle !== undefined && JSON.stringify(middle) !== JSON.stringify(ruleMiddle)) ||
+          (start !== undefined && JSON.stringify(start) !== JSON.stringify(ruleStart))) {
+        mismatches.push({ chunk, middle, ruleMiddle, start, ruleStart });
       }
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
@@ -79,15 +104,29 @@ describe("treebank-scan: scanChunk against the rule list", () => {
   it("gives the rules' tokens for a chunk that ends a sentence, alone or after a space", () => {
     const mismatches: unknown[] = [];
     for (const chunk of chunks) {
-      const tokens = scanned(chunk, true);
-      if (tokens === undefined) continue;
-      const alone = rewriteAndSplit(chunk);
-      const last = rulesOn("a ", chunk, "");
-      if (JSON.stringify(tokens) !== JSON.stringify(alone) || JSON.stringify(tokens) !== JSON.stringify(last)) {
-        mismatches.push({ chunk, tokens, alone, last });
+      const alone = scanned(chunk, true, true);
+      const last = scanned(chunk, true, false);
+      const ruleAlone = rewriteAndSplit(chunk);
+      const ruleLast = rulesOn("a ", chunk, "");
+      if ((alone !== undefined && JSON.stringify(alone) !== JSON.stringify(ruleAlone)) ||
+          (last !== undefined && JSON.stringify(last) !== JSON.stringify(ruleLast))) {
+        mismatches.push({ chunk, alone, ruleAlone, last, ruleLast });
       }
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+
+  it("replaces and splits the quotes as the rules do", () => {
+    expect(scanned('"Word".', true, true)).toEqual(["``", "Word", "''", "."]);
+    expect(scanned('Word."', true, false)).toEqual(["Word", ".", "''"]);
+    expect(scanned('Word."', false, false)).toEqual(["Word.", "''"]);
+    // `''` opens a quote after a space, not at a sentence's start.
+    expect(scanned("''Word", false, false)).toEqual(["``", "Word"]);
+    expect(scanned("''Word", false, true)).toEqual(["''", "Word"]);
+    expect(scanned("```Word", false, false)).toEqual(["``", "`", "Word"]);
+    // APOSTROPHE_SPACE comes before the brackets are padded: `it's' x` and `it's'] x` differ.
+    expect(scanned("it's'", false, false)).toEqual(["it", "'s", "'"]);
+    expect(scanned("it's']", false, false)).toEqual(["it's", "'", "]"]);
   });
 
   it("splits the fused forms and clitics as nltk 3.9.1 does", () => {
@@ -110,7 +149,8 @@ describe("treebank-scan: whole texts with an open vocabulary", () => {
     const words: string[] = [];
     for (let k = Math.floor(rand() * 25); k > 0; k--) {
       let w = rand() < 0.6 ? freshWord() : randomChunk();
-      if (rand() < 0.15) w += pick([".", "?", "!", ".'", ".)", "...", ",", ":"]);
+      if (rand() < 0.1) w = pick(['"', "``", "'", "`", '("', "''"]) + w + pick(['"', "''", "'", "`", "", '")']);
+      if (rand() < 0.15) w += pick([".", "?", "!", ".'", ".)", "...", ",", ":", '."', '".', ".''", `.'"`]);
       if (rand() < 0.1) w = w[0]!.toUpperCase() + w.slice(1);
       words.push(w);
     }

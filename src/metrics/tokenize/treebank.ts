@@ -216,7 +216,7 @@ function chunkTokens(text: string, u: Uint16Array, from: number, to: number, atS
   }
   let toks: string[] = [];
   if (plainWord) pushWord(text, u, from, to, toks);
-  else if (!scanChunk(text, u, from, to, false, toks)) toks = chunkTokensUncached(text.slice(from, to), atStart);
+  else if (!scanChunk(text, u, from, to, false, atStart, toks)) toks = chunkTokensUncached(text.slice(from, to), atStart);
   if (memoised) memo.set(u, from, to, hash, toks);
   return toks;
 }
@@ -237,7 +237,7 @@ function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Arra
     if (hit !== undefined) return hit;
   }
   let toks: string[] = [];
-  if (!(noSpaceIn(u, scanFrom, to) && scanChunk(text, u, scanFrom, to, true, toks))) toks = rewriteAndSplit(text.slice(from, to));
+  if (!(noSpaceIn(u, scanFrom, to) && scanChunk(text, u, scanFrom, to, true, scanFrom === from, toks))) toks = rewriteAndSplit(text.slice(from, to));
   if (memoised) memo.set(u, from, to, hash, toks);
   return toks;
 }
@@ -286,7 +286,7 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
       pushAll(out, chunkTokens(text, u, pos, end, pos === s, hashFinish(h), word === 1));
     } else if (word === 1) {
       pushWord(text, u, pos, end, out);
-    } else if (!scanChunk(text, u, pos, end, false, out)) {
+    } else if (!scanChunk(text, u, pos, end, false, pos === s, out)) {
       pushAll(out, chunkTokensUncached(text.slice(pos, end), pos === s));
     }
     pos = end + 1;
