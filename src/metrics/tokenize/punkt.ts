@@ -4,7 +4,7 @@
 // Python's code-point offsets wherever it matters.
 
 import { readFileSync } from "node:fs";
-import { ChunkMemo, MAX_KEY, MemoFirstPolicy, hashUnits, textUnits } from "./chunk-memo.js";
+import { ChunkMemo, MAX_KEY, hashUnits, textUnits } from "./chunk-memo.js";
 import { PY_DIGIT, PY_SPACE, isPySpace, pyHasNonSpace, pyRstripLength } from "./pyregex.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +304,6 @@ function chunkTokensAt(text: string, u: Uint16Array, from: number, to: number, p
   if (to - from > MAX_KEY) return chunkTokenInfos(text.slice(from, to), p);
   const hash = hashUnits(u, from, to);
   let infos = chunkInfos.get(u, from, to, hash);
-  contextPolicy.record(infos !== undefined);
   if (infos === undefined) {
     infos = chunkTokenInfos(text.slice(from, to), p);
     chunkInfos.set(u, from, to, hash, infos);
@@ -408,15 +407,14 @@ function wordAfterMarkVerdict(text: string, u: Uint16Array, start: number, end: 
   return abbr ? 0 : 1;
 }
 
-/** Memo or verdict first for the candidate contexts (chunk-memo.ts says why). */
-const contextPolicy = new MemoFirstPolicy();
-
 /** containsSentBreak(text.slice(start, end)); u holds text's units. */
 function containsSentBreakAt(text: string, u: Uint16Array, start: number, end: number, p: PunktParams): boolean {
-  if (!contextPolicy.throughMemo()) {
-    const verdict = wordAfterMarkVerdict(text, u, start, end, p);
-    if (verdict !== UNDECIDED) return verdict === 1;
-  }
+  // The verdict first, always: it decides most contexts with a slice or two and a few look-ups,
+  // less than hashing the context's chunks for the memo even when they hit (an A/B in both load
+  // orders: closed sets +7-17% for nltk_tokenize, bleu, gleu and METEOR, the open one 0.94-1.36),
+  // so unlike the word tokenizer's chunks it needs no memo-or-verdict policy.
+  const verdict = wordAfterMarkVerdict(text, u, start, end, p);
+  if (verdict !== UNDECIDED) return verdict === 1;
   for (let i = start; i + 2 < end; i++) {
     if (u[i] === 0x2e && u[i + 2] === 0x2e && isPySpace(u[i + 1]!)) {
       return containsSentBreak(text.slice(start, end), p);
