@@ -45,3 +45,30 @@ export function decodeCodePoints(text: string, into: Decoded): Decoded {
   into.length = n;
   return into;
 }
+
+/**
+ * A BMP stand-in for each distinct astral code point of `texts`, assigned in order of first
+ * occurrence (the texts in order): the next character of U+E000–U+FFFF that occurs in none of the
+ * texts. Code that counts UTF-16 units then sees one unit per code point, as Python does. Null in
+ * the (absurd) case of more distinct astral characters than free stand-ins.
+ */
+export function astralStandIns(texts: readonly string[]): Map<string, string> | null {
+  const standIns = new Map<string, string>();
+  let next = 0xe000;
+  for (const text of texts) {
+    for (const ch of text) {
+      if (ch.length === 1 || standIns.has(ch)) continue;
+      while (next <= 0xffff && texts.some((t) => t.includes(String.fromCharCode(next)))) next++;
+      if (next > 0xffff) return null;
+      standIns.set(ch, String.fromCharCode(next++));
+    }
+  }
+  return standIns;
+}
+
+/** The text with each astral code point replaced by its stand-in (astralStandIns). */
+export function replaceAstral(text: string, standIns: ReadonlyMap<string, string>): string {
+  let out = "";
+  for (const ch of text) out += ch.length === 1 ? ch : standIns.get(ch)!;
+  return out;
+}

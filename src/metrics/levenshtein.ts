@@ -4,7 +4,7 @@
 // while a distance is only computed when a name is wrong or a fuzzy_match grades.
 
 import { createRequire } from "node:module";
-import { codePointLength, decodeCodePoints, type FuzzyUnits } from "./code-points.js";
+import { astralStandIns, codePointLength, decodeCodePoints, replaceAstral, type FuzzyUnits } from "./code-points.js";
 
 type Distance = (a: string, b: string) => number;
 let distance: Distance | undefined;
@@ -13,39 +13,6 @@ let distance: Distance | undefined;
 // scanner over it, which costs more than the package itself at start-up.
 function utf16Levenshtein(): Distance {
   return (distance ??= (createRequire(import.meta.url)("fastest-levenshtein") as typeof import("fastest-levenshtein")).distance);
-}
-
-/**
- * Give each astral code point of a or b its own BMP stand-in that occurs in neither string, so
- * a UTF-16 Levenshtein sees one unit per code point. Returns null in the (absurd) case of more
- * distinct astral characters than free stand-ins in U+E000–U+FFFF.
- */
-function withBmpStandIns(a: string, b: string): [string, string] | null {
-  const standIns = new Map<string, string>();
-  let next = 0xe000;
-  const map = (text: string): string | null => {
-    let out = "";
-    for (const ch of text) {
-      if (ch.length === 1) {
-        out += ch;
-        continue;
-      }
-      let s = standIns.get(ch);
-      if (s === undefined) {
-        while (next <= 0xffff && (a.includes(String.fromCharCode(next)) || b.includes(String.fromCharCode(next)))) {
-          next++;
-        }
-        if (next > 0xffff) return null;
-        s = String.fromCharCode(next++);
-        standIns.set(ch, s);
-      }
-      out += s;
-    }
-    return out;
-  };
-  const x = map(a);
-  const y = x === null ? null : map(b);
-  return x === null || y === null ? null : [x, y];
 }
 
 /** Plain single-row DP Levenshtein over symbol arrays (fallback only). */
@@ -67,8 +34,8 @@ function levenshteinDp(x: Int32Array, n: number, y: Int32Array, m: number): numb
 /** Levenshtein distance (unit-cost insert / delete / substitute). */
 export function levenshteinDistance(a: string, b: string, units: FuzzyUnits = "codepoint"): number {
   if (units === "codepoint" && (codePointLength(a) !== a.length || codePointLength(b) !== b.length)) {
-    const standIns = withBmpStandIns(a, b);
-    if (standIns !== null) return utf16Levenshtein()(standIns[0], standIns[1]);
+    const standIns = astralStandIns([a, b]);
+    if (standIns !== null) return utf16Levenshtein()(replaceAstral(a, standIns), replaceAstral(b, standIns));
     const x = decodeCodePoints(a, { buffer: new Int32Array(a.length), length: 0 });
     const y = decodeCodePoints(b, { buffer: new Int32Array(b.length), length: 0 });
     return levenshteinDp(x.buffer, x.length, y.buffer, y.length);

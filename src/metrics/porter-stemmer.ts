@@ -8,7 +8,7 @@
 // the sliced stem would be, without allocating the slice.
 
 import { BoundedMemo } from "./bounded-memo.js";
-import { codePointLength } from "./code-points.js";
+import { astralStandIns, codePointLength, replaceAstral } from "./code-points.js";
 
 const A = 97, E = 101, I = 105, O = 111, U = 117, Y = 121;
 
@@ -278,29 +278,16 @@ function hasSurrogatePair(s: string): boolean {
 /**
  * nltk indexes by code point. For the rare word holding astral characters, stand each distinct
  * one in for a BMP private-use character not otherwise in the word (all of them are consonants
- * and never part of a suffix), stem, and swap back.
+ * and never part of a suffix), stem, and swap back. (A word with more distinct astral characters
+ * than free stand-ins, beyond any real text, is stemmed unit by unit.)
  */
 function stemAstral(word: string): string {
-  const toPlaceholder = new Map<string, string>();
+  const standIns = astralStandIns([word]);
+  if (standIns === null) return runSteps(word);
   const fromPlaceholder = new Map<string, string>();
-  let next = 0xe000;
-  let mapped = "";
-  for (const ch of word) {
-    if (ch.length === 1) {
-      mapped += ch;
-      continue;
-    }
-    let p = toPlaceholder.get(ch);
-    if (p === undefined) {
-      while (word.includes(String.fromCharCode(next))) next++;
-      p = String.fromCharCode(next++);
-      toPlaceholder.set(ch, p);
-      fromPlaceholder.set(p, ch);
-    }
-    mapped += p;
-  }
+  for (const [ch, p] of standIns) fromPlaceholder.set(p, ch);
   let out = "";
-  for (const ch of runSteps(mapped)) out += fromPlaceholder.get(ch) ?? ch;
+  for (const ch of runSteps(replaceAstral(word, standIns))) out += fromPlaceholder.get(ch) ?? ch;
   return out;
 }
 
