@@ -1,8 +1,6 @@
 // What check-data reports: one problem per finding, with the line of the file, a JSON pointer into
 // that line's example, a message, and whether it stops a job (error) or deserves a look (warning).
 
-import { isJsonObject } from "../util/json-object.js";
-
 export type Severity = "error" | "warning";
 
 export interface DataProblem {

@@ -5,7 +5,8 @@
 import { pointerJoin } from "../util/json-pointer.js";
 import { ajvProblems, schemaValidator, type Problem } from "./ajv.js";
 import { FormulaError } from "../formula/errors.js";
-// The parser alone (not formula/index.js, which also loads the evaluator): validating needs syntax and names only.
+// The parser alone (not formula/index.js, which also loads the evaluator): validating needs
+// syntax and names only.
 import { parse as parseFormula } from "../formula/parser.js";
 import { nearestMatch } from "../metrics/nearest.js";
 import { parsePlaceholders, SAMPLE_FIELDS, TemplateSyntaxError, unclosedOpenings } from "../templates/template.js";

@@ -131,12 +131,12 @@ export class ChunkMemo<V> {
 
 // Memo or fast path first. A memo hit costs a lookup and makes no new strings or objects; the
 // fast path (the word tokenizer's chunk scanner) costs about as much as the lookup but makes its
-// strings, and a miss costs both plus an insertion. (Punkt's context verdict is cheaper than its
-// memo's lookup and always goes first: punkt.ts.) So while most
-// lookups hit (a closed vocabulary: a test set, a model's outputs) the memo goes first, and
-// while most miss (an open vocabulary: names, numbers, typos) the fast path does, with one item
-// in SAMPLE_EVERY still going through the memo to fill it and to notice when the texts start
-// repeating. Results are the same either way; only the speed depends on the choice.
+// strings, and a miss costs both plus an insertion. So while most lookups hit (a closed
+// vocabulary: a test set, a model's outputs) the memo goes first, and while most miss (an open
+// vocabulary: names, numbers, typos) the fast path does, with one item in SAMPLE_EVERY still
+// going through the memo to fill it and to notice when the texts start repeating. Results are
+// the same either way; only the speed depends on the choice. (Punkt's context verdict is cheaper
+// than its memo's lookup even on a hit, so it always goes first: punkt.ts.)
 const SAMPLE_EVERY = 16;
 const DECIDE_EVERY = 1024;
 
