@@ -10,11 +10,11 @@
 // and identical texts still pay the one-chunk penalty, 1 - γ·(1/n)^β.
 
 import { EpochArray } from "./epoch-table.js";
-import { porterStem } from "./porter-stemmer.js";
+import { porterStemUncached } from "./porter-stemmer.js";
 import { metricSignature, perTokenizer, REFERENCE_LIBRARIES, WORDNET_VERSION } from "./signature.js";
 import type { TokenizerName } from "./tokenize/index.js";
 import type { MetricResult } from "./types.js";
-import { synonyms } from "./wordnet.js";
+import { mayBeSynonymName, synonyms } from "./wordnet.js";
 
 export interface MeteorOptions {
   /** Weight of precision against recall, default 0.9. */
@@ -26,53 +26,75 @@ export interface MeteorOptions {
 }
 
 // Speed: nltk's alignment (ported plainly in ./reference/meteor.ts, which the tests compare this
-// with) on integer ids.
+// with) on integer ids local to the call.
 //
-// Every distinct token is looked up once: its lower-cased form, the Porter stem of that, and
-// (when first needed) the synonym names of the stem, all as ids of one string registry, so equal
-// ids are equal strings. The stages then run on ids with per-id stacks of reference positions;
-// matches are recorded per hypothesis position, which is already nltk's sorted order.
-// After the stem stage no leftover reference stem equals a leftover hypothesis stem (an unmatched
-// hypothesis word found its word's stack empty), so a word without synonyms matches nothing.
+// Every distinct lower-cased word has one WordFacts object, shared by each token that lower-cases
+// to it, and every distinct stem one StemFacts; both sit in process-wide Maps (a token costs one
+// lookup). Equal objects are equal strings, so a call numbers the objects it meets 0, 1, 2... by
+// stamping them with the call's epoch, with no hashing of its own. Only the words the exact stage
+// leaves are stemmed, as nltk does (a word's stem, whether the stem may be a WordNet synonym name
+// and the stem's synonym names are filled in when first needed). The stages then run on the ids
+// with per-id stacks of reference positions; matches are recorded per hypothesis position, which
+// is already nltk's sorted order. After the stem stage no leftover reference stem equals a
+// leftover hypothesis stem (an unmatched hypothesis word found its word's stack empty), so a word
+// without synonyms matches nothing; and when no leftover reference stem may be a synonym name at
+// all (WordNet's Bloom filter says so for most words of an open vocabulary) the synonym stage
+// has nothing to find.
+//
+// With an open vocabulary every word is new. An earlier version kept three Maps of strings to
+// ids (tokens, lower-cased forms, stems) and stemmed every distinct token through the stemmer's
+// own memo: ~9 Map misses and insertions per new token, ~1.6 µs, most of METEOR's time (~4k
+// pairs/s on the open bench set). Now a new token costs one miss and one insertion (two when it
+// has capitals), and a new leftover one more for its stem.
 
-interface WordInfo {
-  lowerId: number;
-  stemId: number;
+/** The facts of one lower-cased word. */
+interface WordFacts {
+  readonly lower: string;
+  /** its stem's facts, once an exact stage left the word over */
+  stem: StemFacts | undefined;
+  /** the call that numbered it last, and its number there */
+  stamp: number;
+  id: number;
 }
 
-/** The synonym names of a stem as registry ids: a set, and the same ids as a list. */
-interface SynonymIds {
-  set: ReadonlySet<number>;
-  list: Int32Array;
+/** The facts of one Porter stem. */
+interface StemFacts {
+  readonly stem: string;
+  /** false when the stem is no WordNet synonym name */
+  readonly mayBeName: boolean;
+  /**
+   * its synonym names as stem facts (made for names no word has stemmed to yet), once a synonym
+   * stage needed them: a name is a leftover's stem in a call iff its facts carry the call's stamp
+   */
+  synonyms: StemFacts[] | undefined;
+  stamp: number;
+  id: number;
 }
 
-const NO_SYNONYMS: SynonymIds = { set: new Set<number>(), list: new Int32Array(0) };
-// The registry is process-wide (a repeated word costs one lookup for both its ids) and dropped
-// wholesale past this many strings, between calls. Kept small: with an open vocabulary it fills
-// with words never seen again, and a small table stays in cache (a per-call table instead
-// measured 1.6x slower on the closed-vocabulary sets and 1.2x faster on the open one).
-const REGISTRY_LIMIT = 1 << 16;
+// The Maps are dropped wholesale past this many entries (between calls): with an open
+// vocabulary they fill with words never seen again, and a small table stays in cache.
+const FACTS_LIMIT = 1 << 15;
+/** Past this the epoch restarts, with the Maps dropped (so no stale stamp can match). */
+const EPOCH_LIMIT = 2 ** 30;
 
 class FastAligner {
-  // Maps, not dictionary-mode objects: a new property key is first interned into V8's string
-  // table, which with an open vocabulary (every word new) cost more than the whole alignment.
-  private registry = new Map<string, number>();
-  private registered = 0;
-  private strings: string[] = [];
+  private words = new Map<string, WordFacts>();
+  private stems = new Map<string, StemFacts>();
+  private epoch = 0;
+  /** ids handed out in this call */
+  private numbered = 0;
   /** leftover counts after a stage */
   private nh = 0;
   private nr = 0;
-  private words = new Map<string, WordInfo>();
-  private synonymIds: (SynonymIds | undefined)[] = [];
 
   /** Per-id stacks: the head of a list of reference slots, -1 (unset) for an empty stack. */
-  private readonly heads = new EpochArray();
+  private readonly heads = new EpochArray(256);
 
   // Per position / slot buffers.
-  private hypLower = new Int32Array(64);
-  private hypStem = new Int32Array(64);
-  private refLower = new Int32Array(64);
-  private refStem = new Int32Array(64);
+  private hypFacts: WordFacts[] = [];
+  private refFacts: WordFacts[] = [];
+  private hypKey = new Int32Array(64);
+  private refKey = new Int32Array(64);
   private hypLeft = new Int32Array(64);
   private refLeft = new Int32Array(64);
   private nextSlot = new Int32Array(64);
@@ -80,56 +102,72 @@ class FastAligner {
   /** reference position matched to each hypothesis position, or -1 */
   private matchBuffer = new Int32Array(64);
 
-  private id(s: string): number {
-    let id = this.registry.get(s);
-    if (id === undefined) {
-      this.registry.set(s, (id = this.registered++));
-      this.strings.push(s);
-    }
-    return id;
-  }
-
-  private info(token: string): WordInfo {
-    let info = this.words.get(token);
-    if (info === undefined) {
-      // Python's str.lower; JS toLowerCase applies the same full Unicode mappings.
-      const lower = token.toLowerCase();
-      info = { lowerId: this.id(lower), stemId: this.id(porterStem(lower)) };
-      this.words.set(token, info);
-    }
-    return info;
-  }
-
-  private synonymsOf(stemId: number): SynonymIds {
-    let ids = this.synonymIds[stemId];
-    if (ids === undefined) {
-      const names = synonyms(this.strings[stemId]!);
-      if (names.size === 0) {
-        ids = NO_SYNONYMS;
-      } else {
-        const set = new Set<number>();
-        for (const name of names) set.add(this.id(name));
-        ids = { set, list: Int32Array.from(set) };
-      }
-      this.synonymIds[stemId] = ids;
-    }
-    return ids;
-  }
-
   private reserve(h: number, r: number): void {
-    if (this.hypLower.length < h) {
-      this.hypLower = new Int32Array(h * 2);
-      this.hypStem = new Int32Array(h * 2);
+    if (this.hypKey.length < h) {
+      this.hypKey = new Int32Array(h * 2);
       this.hypLeft = new Int32Array(h * 2);
       this.matchBuffer = new Int32Array(h * 2);
     }
-    if (this.refLower.length < r) {
-      this.refLower = new Int32Array(r * 2);
-      this.refStem = new Int32Array(r * 2);
+    if (this.refKey.length < r) {
+      this.refKey = new Int32Array(r * 2);
       this.refLeft = new Int32Array(r * 2);
       this.nextSlot = new Int32Array(r * 2);
       this.refTaken = new Uint8Array(r * 2);
     }
+  }
+
+  private factsOf(token: string): WordFacts {
+    let facts = this.words.get(token);
+    if (facts === undefined) {
+      // Python's str.lower; JS toLowerCase applies the same full Unicode mappings.
+      const lower = token.toLowerCase();
+      if (lower !== token) facts = this.words.get(lower);
+      if (facts === undefined) {
+        facts = { lower, stem: undefined, stamp: 0, id: 0 };
+        if (lower !== token) this.words.set(lower, facts);
+      }
+      this.words.set(token, facts);
+    }
+    return facts;
+  }
+
+  private stemFactsOf(facts: WordFacts): StemFacts {
+    let stem = facts.stem;
+    if (stem === undefined) {
+      // nltk stems the lower-cased word: porterStem of it, without the stemmer's own memo.
+      const text = porterStemUncached(facts.lower);
+      stem = this.stems.get(text);
+      if (stem === undefined) {
+        stem = this.newStemFacts(text, mayBeSynonymName(text));
+      }
+      facts.stem = stem;
+    }
+    return stem;
+  }
+
+  private newStemFacts(text: string, mayBeName: boolean): StemFacts {
+    const stem: StemFacts = { stem: text, mayBeName, synonyms: undefined, stamp: 0, id: 0 };
+    this.stems.set(text, stem);
+    return stem;
+  }
+
+  private synonymsOf(stem: StemFacts): StemFacts[] {
+    let list = stem.synonyms;
+    if (list === undefined) {
+      list = [];
+      for (const name of synonyms(stem.stem)) list.push(this.stems.get(name) ?? this.newStemFacts(name, true));
+      stem.synonyms = list;
+    }
+    return list;
+  }
+
+  /** The call's number for a facts object (equal numbers: the same word, or the same stem). */
+  private idOf(facts: WordFacts | StemFacts): number {
+    if (facts.stamp !== this.epoch) {
+      facts.stamp = this.epoch;
+      facts.id = this.numbered++;
+    }
+    return facts.id;
   }
 
   /**
@@ -137,55 +175,61 @@ class FastAligner {
    * reference position matched to hypothesis position i, or -1 (only the first h entries).
    */
   align(hypothesis: readonly string[], reference: readonly string[]): Int32Array {
-    if (this.registered > REGISTRY_LIMIT) {
-      this.registry = new Map();
-      this.registered = 0;
-      this.strings = [];
+    if (this.words.size + this.stems.size > FACTS_LIMIT || this.epoch >= EPOCH_LIMIT) {
       this.words = new Map();
-      this.synonymIds = [];
+      this.stems = new Map();
+      this.epoch = 0;
     }
+    this.epoch++;
+    this.numbered = 0;
     const h = hypothesis.length;
     const r = reference.length;
     this.reserve(h, r);
-    const hypLower = this.hypLower;
-    const hypStem = this.hypStem;
-    const refLower = this.refLower;
-    const refStem = this.refStem;
-    const hypLeft = this.hypLeft;
-    const refLeft = this.refLeft;
+    const { hypFacts, refFacts, hypKey, refKey, hypLeft, refLeft } = this;
     const hypMatch = this.matchBuffer;
     for (let i = 0; i < h; i++) {
-      const info = this.info(hypothesis[i]!);
-      hypLower[i] = info.lowerId;
-      hypStem[i] = info.stemId;
+      const facts = this.factsOf(hypothesis[i]!);
+      hypFacts[i] = facts;
+      hypKey[i] = this.idOf(facts);
       hypLeft[i] = i;
       hypMatch[i] = -1;
     }
     for (let j = 0; j < r; j++) {
-      const info = this.info(reference[j]!);
-      refLower[j] = info.lowerId;
-      refStem[j] = info.stemId;
+      const facts = this.factsOf(reference[j]!);
+      refFacts[j] = facts;
+      refKey[j] = this.idOf(facts);
       refLeft[j] = j;
     }
-    this.heads.reserve(this.registered);
-    this.exactStage(hypLower, refLower, h, r, hypMatch);
+    this.exactStage(h, r, hypMatch);
     if (this.nh > 0 && this.nr > 0) {
-      this.exactStage(hypStem, refStem, this.nh, this.nr, hypMatch);
+      // The leftovers are replaced by their stems, which the synonym stage then sees too.
+      const nh = this.nh;
+      const nr = this.nr;
+      for (let a = 0; a < nh; a++) {
+        const i = hypLeft[a]!;
+        hypKey[i] = this.idOf(this.stemFactsOf(hypFacts[i]!));
+      }
+      for (let k = 0; k < nr; k++) {
+        const j = refLeft[k]!;
+        refKey[j] = this.idOf(this.stemFactsOf(refFacts[j]!));
+      }
+      this.exactStage(nh, nr, hypMatch);
       if (this.nh > 0 && this.nr > 0) this.synonymStage(this.nh, this.nr, hypMatch);
     }
     return hypMatch;
   }
 
   /**
-   * Index the leftover reference words by key (a word id or a stem id) for the current stage:
-   * `heads.get(key)` is the last leftover slot with that key and `nextSlot` chains to the earlier
-   * ones, so a stage takes matches from the end as nltk does. Marks every leftover untaken.
+   * Index the leftover reference words by id for the current stage: `heads.get(id)` is the last
+   * leftover slot with that id and `nextSlot` chains to the earlier ones, so a stage takes
+   * matches from the end as nltk does. Marks every leftover untaken.
    */
-  private stackLeftovers(refKeyOf: Int32Array, nr: number): void {
-    const { heads, nextSlot, refTaken, refLeft } = this;
+  private stackLeftovers(nr: number): void {
+    const { heads, nextSlot, refTaken, refLeft, refKey } = this;
     heads.clear();
+    heads.reserve(this.numbered);
     for (let k = 0; k < nr; k++) {
-      const key = refKeyOf[refLeft[k]!]!;
+      const key = refKey[refLeft[k]!]!;
       nextSlot[k] = heads.get(key);
       heads.set(key, k);
       refTaken[k] = 0;
@@ -193,13 +237,9 @@ class FastAligner {
   }
 
   /** exactStage on ids: each leftover hypothesis word, from the last, takes the last equal reference word. */
-  private exactStage(hypKey: Int32Array, refKey: Int32Array, nh: number, nr: number, hypMatch: Int32Array): void {
-    this.stackLeftovers(refKey, nr);
-    const heads = this.heads;
-    const nextSlot = this.nextSlot;
-    const refTaken = this.refTaken;
-    const hypLeft = this.hypLeft;
-    const refLeft = this.refLeft;
+  private exactStage(nh: number, nr: number, hypMatch: Int32Array): void {
+    this.stackLeftovers(nr);
+    const { heads, nextSlot, refTaken, hypLeft, refLeft, hypKey } = this;
     let keptHyp = nh;
     for (let a = nh - 1; a >= 0; a--) {
       const i = hypLeft[a]!;
@@ -223,45 +263,31 @@ class FastAligner {
 
   /**
    * Synonym stage: each leftover hypothesis word, from the last, takes the last untaken leftover
-   * reference word whose stem is one of its synonym names. That word is found either by scanning
-   * the reference leftovers, or, when the word has fewer names than there are leftovers, as the
-   * largest untaken slot on the per-stem stacks of its names.
+   * reference word whose stem is one of its synonym names: the largest untaken slot on the
+   * per-id stacks of its names (a name's stem facts numbered in this call).
    */
   private synonymStage(nh: number, nr: number, hypMatch: Int32Array): void {
-    const hypLeft = this.hypLeft;
-    const refLeft = this.refLeft;
-    const refTaken = this.refTaken;
-    const hypStem = this.hypStem;
-    const refStem = this.refStem;
-    this.stackLeftovers(refStem, nr);
-    const heads = this.heads;
-    const nextSlot = this.nextSlot;
-    let left = nr;
+    const { refLeft, refFacts } = this;
+    let candidates = 0;
+    for (let k = 0; k < nr; k++) if (refFacts[refLeft[k]!]!.stem!.mayBeName) candidates++;
+    if (candidates === 0) return;
+    this.stackLeftovers(nr);
+    const { heads, nextSlot, refTaken, hypLeft, hypFacts, epoch } = this;
+    let left = candidates;
     for (let a = nh - 1; a >= 0 && left > 0; a--) {
       const i = hypLeft[a]!;
-      const names = this.synonymsOf(hypStem[i]!);
-      if (names.list.length === 0) continue;
+      const names = this.synonymsOf(hypFacts[i]!.stem!);
       let best = -1;
-      if (names.list.length < nr) {
-        const list = names.list;
-        for (let n = 0; n < list.length; n++) {
-          const id = list[n]!;
-          // (A name first registered by synonymsOf has no stack: get gives -1.)
-          let k = heads.get(id);
-          if (k < 0) continue;
-          // Drop taken slots from the top of the stack, then its top is the largest untaken one.
-          while (k >= 0 && refTaken[k] !== 0) k = nextSlot[k]!;
-          heads.set(id, k);
-          if (k > best) best = k;
-        }
-      } else {
-        const set = names.set;
-        for (let k = nr - 1; k >= 0; k--) {
-          if (refTaken[k] === 0 && set.has(refStem[refLeft[k]!]!)) {
-            best = k;
-            break;
-          }
-        }
+      for (let n = 0; n < names.length; n++) {
+        const name = names[n]!;
+        if (name.stamp !== epoch) continue;
+        // (The name may be a hypothesis stem only: then its stack is empty.)
+        let k = heads.get(name.id);
+        if (k < 0) continue;
+        // Drop taken slots from the top of the stack, then its top is the largest untaken one.
+        while (k >= 0 && refTaken[k] !== 0) k = nextSlot[k]!;
+        heads.set(name.id, k);
+        if (k > best) best = k;
       }
       if (best >= 0) {
         hypMatch[i] = refLeft[best]!;

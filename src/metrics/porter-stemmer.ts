@@ -307,3 +307,6 @@ const memo = new BoundedMemo<string>(50_000);
 export function porterStem(word: string): string {
   return memo.get(word, computeStem);
 }
+
+/** porterStem without the memo, for a caller that keeps its own (METEOR's token facts). */
+export const porterStemUncached: (word: string) => string = computeStem;

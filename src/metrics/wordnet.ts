@@ -51,7 +51,10 @@ interface WordNetData {
   index: Record<WordNetPos, Map<string, string>>;
   /** inflected form → base forms, per POS. */
   exceptions: Record<WordNetPos, Map<string, string[]>>;
-  /** Every key of `index` and `exceptions` (any POS), as a Bloom filter (see formMayBeKnown). */
+  /**
+   * Every string of the file (each key of `index` and `exceptions`, any POS, each base form and
+   * each synonym name), as a Bloom filter (see formMayBeKnown).
+   */
   known: Uint32Array;
 }
 
@@ -105,10 +108,11 @@ function load(): WordNetData {
     }
     exceptions[pos] = exc;
   }
+  // `words` is every string the file uses: each key of the index and exception lists, each base
+  // form and each synonym name (for mayBeSynonymName: the lower-case names are index keys, but
+  // "Einstein" is not).
   const known = new Uint32Array(FILTER_BITS / 32);
-  for (const pos of POS_LIST) {
-    for (const map of [index[pos], exceptions[pos]]) for (const key of map.keys()) addToFilter(known, hashForm(key, key.length, "", 0));
-  }
+  for (const word of words) addToFilter(known, hashForm(word, word.length, "", 0));
   return { groups: file.synsets.split(" "), words, index, exceptions, known };
 }
 
@@ -209,6 +213,15 @@ function mayHaveForms(lemma: string, known: Uint32Array): boolean {
     }
   }
   return false;
+}
+
+/**
+ * false when `word` is no synonym name of any WordNet synset (then no `synonyms(...)` set holds
+ * it); true when it may be one (a Bloom filter: ~2% of other words pass too). No allocation, no
+ * lookup: METEOR skips its synonym stage when no leftover reference word may be a name.
+ */
+export function mayBeSynonymName(word: string): boolean {
+  return formMayBeKnown(wordnet().known, hashForm(word, word.length, "", 0));
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set<string>();

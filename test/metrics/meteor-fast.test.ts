@@ -1,5 +1,6 @@
-// The id-based METEOR aligner (one lookup per distinct token, integer stacks, synonym id sets)
-// must count the same matches and chunks as the plain port of nltk's alignment.
+// The fast METEOR aligner (shared per-word and per-stem facts numbered per call, integer stacks,
+// synonym stages skipped when no reference stem may be a name) must count the same matches and
+// chunks as the plain port of nltk's alignment.
 
 import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
@@ -49,7 +50,7 @@ describe("fast METEOR alignment", () => {
 describe("fast METEOR alignment with an open vocabulary", () => {
   // Words never seen before (fresh letters after a real stem, so stems and WordNet forms still
   // come into play: "housesqx", "runningab"), mixed with the vocabulary, so the per-word memos
-  // keep missing and the registry is dropped and refilled between calls.
+  // keep missing and the word and stem facts are dropped and refilled between calls.
   const letters = "abcdefghijklmnopqrstuvwxyz";
   const fresh = (): string => {
     let w = next(2) === 0 ? VOCABULARY[next(VOCABULARY.length)]! : "";

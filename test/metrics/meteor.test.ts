@@ -4,7 +4,7 @@ import { meteor, meteorScore } from "../../src/metrics/meteor.js";
 import { treebankWordTokenize } from "../../src/metrics/tokenize/treebank.js";
 import { pythonSplit } from "../../src/metrics/tokenize/whitespace.js";
 import { morphyReference } from "../../src/metrics/reference/wordnet.js";
-import { morphy, morphyTables, POS_LIST, SUBSTITUTIONS, synonyms } from "../../src/metrics/wordnet.js";
+import { mayBeSynonymName, morphy, morphyTables, POS_LIST, SUBSTITUTIONS, synonyms } from "../../src/metrics/wordnet.js";
 import { VERSION } from "../../src/util/version.js";
 
 interface Row {
@@ -187,5 +187,25 @@ describe("wordnet", () => {
     expect(synonyms("big").has("great")).toBe(true);
     expect(synonyms("big").has("large")).toBe(true);
     expect(synonyms("larg").size).toBe(0);
+  });
+
+  // METEOR skips its synonym stage when no leftover reference stem may be a name: a name the
+  // filter missed would lose a match.
+  it("never rules out a synonym name, and rules out most other words", () => {
+    const { index } = morphyTables();
+    let names = 0;
+    for (const pos of POS_LIST) {
+      for (const lemma of index[pos].keys()) {
+        for (const name of synonyms(lemma)) {
+          names++;
+          if (!mayBeSynonymName(name)) expect.fail(`${name} (a synonym of ${lemma}) ruled out`);
+        }
+      }
+    }
+    expect(names).toBeGreaterThan(100_000);
+    expect(mayBeSynonymName("Einstein")).toBe(true);
+    let passed = 0;
+    for (let k = 0; k < 10_000; k++) if (mayBeSynonymName(`qx${k.toString(36)}zv`)) passed++;
+    expect(passed).toBeLessThan(500);
   });
 });
