@@ -78,6 +78,9 @@ const FACTS_LIMIT = 1 << 15;
 const EPOCH_LIMIT = 2 ** 30;
 
 class FastAligner {
+  // Maps, not dictionary-mode objects: a new property key is first interned into V8's string
+  // table, which with an open vocabulary (every word new) cost more than the whole alignment.
+  /** tokens and lower-cased forms → the lower-cased word's facts */
   private words = new Map<string, WordFacts>();
   private stems = new Map<string, StemFacts>();
   private epoch = 0;
@@ -136,11 +139,7 @@ class FastAligner {
     if (stem === undefined) {
       // nltk stems the lower-cased word: porterStem of it, without the stemmer's own memo.
       const text = porterStemUncached(facts.lower);
-      stem = this.stems.get(text);
-      if (stem === undefined) {
-        stem = this.newStemFacts(text, mayBeSynonymName(text));
-      }
-      facts.stem = stem;
+      facts.stem = stem = this.stems.get(text) ?? this.newStemFacts(text, mayBeSynonymName(text));
     }
     return stem;
   }

@@ -108,20 +108,20 @@ function load(): WordNetData {
     }
     exceptions[pos] = exc;
   }
-  // `words` is every string the file uses: each key of the index and exception lists, each base
-  // form and each synonym name (for mayBeSynonymName: the lower-case names are index keys, but
-  // "Einstein" is not).
+  // All of `words`, not only the index and exception keys: mayBeSynonymName needs the names too
+  // (the lower-case ones are index keys, "Einstein" is not).
   const known = new Uint32Array(FILTER_BITS / 32);
   for (const word of words) addToFilter(known, hashForm(word, word.length, "", 0));
   return { groups: file.synsets.split(" "), words, index, exceptions, known };
 }
 
-// A Bloom filter of the forms WordNet knows, so that the candidate forms of a word (the word,
-// and the word with each matching suffix replaced) are looked up only when they may be there.
+// A Bloom filter of the strings WordNet knows (forms and synonym names), so that the candidate
+// forms of a word (the word, and the word with each matching suffix replaced) are looked up only
+// when they may be there.
 // With an open vocabulary (names, numbers, typos) nearly every candidate is unknown, and each
 // would cost a new string and a lookup in a large, cache-cold Map; a candidate's hash is made
 // from the word's units and the replacement without building the string. 2^21 bits (256 KB)
-// for ~160k keys, two probes: ~2% false positives, which only cost the Map lookup.
+// for ~168k strings, two probes: ~2% false positives, which only cost the Map lookup.
 const FILTER_BITS = 1 << 21;
 
 /** FNV-1a of form[0, length) + replacement[0, replacementLength), as a 32-bit int. */
