@@ -4,7 +4,7 @@
 // Python's code-point offsets wherever it matters.
 
 import { readFileSync } from "node:fs";
-import { ChunkMemo, MAX_KEY, hashUnits, textUnits } from "./chunk-memo.js";
+import { HASH_START, hashFinish, hashStep, textUnits } from "./chunk-memo.js";
 import { PY_DIGIT, PY_SPACE, isPySpace, pyHasNonSpace, pyRstripLength } from "./pyregex.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -18,6 +18,11 @@ export interface PunktParams {
   orthoContext: Map<string, number>;
   /** type1 → the type2s it forms a collocation with (the same pairs as `collocations`) */
   collocates: Map<string, Set<string>>;
+  /**
+   * A bit per hash (lowerAsciiHash) of each abbreviation type and each first type of a
+   * collocation: a word whose bit is clear is neither, known without a lower-cased string.
+   */
+  firstTypeBits: Uint32Array;
 }
 
 interface PunktFile {
@@ -42,7 +47,13 @@ export function loadParams(): PunktParams {
     if (set === undefined) collocates.set(a, (set = new Set()));
     set.add(b);
   }
+  const firstTypeBits = new Uint32Array(FIRST_TYPE_BITS >>> 5);
+  for (const type of [...raw.abbrev_types, ...collocates.keys()]) {
+    const bit = hashString(type) & (FIRST_TYPE_BITS - 1);
+    firstTypeBits[bit >>> 5]! |= 1 << (bit & 31);
+  }
   params = {
+    firstTypeBits,
     abbrevTypes: new Set(raw.abbrev_types),
     collocations: new Set(raw.collocations.map(([a, b]) => collocationKey(a, b))),
     sentStarters: new Set(raw.sent_starters),
@@ -50,6 +61,31 @@ export function loadParams(): PunktParams {
     collocates,
   };
   return params;
+}
+
+/** Size of PunktParams.firstTypeBits: ~160 types set in 2^16 bits, so a new word passes ~0.25% of the time. */
+const FIRST_TYPE_BITS = 1 << 16;
+
+function hashString(type: string): number {
+  let h = HASH_START;
+  for (let i = 0; i < type.length; i++) h = hashStep(h, type.charCodeAt(i));
+  return hashFinish(h);
+}
+
+/**
+ * hashString of u[from, to) lower-cased, for a run of ASCII letters and digits: `c | 0x20` is
+ * the lower case of a letter and leaves a digit as it is.
+ */
+function lowerAsciiHash(u: Uint16Array, from: number, to: number): number {
+  let h = HASH_START;
+  for (let i = from; i < to; i++) h = hashStep(h, u[i]! | 0x20);
+  return hashFinish(h);
+}
+
+/** May the ASCII run u[from, to), lower-cased, be an abbreviation type or a collocation's first type? */
+function mayBeFirstType(p: PunktParams, u: Uint16Array, from: number, to: number): boolean {
+  const bit = lowerAsciiHash(u, from, to) & (FIRST_TYPE_BITS - 1);
+  return (p.firstTypeBits[bit >>> 5]! & (1 << (bit & 31))) !== 0;
 }
 
 function collocationKey(a: string, b: string): string {
@@ -263,7 +299,6 @@ interface TokenInfo {
 
 const INFO_LIMIT = 50_000;
 const tokenInfos = new Map<string, TokenInfo>();
-const chunkInfos = new ChunkMemo<readonly TokenInfo[]>(15);
 
 function tokenInfo(tok: string, p: PunktParams): TokenInfo {
   let info = tokenInfos.get(tok);
@@ -290,25 +325,47 @@ function tokenInfo(tok: string, p: PunktParams): TokenInfo {
   return info;
 }
 
-/** Punkt tokens of one whitespace-free chunk, annotated. */
-function chunkTokenInfos(chunk: string, p: PunktParams): TokenInfo[] {
-  const list: TokenInfo[] = [];
-  PUNKT_WORD_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = PUNKT_WORD_RE.exec(chunk)) !== null) list.push(tokenInfo(m[0], p));
-  return list;
+/** `( " \` { [ : ; & # * @ ) } ] - ,`: what a Punkt word cannot start with (WORD_START's complement). */
+function isNotWordStart(c: number): boolean {
+  switch (c) {
+    case 0x28: case 0x22: case 0x60: case 0x7b: case 0x5b: case 0x3a: case 0x3b: case 0x26:
+    case 0x23: case 0x2a: case 0x40: case 0x29: case 0x7d: case 0x5d: case 0x2d: case 0x2c:
+      return true;
+  }
+  return false;
 }
 
-/** chunkTokenInfos of text[from, to), memoised. */
-function chunkTokensAt(text: string, u: Uint16Array, from: number, to: number, p: PunktParams): readonly TokenInfo[] {
-  if (to - from > MAX_KEY) return chunkTokenInfos(text.slice(from, to), p);
-  const hash = hashUnits(u, from, to);
-  let infos = chunkInfos.get(u, from, to, hash);
-  if (infos === undefined) {
-    infos = chunkTokenInfos(text.slice(from, to), p);
-    chunkInfos.set(u, from, to, hash, infos);
+/** A MULTI_CHAR run (`--`... or `..`...) starting at u[i], within u[.., end)? (No spaced ellipsis: see below.) */
+function multiCharAt(u: Uint16Array, i: number, end: number): boolean {
+  if (i + 1 >= end) return false;
+  const c = u[i]!;
+  return (c === 0x2d || c === 0x2e) && u[i + 1] === c;
+}
+
+/**
+ * The end of the Punkt word token (PUNKT_WORD_RE) that starts at u[i], in the whitespace-free
+ * chunk u[.., end) (its end is whitespace or the end of the context, which the regex's
+ * look-aheads treat alike). The regex's three alternatives in order: a MULTI_CHAR run; a word
+ * start, then the fewest chars up to whitespace, a NON_WORD char, a MULTI_CHAR run or a comma that
+ * is itself followed by one of those; one char. (The spaced ellipsis `. . .` spans whitespace, and
+ * contexts holding one go to containsSentBreak.) Every unit the regex treats specially is ASCII,
+ * so a surrogate pair is never cut.
+ */
+function punktTokenEnd(u: Uint16Array, i: number, end: number): number {
+  const c = u[i]!;
+  if (multiCharAt(u, i, end)) {
+    let j = i + 2;
+    while (j < end && u[j] === c) j++;
+    return j;
   }
-  return infos;
+  if (isNotWordStart(c)) return i + 1;
+  let j = i + 1;
+  for (; j < end; j++) {
+    const d = u[j]!;
+    if (isNonWord(d) || multiCharAt(u, j, end)) break;
+    if (d === 0x2c && (j + 1 === end || isNonWord(u[j + 1]!) || multiCharAt(u, j + 1, end))) break;
+  }
+  return j;
 }
 
 /** annotateSecondPass's verdict on t1's sentbreak, given the first-pass t1 and t2. */
@@ -380,10 +437,13 @@ function wordAfterMarkVerdict(text: string, u: Uint16Array, start: number, end: 
   if (mark !== 0x2e) return 1;
 
   // breaksBefore(W., X)
+  const isInitial = wordEnd - start === 1; // a letter: a lone digit is a number
+  // Most words are neither abbreviations nor collocations' first words: the filter says so
+  // without making the lower-cased string (with an open vocabulary, a new one per context).
+  if (!isInitial && !mayBeFirstType(p, u, start, wordEnd)) return 1;
   const typ = text.slice(start, wordEnd).toLowerCase();
   const collocates = p.collocates.get(typ);
   const abbr = p.abbrevTypes.has(typ);
-  const isInitial = wordEnd - start === 1; // a letter: a lone digit is a number
   if (collocates === undefined && !abbr && !isInitial) return 1;
   // X's type without a sentence-final period: `X.` keeps its period when it is an abbreviation.
   let nextTyp = text.slice(next, nextEnd).toLowerCase();
@@ -420,20 +480,33 @@ function containsSentBreakAt(text: string, u: Uint16Array, start: number, end: n
       return containsSentBreak(text.slice(start, end), p);
     }
   }
-  let prev: TokenInfo | undefined;
+  // The context's Punkt tokens, chunk by chunk. breaksBefore(t1, t2) reads t1 beyond its
+  // first-pass sentbreak only when t1 ends in a period, and t2 only then; and only `?` and `!`
+  // have a first-pass sentbreak without a final period. So a token is annotated (tokenInfo) only
+  // when it ends in a period or follows one that does: with an open vocabulary most tokens are
+  // new, and annotating each was most of Punkt's time.
+  let prev: TokenInfo | undefined; // the token before, when it ends in a period
+  let prevBreaks = false; // the token before is `?` or `!`
   let i = start;
   while (i < end) {
     while (i < end && isPySpace(u[i]!)) i++;
     if (i >= end) break;
-    let j = i + 1;
-    while (j < end && !isPySpace(u[j]!)) j++;
-    const infos = chunkTokensAt(text, u, i, j, p);
-    for (let k = 0; k < infos.length; k++) {
-      const t = infos[k]!;
-      if (prev !== undefined && breaksBefore(prev, t)) return true;
-      prev = t;
+    let chunkEnd = i + 1;
+    while (chunkEnd < end && !isPySpace(u[chunkEnd]!)) chunkEnd++;
+    while (i < chunkEnd) {
+      const j = punktTokenEnd(u, i, chunkEnd);
+      if (prevBreaks) return true;
+      const periodFinal = u[j - 1] === 0x2e;
+      if (prev !== undefined) {
+        const t = tokenInfo(text.slice(i, j), p);
+        if (breaksBefore(prev, t)) return true;
+        prev = periodFinal ? t : undefined;
+      } else {
+        prev = periodFinal ? tokenInfo(text.slice(i, j), p) : undefined;
+      }
+      prevBreaks = j === i + 1 && (u[i] === 0x3f || u[i] === 0x21);
+      i = j;
     }
-    i = j;
   }
   return false;
 }
@@ -449,15 +522,26 @@ function isNonWord(c: number): boolean {
 }
 
 /**
- * Offset from `from` of the last ASCII whitespace in u[from, to), 0 if none (NLTK scans for
- * Python's string.whitespace, which lacks NBSP).
+ * Offset from `from` of the last ASCII whitespace in text[from, to), 0 if none (NLTK scans for
+ * Python's string.whitespace, which lacks NBSP). The last space is found natively; only the
+ * units after it (or all of them, when there is none) are checked for \t \n \v \f \r.
  */
-function lastAsciiSpaceIndexU(u: Uint16Array, from: number, to: number): number {
-  for (let i = to - 1; i >= from; i--) {
+function lastAsciiSpaceIndex(text: string, u: Uint16Array, from: number, to: number): number {
+  const space = to > from ? text.lastIndexOf(" ", to - 1) : -1;
+  const low = space >= from ? space + 1 : from;
+  for (let i = to - 1; i >= low; i--) {
     const c = u[i]!;
-    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return i - from;
+    if (c >= 0x09 && c <= 0x0d) return i - from;
   }
-  return 0;
+  return space >= from ? space - from : 0;
+}
+
+/** The next of `.`, `?` and `!` in text from `from` (-1 for none), from their next positions. */
+function nextOf(a: number, b: number, c: number): number {
+  let m = a;
+  if (b >= 0 && (m < 0 || b < m)) m = b;
+  if (c >= 0 && (m < 0 || c < m)) m = c;
+  return m;
 }
 
 /** NLTK's _slices_from_text: the same candidates and decisions (see ../reference/punkt.ts), flat. */
@@ -471,9 +555,14 @@ function slicesFast(text: string, u: Uint16Array, p: PunktParams): number[] {
   let prevCtxEnd = 0;
   let prevNextTokStart = -1;
   const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = u[i]!;
-    if (c !== 0x2e && c !== 0x3f && c !== 0x21) continue;
+  // The marks are found natively (a JS loop over every unit was most of this function's time).
+  let period = text.indexOf(".");
+  let question = text.indexOf("?");
+  let bang = text.indexOf("!");
+  for (let i = nextOf(period, question, bang); i >= 0; i = nextOf(period, question, bang)) {
+    if (i === period) period = text.indexOf(".", i + 1);
+    else if (i === question) question = text.indexOf("?", i + 1);
+    else bang = text.indexOf("!", i + 1);
     if (i + 1 >= n) break;
     const a = u[i + 1]!;
     let ctxEnd: number;
@@ -491,7 +580,7 @@ function slicesFast(text: string, u: Uint16Array, p: PunktParams): number[] {
     } else {
       continue;
     }
-    const ws = lastAsciiSpaceIndexU(u, prevStop, i);
+    const ws = lastAsciiSpaceIndex(text, u, prevStop, i);
     const start = ws ? ws + prevStop + 1 : prevStart;
     if (havePrev && prevStop <= start && containsSentBreakAt(text, u, prevStart, prevCtxEnd, p)) {
       slices.push(lastBreak, prevStop + 1);
