@@ -224,16 +224,21 @@ function chunkTokens(text: string, u: Uint16Array, from: number, to: number, atS
 /** Memo or scanner first for the chunks of a sentence (chunk-memo.ts says why). */
 const chunkPolicy = new MemoFirstPolicy();
 
+/** Memo or scanner first for sentence tails and short sentences (their hit rate is their own). */
+const tailPolicy = new MemoFirstPolicy();
+
 /**
  * rewriteAndSplit(text.slice(from, to)) for a sentence's tail or a whole sentence, memoised (one
- * lookup per sentence, which short and repeated texts hit); on a miss, when text[scanFrom, to)
- * is all of it that is not spaces (one chunk), that chunk is scanned (treebank-scan.ts).
+ * lookup per sentence, which short and repeated texts hit) while the lookups mostly hit; on a
+ * miss, or while they mostly miss, when text[scanFrom, to) is all of it that is not spaces (one
+ * chunk), that chunk is scanned (treebank-scan.ts).
  */
 function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Array, from: number, to: number, scanFrom: number): readonly string[] {
-  const memoised = to - from <= MAX_KEY;
+  const memoised = to - from <= MAX_KEY && tailPolicy.throughMemo();
   const hash = memoised ? hashUnits(u, from, to) : 0;
   if (memoised) {
     const hit = memo.get(u, from, to, hash);
+    tailPolicy.record(hit !== undefined);
     if (hit !== undefined) return hit;
   }
   let toks: string[] = [];
@@ -266,28 +271,34 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
     return;
   }
 
-  // Each chunk is scanned (treebank-scan.ts); the memos serve the chunks the scanner leaves to
-  // the rules.
-  // A chunk of word chars only (most of them) is told apart while finding its end and hashing it.
+  // Each chunk goes through its memo or straight to the scanner (treebank-scan.ts), as the
+  // policy says; the memos also serve the chunks the scanner leaves to the rules. A chunk of word
+  // chars only (most of them) is told apart while finding its end (and hashing it for the memo).
   let pos = s;
   while (pos < tailStart) {
+    if (u[pos] === 0x20) {
+      pos++; // a second space
+      continue;
+    }
     let end = pos;
     let word = 1;
-    let h = HASH_START;
-    for (; end < tailStart; end++) {
-      const c = u[end]!;
-      if (c === 0x20) break;
-      word &= c < 256 ? LATIN1_WORD[c]! : 0;
-      h = hashStep(h, c);
-    }
-    if (end === pos) {
-      // (a second space)
-    } else if (chunkPolicy.throughMemo()) {
+    if (chunkPolicy.throughMemo()) {
+      let h = HASH_START;
+      for (; end < tailStart; end++) {
+        const c = u[end]!;
+        if (c === 0x20) break;
+        word &= c < 256 ? LATIN1_WORD[c]! : 0;
+        h = hashStep(h, c);
+      }
       pushAll(out, chunkTokens(text, u, pos, end, pos === s, hashFinish(h), word === 1));
-    } else if (word === 1) {
-      pushWord(text, u, pos, end, out);
-    } else if (!scanChunk(text, u, pos, end, false, pos === s, out)) {
-      pushAll(out, chunkTokensUncached(text.slice(pos, end), pos === s));
+    } else {
+      for (; end < tailStart; end++) {
+        const c = u[end]!;
+        if (c === 0x20) break;
+        word &= c < 256 ? LATIN1_WORD[c]! : 0;
+      }
+      if (word === 1) pushWord(text, u, pos, end, out);
+      else if (!scanChunk(text, u, pos, end, false, pos === s, out)) pushAll(out, chunkTokensUncached(text.slice(pos, end), pos === s));
     }
     pos = end + 1;
   }
