@@ -47,6 +47,16 @@ describe("nltkTokenize path choice", () => {
     expect(isPrintableLatin1("😀")).toBe(false);
   });
 
+  it("draws the Latin-1 line at every unit below U+0300, alone and after a printable prefix", () => {
+    for (let c = 0; c < 0x300; c++) {
+      const printable = (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff);
+      const ch = String.fromCharCode(c);
+      expect(isPrintableLatin1(ch), `U+${c.toString(16)}`).toBe(printable);
+      expect(isPrintableLatin1(`word ${ch} word`), `U+${c.toString(16)} inside`).toBe(printable);
+    }
+    expect(isPrintableLatin1("a\ud800b")).toBe(false); // a lone surrogate
+  });
+
   it("sends a whole text with one newline down the NIST path", () => {
     expect(nltkTokenize("Hello world. It's fine.")).toEqual(["Hello", "world", ".", "It", "'s", "fine", "."]);
     expect(nltkTokenize("Hello world.\nIt's fine.")).toEqual(["Hello", "world", ".", "It", "'", "s", "fine", "."]);
