@@ -7,3 +7,9 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Seeded integers in [0, n), from mulberry32 (reproducible random tests). */
+export function seededBelow(seed: number): (n: number) => number {
+  const random = mulberry32(seed);
+  return (n) => Math.floor(random() * n);
+}

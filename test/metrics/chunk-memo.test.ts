@@ -5,14 +5,11 @@ import { describe, expect, it } from "vitest";
 import { tokenizeOnce } from "../../src/metrics/text-similarity.js";
 import { ChunkMemo, MemoFirstPolicy, hashUnits, shouldMemoFirst, textUnits } from "../../src/metrics/tokenize/chunk-memo.js";
 import { TOKENIZERS } from "../../src/metrics/tokenize/index.js";
+import { seededBelow } from "../helpers/random.js";
 
 describe("ChunkMemo", () => {
   it("finds exactly the stored ranges, through collisions, clearing and pool growth", () => {
-    let seed = 7;
-    const next = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const next = seededBelow(7);
     for (const bits of [2, 3, 6, 12]) {
       const memo = new ChunkMemo<string>(bits);
       const model = new Map<string, string>();

@@ -5,12 +5,9 @@ import { describe, expect, it } from "vitest";
 import { sentenceBleu } from "../../src/metrics/bleu.js";
 import { sentenceGleu } from "../../src/metrics/gleu.js";
 import { NgramMatcher, PairMatcher } from "../../src/metrics/ngram-matcher.js";
+import { seededBelow } from "../helpers/random.js";
 
-let seed = 4242;
-const next = (n: number): number => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed % n;
-};
+const next = seededBelow(4242);
 
 function randomTokens(vocabulary: number, maxLength: number): string[] {
   return Array.from({ length: next(maxLength + 1) }, () => `w${next(vocabulary)}`);

@@ -5,6 +5,7 @@ import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
 import { punktSentencesReference } from "../../src/metrics/reference/punkt.js";
 import { punktSentences } from "../../src/metrics/tokenize/punkt.js";
+import { seededBelow } from "../helpers/random.js";
 
 const rows = conformanceRows();
 
@@ -24,11 +25,7 @@ describe("fast Punkt sentence splitting", () => {
     "Jan.", "However", "But", "And", "in", "In", "##number##.", "1.", "23.", "ii.", "I.", "Smith", "US", "abreast",
     "business", "\u0130", "😀", "\ud800",
   ];
-  let seed = 987654;
-  const next = (n: number): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
-  };
+  const next = seededBelow(987654);
   const texts = Array.from({ length: 20000 }, () =>
     Array.from({ length: 1 + next(24) }, () => pieces[next(pieces.length)]).join(""),
   );

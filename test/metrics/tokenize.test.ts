@@ -16,6 +16,7 @@ import {
   treebankWordTokenize,
 } from "../../src/metrics/tokenize/index.js";
 import { rewriteAndSplit } from "../../src/metrics/tokenize/treebank.js";
+import { seededBelow } from "../helpers/random.js";
 
 const rows = conformanceRows();
 
@@ -287,11 +288,7 @@ describe("memoised chunking of the word tokenizer", () => {
     "‘", "’", "can", "not", "cannot", "gonna", "wanna", "gimme", "d'ye", "more'n", "'tis", "'Twas", "don't",
     "it's", "we'll", "I'M", "U.S.", "Mr.", "1,000", "10:30",
   ];
-  let seed = 12345;
-  const next = (n: number): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
-  };
+  const next = seededBelow(12345);
   const texts = Array.from({ length: 3000 }, () =>
     Array.from({ length: next(14) }, () => pieces[next(pieces.length)]).join(""),
   );
