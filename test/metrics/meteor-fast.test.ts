@@ -4,9 +4,10 @@
 
 import { conformanceRows } from "../helpers/fixtures.js";
 import { describe, expect, it } from "vitest";
-import { meteorCounts } from "../../src/metrics/meteor.js";
+import { FACTS_LIMIT_LARGE, FACTS_LIMIT_SMALL, factsLimitFor, meteorCounts } from "../../src/metrics/meteor.js";
 import { meteorCountsReference } from "../../src/metrics/reference/meteor.js";
 import { nltkTokenize } from "../../src/metrics/tokenize/index.js";
+import { seededBelow } from "../helpers/random.js";
 
 const rows = conformanceRows();
 
@@ -20,11 +21,7 @@ const VOCABULARY = [
   "__proto__", "constructor", "toString", "0", "00", "1", "-0",
 ];
 
-let seed = 31337;
-const next = (n: number): number => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed % n;
-};
+const next = seededBelow(31337);
 const sentence = (): string[] =>
   Array.from({ length: next(8) === 0 ? next(150) : next(25) }, () => VOCABULARY[next(VOCABULARY.length)]!);
 
@@ -49,21 +46,46 @@ describe("fast METEOR alignment", () => {
 
 describe("fast METEOR alignment with an open vocabulary", () => {
   // Words never seen before (fresh letters after a real stem, so stems and WordNet forms still
-  // come into play: "housesqx", "runningab"), mixed with the vocabulary, so the per-word memos
-  // keep missing and the word and stem facts are dropped and refilled between calls.
+  // come into play: "housesqxa", "runningabc"), mixed with the vocabulary, so the per-word memos
+  // keep missing and the word and stem facts are dropped and refilled between calls: ~100k
+  // distinct words, past the large limit once and the small one many times (the fills' limits
+  // were logged once to see it).
   const letters = "abcdefghijklmnopqrstuvwxyz";
   const fresh = (): string => {
     let w = next(2) === 0 ? VOCABULARY[next(VOCABULARY.length)]! : "";
-    for (let k = 1 + next(4); k > 0; k--) w += letters[next(26)];
+    for (let k = 3 + next(4); k > 0; k--) w += letters[next(26)];
     return next(5) === 0 ? w.toUpperCase() : w;
   };
   const word = (): string => (next(3) === 0 ? VOCABULARY[next(VOCABULARY.length)]! : fresh());
 
   it("agrees with the plain port on random sentences of unseen words", () => {
-    for (let k = 0; k < 5000; k++) {
+    for (let k = 0; k < 8000; k++) {
       const hyp = Array.from({ length: next(30) }, word);
       const ref = hyp.map((w) => (next(3) === 0 ? word() : next(6) === 0 ? w.toUpperCase() : w));
       expect(meteorCounts(ref, hyp), JSON.stringify({ hyp, ref })).toEqual(meteorCountsReference(ref, hyp));
     }
+  });
+
+  it("still agrees on the closed vocabulary once the open one has made the facts Maps small", () => {
+    for (let k = 0; k < 5000; k++) {
+      const hyp = sentence();
+      const ref = hyp.map((w) => (next(3) === 0 ? VOCABULARY[next(VOCABULARY.length)]! : w));
+      expect(meteorCounts(ref, hyp), JSON.stringify({ hyp, ref })).toEqual(meteorCountsReference(ref, hyp));
+    }
+  });
+});
+
+describe("the facts Maps' limit per fill", () => {
+  it("stays large while at least half the lookups find an earlier call's word", () => {
+    expect(factsLimitFor(2048, 4096, 1)).toBe(FACTS_LIMIT_LARGE);
+    expect(factsLimitFor(4000, 4096, 3)).toBe(FACTS_LIMIT_LARGE);
+  });
+
+  it("goes small while they do not, with a large fill every 32nd as a probe", () => {
+    expect(factsLimitFor(300, 4100, 1)).toBe(FACTS_LIMIT_SMALL);
+    expect(factsLimitFor(2047, 4096, 31)).toBe(FACTS_LIMIT_SMALL);
+    expect(factsLimitFor(0, 4096, 32)).toBe(FACTS_LIMIT_LARGE);
+    expect(factsLimitFor(0, 4096, 64)).toBe(FACTS_LIMIT_LARGE);
+    expect(FACTS_LIMIT_SMALL).toBeLessThan(FACTS_LIMIT_LARGE);
   });
 });
