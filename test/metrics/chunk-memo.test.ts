@@ -58,7 +58,7 @@ describe("MemoFirstPolicy", () => {
     expect(shouldMemoFirst(0, 0)).toBe(true);
   });
 
-  it("sends everything through the memo until lookups mostly miss, then one item in 16", () => {
+  it("sends everything through the memo until lookups mostly miss, then one item in 64", () => {
     const policy = new MemoFirstPolicy();
     const through = (n: number, hit: boolean): number => {
       let count = 0;
@@ -71,9 +71,9 @@ describe("MemoFirstPolicy", () => {
       return count;
     };
     expect(through(1024, false)).toBe(1024); // memo first while deciding
-    expect(through(1600, false)).toBe(100); // mostly misses: 1 in 16 sampled
+    expect(through(1600, false)).toBe(25); // mostly misses: 1 in 64 sampled
     // Sampled lookups start hitting (the texts repeat): back to memo first once it re-decides.
-    through(16 * 1024, true);
+    through(64 * 1024, true);
     expect(through(500, true)).toBe(500);
   });
 });
