@@ -67,16 +67,24 @@ describe("graderkit serve --workers 2", () => {
     expect((await postJson(`${serve.base}/v1/rewards`, { grader: "exact", rows: exactRows(4) })).json.rewards).toEqual([1, 0, 1, 0]);
   });
 
-  it("a one-row request sent behind a 5,000-row METEOR batch is answered long before the batch", async () => {
+  it("a one-row request sent behind a 20,000-row METEOR batch is answered long before the batch", async () => {
     // Once per worker, METEOR loads WordNet (about a second): not what this test measures.
     await Promise.all([0, 1, 2, 3].map(() => postJson(`${serve.base}/v1/rewards`, { grader: "meteor", rows: meteorRows(8) })));
     const t0 = performance.now();
     let batchDone = 0;
-    const batch = postJson(`${serve.base}/v1/rewards`, { grader: "meteor", rows: meteorRows(5_000) }).then((r) => {
+    const batch = postJson(`${serve.base}/v1/rewards`, { grader: "meteor", rows: meteorRows(20_000) }).then((r) => {
       batchDone = performance.now() - t0;
       return r;
     });
-    await new Promise((r) => setTimeout(r, 150));
+    // Send the single row once the server holds the batch (its rows are in the queue gauge), not
+    // after a fixed delay: on a fast machine 5,000 rows were done within 150 ms.
+    for (;;) {
+      const text = await (await fetch(`${serve.base}/metrics`)).text();
+      const queued = Number(/^graderkit_queue_rows (\S+)$/m.exec(text)?.[1] ?? 0);
+      if (queued > 0 || batchDone > 0) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(batchDone).toBe(0);
     const s0 = performance.now();
     const single = await postJson(`${serve.base}/v1/rewards`, { grader: "exact", rows: [{ model_sample: "x", item: { answer: "x" } }] });
     const singleMs = performance.now() - s0;
@@ -84,7 +92,7 @@ describe("graderkit serve --workers 2", () => {
     expect(batchDone).toBe(0);
     const b = await batch;
     expect(b.status).toBe(200);
-    expect(b.json.rewards).toHaveLength(5_000);
+    expect(b.json.rewards).toHaveLength(20_000);
     // It waited at most for a chunk or two of the batch, not for the batch.
     expect(singleMs).toBeLessThan(batchDone / 4);
   }, 120_000);
