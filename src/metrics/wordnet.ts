@@ -5,6 +5,7 @@
 
 import { readFileSync } from "node:fs";
 import { BoundedMemo } from "./bounded-memo.js";
+import { HashFilter, hashChars } from "./hash-filter.js";
 
 export type WordNetPos = "n" | "v" | "a" | "r";
 
@@ -53,9 +54,9 @@ interface WordNetData {
   exceptions: Record<WordNetPos, Map<string, string[]>>;
   /**
    * Every string of the file (each key of `index` and `exceptions`, any POS, each base form and
-   * each synonym name), as a Bloom filter (see formMayBeKnown).
+   * each synonym name), as a Bloom filter of their hashChars.
    */
-  known: Uint32Array;
+  known: HashFilter;
 }
 
 interface WordNetFile {
@@ -110,8 +111,8 @@ function load(): WordNetData {
   }
   // All of `words`, not only the index and exception keys: mayBeSynonymName needs the names too
   // (the lower-case ones are index keys, "Einstein" is not).
-  const known = new Uint32Array(FILTER_BITS / 32);
-  for (const word of words) addToFilter(known, hashForm(word, word.length, "", 0));
+  const known = new HashFilter(FILTER_LOG2_BITS);
+  for (const word of words) known.add(hashChars(word));
   return { groups: file.synsets.split(" "), words, index, exceptions, known };
 }
 
@@ -122,35 +123,11 @@ function load(): WordNetData {
 // would cost a new string and a lookup in a large, cache-cold Map; a candidate's hash is made
 // from the word's units and the replacement without building the string. 2^21 bits (256 KB)
 // for ~168k strings, two probes: ~2% false positives, which only cost the Map lookup.
-const FILTER_BITS = 1 << 21;
+const FILTER_LOG2_BITS = 21;
 
-/** FNV-1a of form[0, length) + replacement[0, replacementLength), as a 32-bit int. */
-function hashForm(form: string, length: number, replacement: string, replacementLength: number): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < length; i++) h = Math.imul(h ^ form.charCodeAt(i), 0x01000193);
-  for (let i = 0; i < replacementLength; i++) h = Math.imul(h ^ replacement.charCodeAt(i), 0x01000193);
-  return h;
-}
-
-/** The filter's second bit position for a hash (the first is its low bits): a remix of it. */
-function secondProbe(h: number): number {
-  const x = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-  return (x ^ (x >>> 13)) & (FILTER_BITS - 1);
-}
-
-function addToFilter(filter: Uint32Array, h: number): void {
-  const a = h & (FILTER_BITS - 1);
-  const b = secondProbe(h);
-  filter[a >>> 5]! |= 1 << (a & 31);
-  filter[b >>> 5]! |= 1 << (b & 31);
-}
-
-/** false: no key of WordNet's index or exceptions hashes to `h` (true: one may). */
-function formMayBeKnown(filter: Uint32Array, h: number): boolean {
-  const a = h & (FILTER_BITS - 1);
-  if ((filter[a >>> 5]! & (1 << (a & 31))) === 0) return false;
-  const b = secondProbe(h);
-  return (filter[b >>> 5]! & (1 << (b & 31))) !== 0;
+/** hashChars of form[0, length) + replacement. */
+function hashForm(form: string, length: number, replacement: string): number {
+  return hashChars(replacement, replacement.length, hashChars(form, length));
 }
 
 let data: WordNetData | null = null;
@@ -184,7 +161,7 @@ function pushIndexed(out: string[], form: string, index: Map<string, string>): v
 export function morphy(form: string, pos: WordNetPos): string[] {
   const { index, exceptions, known } = wordnet();
   const out: string[] = [];
-  const formKnown = formMayBeKnown(known, hashForm(form, form.length, "", 0));
+  const formKnown = known.mayHave(hashChars(form));
   if (formKnown) pushIndexed(out, form, index[pos]);
   const listed = formKnown ? exceptions[pos].get(form) : undefined;
   if (listed !== undefined) {
@@ -194,7 +171,7 @@ export function morphy(form: string, pos: WordNetPos): string[] {
   for (const [suffix, replacement] of SUBSTITUTIONS[pos]) {
     if (!form.endsWith(suffix)) continue;
     const stem = form.length - suffix.length;
-    if (!formMayBeKnown(known, hashForm(form, stem, replacement, replacement.length))) continue;
+    if (!known.mayHave(hashForm(form, stem, replacement))) continue;
     pushIndexed(out, form.slice(0, stem) + replacement, index[pos]);
   }
   return out;
@@ -204,12 +181,12 @@ export function morphy(form: string, pos: WordNetPos): string[] {
  * false when the filter rules out every form morphy could find for `lemma` under any POS (the
  * word itself and each suffix substitution): then it has no synsets. No allocation, no lookup.
  */
-function mayHaveForms(lemma: string, known: Uint32Array): boolean {
-  if (formMayBeKnown(known, hashForm(lemma, lemma.length, "", 0))) return true;
+function mayHaveForms(lemma: string, known: HashFilter): boolean {
+  if (known.mayHave(hashChars(lemma))) return true;
   for (const pos of POS_LIST) {
     for (const [suffix, replacement] of SUBSTITUTIONS[pos]) {
       if (!lemma.endsWith(suffix)) continue;
-      if (formMayBeKnown(known, hashForm(lemma, lemma.length - suffix.length, replacement, replacement.length))) return true;
+      if (known.mayHave(hashForm(lemma, lemma.length - suffix.length, replacement))) return true;
     }
   }
   return false;
@@ -221,7 +198,7 @@ function mayHaveForms(lemma: string, known: Uint32Array): boolean {
  * lookup: METEOR skips its synonym stage when no leftover reference word may be a name.
  */
 export function mayBeSynonymName(word: string): boolean {
-  return formMayBeKnown(wordnet().known, hashForm(word, word.length, "", 0));
+  return wordnet().known.mayHave(hashChars(word));
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set<string>();

@@ -4,7 +4,8 @@
 // Python's code-point offsets wherever it matters.
 
 import { readFileSync } from "node:fs";
-import { HASH_START, hashFinish, hashStep, textUnits } from "./chunk-memo.js";
+import { HashFilter, hashChars } from "../hash-filter.js";
+import { HASH_START, hashStep, textUnits } from "./chunk-memo.js";
 import { PY_DIGIT, PY_SPACE, isPySpace, pyHasNonSpace, pyRstripLength } from "./pyregex.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -19,10 +20,10 @@ export interface PunktParams {
   /** type1 → the type2s it forms a collocation with (the same pairs as `collocations`) */
   collocates: Map<string, Set<string>>;
   /**
-   * A bit per hash (lowerAsciiHash) of each abbreviation type and each first type of a
-   * collocation: a word whose bit is clear is neither, known without a lower-cased string.
+   * The hashChars of each abbreviation type and each first type of a collocation: a word the
+   * filter rules out (by lowerAsciiHash) is neither, known without a lower-cased string.
    */
-  firstTypeBits: Uint32Array;
+  firstTypes: HashFilter;
 }
 
 interface PunktFile {
@@ -47,13 +48,10 @@ export function loadParams(): PunktParams {
     if (set === undefined) collocates.set(a, (set = new Set()));
     set.add(b);
   }
-  const firstTypeBits = new Uint32Array(FIRST_TYPE_BITS >>> 5);
-  for (const type of [...raw.abbrev_types, ...collocates.keys()]) {
-    const bit = hashString(type) & (FIRST_TYPE_BITS - 1);
-    firstTypeBits[bit >>> 5]! |= 1 << (bit & 31);
-  }
+  const firstTypes = new HashFilter(FIRST_TYPES_LOG2_BITS);
+  for (const type of [...raw.abbrev_types, ...collocates.keys()]) firstTypes.add(hashChars(type));
   params = {
-    firstTypeBits,
+    firstTypes,
     abbrevTypes: new Set(raw.abbrev_types),
     collocations: new Set(raw.collocations.map(([a, b]) => collocationKey(a, b))),
     sentStarters: new Set(raw.sent_starters),
@@ -63,29 +61,17 @@ export function loadParams(): PunktParams {
   return params;
 }
 
-/** Size of PunktParams.firstTypeBits: ~160 types set in 2^16 bits, so a new word passes ~0.25% of the time. */
-const FIRST_TYPE_BITS = 1 << 16;
-
-function hashString(type: string): number {
-  let h = HASH_START;
-  for (let i = 0; i < type.length; i++) h = hashStep(h, type.charCodeAt(i));
-  return hashFinish(h);
-}
+/** Size of PunktParams.firstTypes: ~160 types in 2^16 bits, so a new word nearly never passes. */
+const FIRST_TYPES_LOG2_BITS = 16;
 
 /**
- * hashString of u[from, to) lower-cased, for a run of ASCII letters and digits: `c | 0x20` is
+ * hashChars of u[from, to) lower-cased, for a run of ASCII letters and digits: `c | 0x20` is
  * the lower case of a letter and leaves a digit as it is.
  */
 function lowerAsciiHash(u: Uint16Array, from: number, to: number): number {
   let h = HASH_START;
   for (let i = from; i < to; i++) h = hashStep(h, u[i]! | 0x20);
-  return hashFinish(h);
-}
-
-/** May the ASCII run u[from, to), lower-cased, be an abbreviation type or a collocation's first type? */
-function mayBeFirstType(p: PunktParams, u: Uint16Array, from: number, to: number): boolean {
-  const bit = lowerAsciiHash(u, from, to) & (FIRST_TYPE_BITS - 1);
-  return (p.firstTypeBits[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  return h;
 }
 
 function collocationKey(a: string, b: string): string {
@@ -440,7 +426,7 @@ function wordAfterMarkVerdict(text: string, u: Uint16Array, start: number, end: 
   const isInitial = wordEnd - start === 1; // a letter: a lone digit is a number
   // Most words are neither abbreviations nor collocations' first words: the filter says so
   // without making the lower-cased string (with an open vocabulary, a new one per context).
-  if (!isInitial && !mayBeFirstType(p, u, start, wordEnd)) return 1;
+  if (!isInitial && !p.firstTypes.mayHave(lowerAsciiHash(u, start, wordEnd))) return 1;
   const typ = text.slice(start, wordEnd).toLowerCase();
   const collocates = p.collocates.get(typ);
   const abbr = p.abbrevTypes.has(typ);
