@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChunkSizer } from "../src/server/chunk-sizer.js";
 import { FairScheduler } from "../src/server/fair-scheduler.js";
 import { cli, tempDir, writeJson } from "./helpers/cli.js";
-import { postJson, startServe, type ServeProcess } from "./helpers/serve.js";
+import { metricValue, postJson, startServe, type ServeProcess } from "./helpers/serve.js";
 
 const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" };
 const meteor = { type: "text_similarity", name: "m", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "meteor" };
@@ -80,8 +80,7 @@ describe("graderkit serve --workers 2", () => {
     // after a fixed delay: on a fast machine 5,000 rows were done within 150 ms.
     for (;;) {
       const text = await (await fetch(`${serve.base}/metrics`)).text();
-      const queued = Number(/^graderkit_queue_rows (\S+)$/m.exec(text)?.[1] ?? 0);
-      if (queued > 0 || batchDone > 0) break;
+      if (metricValue(text, "graderkit_queue_rows") > 0 || batchDone > 0) break;
       await new Promise((r) => setTimeout(r, 5));
     }
     expect(batchDone).toBe(0);

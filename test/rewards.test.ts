@@ -11,6 +11,7 @@ import { gradeSample } from "../src/graders/grade-sample.js";
 import { createGradersServer, type GradersServer, type GradersServerOptions } from "../src/server/graders-api.js";
 import { GraderValidationError } from "../src/schema/load.js";
 import { canonicalJson } from "../src/util/canonical-json.js";
+import { metricValue } from "./helpers/serve.js";
 
 const exact = { type: "string_check", name: "exact", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", operation: "eq" } as const;
 const rougeL = { type: "text_similarity", name: "rl", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "rouge_l" } as const;
@@ -314,7 +315,7 @@ describe("access and operations", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain("text/plain");
       const text = res.json as string;
-      const value = (line: string) => Number(new RegExp(`^${line.replace(/[{}"]/g, (c) => `\\${c}`)} (\\S+)$`, "m").exec(text)?.[1]);
+      const value = (line: string) => metricValue(text, line);
       expect(value('graderkit_http_requests_total{route="rewards",status="200"}')).toBe(2);
       expect(value('graderkit_http_requests_total{route="rewards",status="400"}')).toBe(1);
       expect(value('graderkit_rows_graded_total{grader="exact"}')).toBe(3);

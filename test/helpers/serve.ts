@@ -44,3 +44,8 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: res.headers.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : text };
 }
+
+/** The value of one sample line (`name` or `name{labels}`) in Prometheus text, NaN when absent. */
+export function metricValue(text: string, line: string): number {
+  return Number(new RegExp(`^${line.replace(/[{}"]/g, (c) => `\\${c}`)} (\\S+)$`, "m").exec(text)?.[1]);
+}
