@@ -273,7 +273,8 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
 
   // Each chunk goes through its memo or straight to the scanner (treebank-scan.ts), as the
   // policy says; the memos also serve the chunks the scanner leaves to the rules. A chunk of word
-  // chars only (most of them) is told apart while finding its end (and hashing it for the memo).
+  // chars only (most of them) is told apart while finding its end (and hashing it for the memo:
+  // two loops, so that the scanner's path, the open vocabulary's, takes no hash step per unit).
   let pos = s;
   while (pos < tailStart) {
     if (u[pos] === 0x20) {
