@@ -70,10 +70,26 @@ describe("MemoFirstPolicy", () => {
       }
       return count;
     };
-    expect(through(1024, false)).toBe(1024); // memo first while deciding
+    expect(through(4096, false)).toBe(4096); // memo first while deciding the first time
     expect(through(1600, false)).toBe(25); // mostly misses: 1 in 64 sampled
-    // Sampled lookups start hitting (the texts repeat): back to memo first once it re-decides.
-    through(64 * 1024, true);
+    // Sampled lookups start hitting (the texts repeat): back to memo first once it re-decides,
+    // which later decisions do every 1,024 lookups (25 were counted above).
+    expect(through(64 * 998, true)).toBe(998);
+    expect(through(64, true)).toBe(1);
     expect(through(500, true)).toBe(500);
+  });
+
+  it("does not judge a cold memo on its first 1,024 lookups: 43% hits there, then mostly hits, stays memo first", () => {
+    const policy = new MemoFirstPolicy();
+    let through = 0;
+    for (let i = 0; i < 4096; i++) {
+      if (!policy.throughMemo()) continue;
+      through++;
+      // A cold memo's start: a hit ratio rising from ~40% to ~90% (every 5th, then every 10th lookup misses).
+      policy.record(i < 1024 ? i % 5 < 2 : i % 10 !== 0);
+    }
+    expect(through).toBe(4096);
+    expect(policy.throughMemo()).toBe(true);
+    expect(policy.throughMemo()).toBe(true);
   });
 });
