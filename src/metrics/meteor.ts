@@ -10,7 +10,7 @@
 // and identical texts still pay the one-chunk penalty, 1 - γ·(1/n)^β.
 
 import { EpochArray } from "./epoch-table.js";
-import { porterStemUncached } from "./porter-stemmer.js";
+import { porterStemOfLowerCase } from "./porter-stemmer.js";
 import { metricSignature, perTokenizer, REFERENCE_LIBRARIES, WORDNET_VERSION } from "./signature.js";
 import { shouldMemoFirst } from "./tokenize/chunk-memo.js";
 import type { TokenizerName } from "./tokenize/index.js";
@@ -164,7 +164,7 @@ class FastAligner {
     let stem = facts.stem;
     if (stem === undefined) {
       // nltk stems the lower-cased word: porterStem of it, without the stemmer's own memo.
-      const text = porterStemUncached(facts.lower);
+      const text = porterStemOfLowerCase(facts.lower);
       facts.stem = stem = this.stems.get(text) ?? this.newStemFacts(text, mayBeSynonymName(text));
     }
     return stem;

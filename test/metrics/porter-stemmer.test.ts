@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { porterStem } from "../../src/metrics/porter-stemmer.js";
+import { porterStem, porterStemOfLowerCase } from "../../src/metrics/porter-stemmer.js";
 
 // Expected stems are nltk 3.9 PorterStemmer() (NLTK_EXTENSIONS) output, obtained by running
 // nltk's own porter.py on each word; the comments name the rule that decides.
@@ -74,7 +74,28 @@ describe("porterStem matches nltk PorterStemmer (NLTK_EXTENSIONS)", () => {
     expect(porterStem("😀😀ing")).toBe("😀😀ing");
     expect(porterStem("a😀😀ing")).toBe("a😀");
     expect(porterStem("x😀😀ed")).toBe("x😀😀ed");
-    // Two code points, four UTF-16 units: short enough to be returned unstemmed.
+    // Two code points, three or four UTF-16 units: short enough to be returned unstemmed.
     expect(porterStem("😀S")).toBe("😀s");
+    expect(porterStem("😀😀")).toBe("😀😀");
+  });
+});
+
+describe("porterStemOfLowerCase (METEOR's stems of lower-cased words)", () => {
+  it("rests on toLowerCase changing nothing the second time, for every code point", () => {
+    const changed: number[] = [];
+    for (let c = 0; c <= 0x10ffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const lower = String.fromCodePoint(c).toLowerCase();
+      if (lower.toLowerCase() !== lower) changed.push(c);
+    }
+    expect(changed).toEqual([]);
+  });
+
+  it("is porterStem of the lower-cased word", () => {
+    const words = [...NLTK_STEMS.map(([word]) => word), "", "İstanbul", "Cafés", "😀😀ing", "a😀😀ing", "x😀😀ed", "😀S", "😀😀", "SKIES", "Dying"];
+    for (const word of words) {
+      const lower = word.toLowerCase();
+      expect(porterStemOfLowerCase(lower), word).toBe(porterStem(lower));
+    }
   });
 });
