@@ -5,7 +5,7 @@
 
 import { readFileSync } from "node:fs";
 import { HashFilter, hashChars } from "../hash-filter.js";
-import { HASH_START, hashStep, textUnits } from "./chunk-memo.js";
+import { HASH_START, MemoFirstPolicy, hashStep, textUnits } from "./chunk-memo.js";
 import { PY_DIGIT, PY_SPACE, isPySpace, pyHasNonSpace, pyRstripLength } from "./pyregex.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -286,14 +286,30 @@ interface TokenInfo {
 const INFO_LIMIT = 50_000;
 const tokenInfos = new Map<string, TokenInfo>();
 
+/**
+ * Memo or not: a closed vocabulary's tokens hit ~95% of the time, an open one's ~32% (punctuation
+ * and words repeated within a text), where a look-up and an insertion per new token cost more than
+ * they save.
+ */
+const infoPolicy = new MemoFirstPolicy();
+
 function tokenInfo(tok: string, p: PunktParams): TokenInfo {
+  if (!infoPolicy.throughMemo()) return annotatedInfo(tok, p);
   let info = tokenInfos.get(tok);
+  infoPolicy.record(info !== undefined);
   if (info !== undefined) return info;
+  info = annotatedInfo(tok, p);
+  if (tokenInfos.size >= INFO_LIMIT) tokenInfos.clear();
+  tokenInfos.set(tok, info);
+  return info;
+}
+
+function annotatedInfo(tok: string, p: PunktParams): TokenInfo {
   const t = makeToken(tok);
   annotateFirstPass(t, p);
   const typeNP = typeNoPeriod(t);
   const nextTyp = typeNoSentPeriod(t);
-  info = {
+  return {
     periodFinal: t.periodFinal,
     sentbreak: t.sentbreak,
     abbrOrEllipsis: t.abbr || t.ellipsis,
@@ -306,9 +322,6 @@ function tokenInfo(tok: string, p: PunktParams): TokenInfo {
     sentStarter: p.sentStarters.has(nextTyp),
     orthoLc: ((p.orthoContext.get(nextTyp) ?? 0) & ORTHO_LC) !== 0,
   };
-  if (tokenInfos.size >= INFO_LIMIT) tokenInfos.clear();
-  tokenInfos.set(tok, info);
-  return info;
 }
 
 /** `( " \` { [ : ; & # * @ ) } ] - ,`: what a Punkt word cannot start with (WORD_START's complement). */
