@@ -119,6 +119,34 @@ const INITIAL_RE = /^[\p{L}\p{Nl}\p{No}_]\.$/u;
 const FIRST_UPPER_RE = /^\p{Uppercase}/u;
 const FIRST_LOWER_RE = /^\p{Lowercase}/u;
 
+// The regexes above, with the answer for an ASCII first char read off its code (\p{Uppercase}
+// and \p{Lowercase} hold no ASCII beyond A-Z and a-z; a number starts with - . , or a digit; an
+// ellipsis with a period; an initial is one code point and a period). Most tokens are new words
+// of an open vocabulary, each annotated once, and a regex test costs more than the rest of it.
+function startsUpper(tok: string): boolean {
+  const c = tok.charCodeAt(0);
+  return c < 128 ? c >= 0x41 && c <= 0x5a : FIRST_UPPER_RE.test(tok);
+}
+
+function startsLower(tok: string): boolean {
+  const c = tok.charCodeAt(0);
+  return c < 128 ? c >= 0x61 && c <= 0x7a : FIRST_LOWER_RE.test(tok);
+}
+
+function isNumeric(lower: string): boolean {
+  const c = lower.charCodeAt(0);
+  if (c < 128 && c !== 0x2d && c !== 0x2e && c !== 0x2c && (c < 0x30 || c > 0x39)) return false;
+  return NUMERIC_RE.test(lower);
+}
+
+function isEllipsis(tok: string): boolean {
+  return tok.charCodeAt(0) === 0x2e && ELLIPSIS_RE.test(tok);
+}
+
+function isInitialToken(tok: string): boolean {
+  return tok.length <= 3 && INITIAL_RE.test(tok);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tokens and their annotation
 
@@ -136,7 +164,7 @@ function makeToken(tok: string): PunktToken {
   return {
     tok,
     // Number-like tokens share one type so that the model generalises over them.
-    type: NUMERIC_RE.test(lower) ? "##number##" : lower,
+    type: isNumeric(lower) ? "##number##" : lower,
     periodFinal: tok.endsWith("."),
     sentbreak: false,
     abbr: false,
@@ -167,7 +195,7 @@ function annotateFirstPass(t: PunktToken, p: PunktParams): void {
   const tok = t.tok;
   if (tok === "." || tok === "?" || tok === "!") {
     t.sentbreak = true;
-  } else if (ELLIPSIS_RE.test(tok)) {
+  } else if (isEllipsis(tok)) {
     t.ellipsis = true;
   } else if (t.periodFinal && !tok.endsWith("..")) {
     const stem = tok.slice(0, -1).toLowerCase();
@@ -181,14 +209,16 @@ type Ortho = true | false | "unknown";
 
 /** Orthographic heuristic: does this token start a sentence? */
 function orthoHeuristic(t: PunktToken, p: PunktParams): Ortho {
-  const tok = t.tok;
+  return orthoOf(t.tok, p.orthoContext.get(typeNoSentPeriod(t)) ?? 0);
+}
+
+/** orthoHeuristic of the token `tok`, whose type's orthographic context is `ctx`. */
+function orthoOf(tok: string, ctx: number): Ortho {
   if (tok === ";" || tok === ":" || tok === "," || tok === "." || tok === "!" || tok === "?") {
     return false;
   }
-  const ctx = p.orthoContext.get(typeNoSentPeriod(t)) ?? 0;
-  const upper = FIRST_UPPER_RE.test(tok);
-  if (upper && ctx & ORTHO_LC && !(ctx & ORTHO_MID_UC)) return true;
-  if (FIRST_LOWER_RE.test(tok) && (ctx & ORTHO_UC || !(ctx & ORTHO_BEG_LC))) return false;
+  if (startsUpper(tok) && ctx & ORTHO_LC && !(ctx & ORTHO_MID_UC)) return true;
+  if (startsLower(tok) && (ctx & ORTHO_UC || !(ctx & ORTHO_BEG_LC))) return false;
   return "unknown";
 }
 
@@ -197,7 +227,7 @@ function annotateSecondPass(t1: PunktToken, t2: PunktToken, p: PunktParams): voi
   if (!t1.periodFinal) return;
   const typ = typeNoPeriod(t1);
   const nextTyp = typeNoSentPeriod(t2);
-  const isInitial = INITIAL_RE.test(t1.tok);
+  const isInitial = isInitialToken(t1.tok);
 
   if (p.collocations.has(collocationKey(typ, nextTyp))) {
     t1.sentbreak = false;
@@ -210,7 +240,7 @@ function annotateSecondPass(t1: PunktToken, t2: PunktToken, p: PunktParams): voi
       t1.sentbreak = true;
       return;
     }
-    if (FIRST_UPPER_RE.test(t2.tok) && p.sentStarters.has(nextTyp)) {
+    if (startsUpper(t2.tok) && p.sentStarters.has(nextTyp)) {
       t1.sentbreak = true;
       return;
     }
@@ -226,7 +256,7 @@ function annotateSecondPass(t1: PunktToken, t2: PunktToken, p: PunktParams): voi
     if (
       starter === "unknown" &&
       isInitial &&
-      FIRST_UPPER_RE.test(t2.tok) &&
+      startsUpper(t2.tok) &&
       !((p.orthoContext.get(nextTyp) ?? 0) & ORTHO_LC)
     ) {
       t1.sentbreak = false;
@@ -309,18 +339,19 @@ function annotatedInfo(tok: string, p: PunktParams): TokenInfo {
   annotateFirstPass(t, p);
   const typeNP = typeNoPeriod(t);
   const nextTyp = typeNoSentPeriod(t);
+  const ctx = p.orthoContext.get(nextTyp) ?? 0;
   return {
     periodFinal: t.periodFinal,
     sentbreak: t.sentbreak,
     abbrOrEllipsis: t.abbr || t.ellipsis,
-    isInitial: INITIAL_RE.test(tok),
+    isInitial: isInitialToken(tok),
     typeNoPeriod: typeNP,
     collocates: p.collocates.get(typeNP),
     nextTyp,
-    ortho: orthoHeuristic(t, p),
-    upper: FIRST_UPPER_RE.test(tok),
+    ortho: orthoOf(tok, ctx),
+    upper: startsUpper(tok),
     sentStarter: p.sentStarters.has(nextTyp),
-    orthoLc: ((p.orthoContext.get(nextTyp) ?? 0) & ORTHO_LC) !== 0,
+    orthoLc: (ctx & ORTHO_LC) !== 0,
   };
 }
 

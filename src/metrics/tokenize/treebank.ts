@@ -228,23 +228,28 @@ const chunkPolicy = new MemoFirstPolicy();
 const tailPolicy = new MemoFirstPolicy();
 
 /**
- * rewriteAndSplit(text.slice(from, to)) for a sentence's tail or a whole sentence, memoised (one
+ * rewriteAndSplit(text.slice(from, to)) for a sentence's tail or a whole sentence, appended to out, memoised (one
  * lookup per sentence, which short and repeated texts hit) while the lookups mostly hit; on a
  * miss, or while they mostly miss, when text[scanFrom, to) is all of it that is not spaces (one
  * chunk), that chunk is scanned (treebank-scan.ts).
  */
-function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Array, from: number, to: number, scanFrom: number): readonly string[] {
-  const memoised = to - from <= MAX_KEY && tailPolicy.throughMemo();
-  const hash = memoised ? hashUnits(u, from, to) : 0;
-  if (memoised) {
-    const hit = memo.get(u, from, to, hash);
-    tailPolicy.record(hit !== undefined);
-    if (hit !== undefined) return hit;
+function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Array, from: number, to: number, scanFrom: number, out: string[]): void {
+  if (!(to - from <= MAX_KEY && tailPolicy.throughMemo())) {
+    // Straight into out, with no array of its own (the open vocabulary's path).
+    if (!(noSpaceIn(u, scanFrom, to) && scanChunk(text, u, scanFrom, to, true, scanFrom === from, out))) pushAll(out, rewriteAndSplit(text.slice(from, to)));
+    return;
+  }
+  const hash = hashUnits(u, from, to);
+  const hit = memo.get(u, from, to, hash);
+  tailPolicy.record(hit !== undefined);
+  if (hit !== undefined) {
+    pushAll(out, hit);
+    return;
   }
   let toks: string[] = [];
   if (!(noSpaceIn(u, scanFrom, to) && scanChunk(text, u, scanFrom, to, true, scanFrom === from, toks))) toks = rewriteAndSplit(text.slice(from, to));
-  if (memoised) memo.set(u, from, to, hash, toks);
-  return toks;
+  memo.set(u, from, to, hash, toks);
+  pushAll(out, toks);
 }
 
 function pushAll(out: string[], toks: readonly string[]): void {
@@ -267,7 +272,7 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
     }
   }
   if (tailStart <= s) {
-    pushAll(out, rulesAt(sentenceMemo, text, u, s, e, s));
+    rulesAt(sentenceMemo, text, u, s, e, s, out);
     return;
   }
 
@@ -303,7 +308,7 @@ function tokenizeSentenceInto(text: string, u: Uint16Array, s: number, e: number
     }
     pos = end + 1;
   }
-  pushAll(out, rulesAt(tailMemo, text, u, tailStart, e, tailStart + 1));
+  rulesAt(tailMemo, text, u, tailStart, e, tailStart + 1, out);
 }
 
 function noSpaceIn(u: Uint16Array, from: number, to: number): boolean {
