@@ -183,6 +183,7 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
   let seen = 0;
   let apostrophe = -1;
   let apostrophes = 0;
+  let notWords = 0;
   for (let i = from; i < to; i++) {
     const c = u[i]!;
     const k = c < 256 ? CLASS[c]! : UNSUPPORTED;
@@ -191,11 +192,20 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
       apostrophe = i - from;
       apostrophes++;
     }
+    if (k !== WORD) notWords++;
     cls[i - from] = k;
     seen |= 1 << k;
   }
   if (seen === ONLY_WORDS) {
     pushWord(text, u, from, to, out);
+    return true;
+  }
+  if (notWords === 1 && n >= 2 && cls[n - 1] !== WORD && standsAloneAfterWord(u[to - 1]!, sentenceEnd)) {
+    // The commonest chunk after a plain word (13% of an open vocabulary's): word chars, then one
+    // mark that every rule reading it pads with spaces (a space follows the chunk, or it ends the
+    // sentence), and that no rule reads together with the word.
+    pushWord(text, u, from, to - 1, out);
+    out.push(String.fromCharCode(u[to - 1]!));
     return true;
   }
   if (apostrophes > 1 || (seen & QUOTE_CLASSES) !== 0) return scanQuoted(text, u, from, n, seen, sentenceEnd, atStart, out);
@@ -253,6 +263,15 @@ export function scanChunk(text: string, u: Uint16Array, from: number, to: number
     start = i;
   }
   return true;
+}
+
+/**
+ * `, : ; ? !` after a word: COMMA_COLON_NOT_DIGIT (the space after it is no digit) or
+ * COMMA_COLON_AT_END, MISC_PUNCT, QUESTION_EXCLAIM; and `.` ending a sentence: FINAL_PERIOD_1
+ * (the char before it is a word char, not a period).
+ */
+function standsAloneAfterWord(c: number, sentenceEnd: boolean): boolean {
+  return c === 0x2c || c === 0x3a || c === 0x3b || c === 0x3f || c === 0x21 || (c === 0x2e && sentenceEnd);
 }
 
 /** APOSTROPHE_WORD at the apostrophe a: ' then one word char then a non-word char, not m t s d n. */
