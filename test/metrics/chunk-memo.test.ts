@@ -37,6 +37,23 @@ describe("ChunkMemo", () => {
   });
 });
 
+describe("textUnits", () => {
+  it("holds every UTF-16 unit of the text, lone surrogates included, short and long, as the buffer grows", () => {
+    const next = seededBelow(11);
+    const alphabet = ["a", " ", "\u00e9", "\u2019", "\ud83d", "\ude00", "\ud83d\ude00", "\uffff", "\u0000", "."];
+    for (const length of [0, 1, 31, 32, 33, 190, 1023, 1024, 1025, 5000, 40]) {
+      for (let round = 0; round < 20; round++) {
+        let text = "";
+        while (text.length < length) text += alphabet[next(alphabet.length)];
+        text = text.slice(0, length);
+        const u = textUnits(text);
+        const expected = Array.from({ length }, (_, i) => text.charCodeAt(i));
+        expect(Array.from(u.subarray(0, length))).toEqual(expected);
+      }
+    }
+  });
+});
+
 describe("tokenizeOnce", () => {
   it("returns each tokenizer's tokens, for new and repeated texts", () => {
     const texts = ["Hello world.", "It's fine!", "", "  ", "Mr. Smith went home. He slept.", "a\tb", "Hello world."];
