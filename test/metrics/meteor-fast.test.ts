@@ -76,14 +76,15 @@ describe("fast METEOR alignment with an open vocabulary", () => {
 });
 
 describe("the facts Maps' limit per fill", () => {
-  it("stays large while at least half the lookups find an earlier call's word", () => {
-    expect(factsLimitFor(2048, 4096, 1)).toBe(FACTS_LIMIT_LARGE);
+  it("stays large while at least a quarter of the lookups find an earlier call's word", () => {
+    expect(factsLimitFor(1024, 4096, 1)).toBe(FACTS_LIMIT_LARGE);
+    expect(factsLimitFor(2007, 4096, 5)).toBe(FACTS_LIMIT_LARGE); // a closed vocabulary's small fill: 0.49
     expect(factsLimitFor(4000, 4096, 3)).toBe(FACTS_LIMIT_LARGE);
   });
 
-  it("goes small while they do not, with a large fill every 32nd as a probe", () => {
-    expect(factsLimitFor(300, 4100, 1)).toBe(FACTS_LIMIT_SMALL);
-    expect(factsLimitFor(2047, 4096, 31)).toBe(FACTS_LIMIT_SMALL);
+  it("goes small (a local phase, then a small fill) while they do not, with a large fill every 32nd as a probe", () => {
+    expect(factsLimitFor(300, 4100, 1)).toBe(FACTS_LIMIT_SMALL); // the open set's: 0.07
+    expect(factsLimitFor(1023, 4096, 31)).toBe(FACTS_LIMIT_SMALL);
     expect(factsLimitFor(0, 4096, 32)).toBe(FACTS_LIMIT_LARGE);
     expect(factsLimitFor(0, 4096, 64)).toBe(FACTS_LIMIT_LARGE);
     expect(FACTS_LIMIT_SMALL).toBeLessThan(FACTS_LIMIT_LARGE);
