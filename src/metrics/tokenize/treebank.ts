@@ -236,7 +236,7 @@ const tailPolicy = new MemoFirstPolicy();
 function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Array, from: number, to: number, scanFrom: number, out: string[]): void {
   if (!(to - from <= MAX_KEY && tailPolicy.throughMemo())) {
     // Straight into out, with no array of its own (the open vocabulary's path).
-    if (!(noSpaceIn(u, scanFrom, to) && scanChunk(text, u, scanFrom, to, true, scanFrom === from, out))) pushAll(out, rewriteAndSplit(text.slice(from, to)));
+    scanOrRulesInto(text, u, from, to, scanFrom, out);
     return;
   }
   const hash = hashUnits(u, from, to);
@@ -246,10 +246,18 @@ function rulesAt(memo: ChunkMemo<readonly string[]>, text: string, u: Uint16Arra
     pushAll(out, hit);
     return;
   }
-  let toks: string[] = [];
-  if (!(noSpaceIn(u, scanFrom, to) && scanChunk(text, u, scanFrom, to, true, scanFrom === from, toks))) toks = rewriteAndSplit(text.slice(from, to));
+  const toks: string[] = [];
+  scanOrRulesInto(text, u, from, to, scanFrom, toks);
   memo.set(u, from, to, hash, toks);
   pushAll(out, toks);
+}
+
+/**
+ * Tokens of text[from, to) appended to into: by the scanner when the part after scanFrom has no
+ * space and the scanner takes it (it appends only when it does), else by the rule passes.
+ */
+function scanOrRulesInto(text: string, u: Uint16Array, from: number, to: number, scanFrom: number, into: string[]): void {
+  if (!(noSpaceIn(u, scanFrom, to) && scanChunk(text, u, scanFrom, to, true, scanFrom === from, into))) pushAll(into, rewriteAndSplit(text.slice(from, to)));
 }
 
 function pushAll(out: string[], toks: readonly string[]): void {
