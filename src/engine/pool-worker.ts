@@ -43,11 +43,11 @@ function gradeBlock(grader: CompiledGrader, task: BlockTask): BatchResult {
   const result = gradeLinesSync(grader, lines, task.file, task.output);
   // Encode here, not on the main thread, and hand the bytes over without a copy: the main
   // thread only writes them.
-  const text = encoder.encode(result.text as string);
+  const text = result.text.map((piece) => (typeof piece === "string" ? encoder.encode(piece) : piece));
   result.text = text;
   return move({
     get [transferableSymbol]() {
-      return [text.buffer, result.rewards.buffer];
+      return [...text.map((bytes) => bytes.buffer), result.rewards.buffer];
     },
     get [valueSymbol]() {
       return result;

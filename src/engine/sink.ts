@@ -64,7 +64,7 @@ export class OrderedSink {
   }
 
   private write(piece: BatchResult): void {
-    if (piece.text.length > 0) this.output.write(piece.text);
+    for (const text of piece.text) if (text.length > 0) this.output.write(text);
     for (let i = 0; i < piece.rewards.length; i++) this.summary.addReward(piece.rewards[i]);
     this.summary.addFlags(piece.flags, piece.errorRows, piece.firstErrors);
     this.rows += piece.rewards.length;
