@@ -40,7 +40,8 @@ export interface BatchResult {
  * A block's rows are serialized into pieces of about this many chars, not one string: a block of
  * full rows is ~0.5 MB, which as one string (and its UTF-8 bytes) was a large object that V8 maps
  * and unmaps per block, as a whole decoded block was (lines.ts, PIECE_BYTES); pieces stay in the
- * young generation. Measured ~4% of a full-row rouge_l run, workers 0 and 2.
+ * young generation. Measured on full rouge_l rows: 1.04x at --workers 0 (system CPU 0.46 -> 0.20 s
+ * for 300k rows, with lines.ts' pieces), unchanged at --workers 2.
  */
 export const TEXT_PIECE_CHARS = 32 * 1024;
 
