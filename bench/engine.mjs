@@ -11,7 +11,7 @@
 // Needs a build first (npm run bench does it).
 
 import { execFileSync, spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -65,8 +65,29 @@ export function runOnce(graderPath, input, workers, dir, format = "full") {
   return { rows: summary.rows, rows_per_s: Math.round(summary.rows / wall), engine_rows_per_s: Math.round(summary.rows_per_s), wall_s: Math.round(wall * 100) / 100, peak_rss_mb: summary.peak_rss_mb };
 }
 
+/** VmRSS of a process plus its child processes' (the run's pool), in MB; null once it has exited. */
+function treeRssMb(pid) {
+  const rssKb = (p) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+  let total;
+  try {
+    total = rssKb(pid);
+  } catch {
+    return null; // the process has just exited
+  }
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) total += rssKb(entry);
+    } catch {
+      // it ended while we looked
+    }
+  }
+  return total / 1024;
+}
+
 /**
- * runOnce, asynchronously, also sampling the process's resident size (threads included) every
+ * runOnce, asynchronously, also sampling the resident size of the run and its pool processes every
  * 250 ms from /proc (Linux): the peak of each half of the run shows whether memory still grows
  * late in a long run or has levelled off.
  */
@@ -77,12 +98,8 @@ export async function runSampled(graderPath, input, workers, dir, format = "full
   const child = spawn(process.execPath, [BIN, "run", graderPath, input, "-o", outPath, "--quiet", "--workers", String(workers), "--format", format, "--summary-json", summaryPath], { stdio: "inherit" });
   const samples = [];
   const timer = setInterval(() => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (m) samples.push(Number(m[1]) / 1024);
-    } catch {
-      // the process has just exited
-    }
+    const mb = treeRssMb(child.pid);
+    if (mb !== null) samples.push(mb);
   }, 250);
   const code = await new Promise((resolve) => child.on("exit", resolve));
   clearInterval(timer);

@@ -47,6 +47,7 @@ export {
 // ---- files ------------------------------------------------------------------------------------
 export { runFile, type Progress, type RunFileOptions } from "./engine/run.js";
 export type { RowFormat } from "./engine/serialize.js";
+export type { PoolKind } from "./engine/defaults.js";
 export { gradeRows, type GradeRowsOptions, type GradedRow } from "./engine/grade-rows.js";
 export type { OutputRow, RowCallback } from "./engine/sink.js";
 export { RunFileError, RunInterruptedError, type RunFileErrorCode } from "./engine/errors.js";

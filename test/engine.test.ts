@@ -33,12 +33,12 @@ const strip = (rows: Array<Record<string, any>>): Array<Record<string, any>> =>
   rows.map(({ metadata: { execution_time: _t, ...md }, ...rest }) => ({ ...rest, metadata: md }));
 
 describe("engine", () => {
-  it("the pool keeps input order with uneven row costs and malformed lines, same bytes as the main thread", async () => {
+  it.each(["threads", "processes"] as const)("the pool (%s) keeps input order with uneven row costs and malformed lines, same bytes as the main thread", async (pool) => {
     const lines = unevenRows(3000);
-    const input = writeLines(dir, "uneven.jsonl", lines);
-    const pooled = join(dir, "pooled.jsonl");
-    const single = join(dir, "single.jsonl");
-    const s1 = await runFile({ grader: rougeL, input, output: pooled, workers: 2, batchSize: 16 });
+    const input = writeLines(dir, `uneven-${pool}.jsonl`, lines);
+    const pooled = join(dir, `pooled-${pool}.jsonl`);
+    const single = join(dir, `single-${pool}.jsonl`);
+    const s1 = await runFile({ grader: rougeL, input, output: pooled, workers: 2, pool, batchSize: 16 });
     const s0 = await runFile({ grader: rougeL, input, output: single, workers: 0 });
     expect(s1.workers).toBe(2);
     const nonBlank = lines.map((l, i) => [l, i + 1] as const).filter(([l]) => l.trim() !== "").map(([, n]) => n);
@@ -52,12 +52,12 @@ describe("engine", () => {
     expect(s1.reward.mean).toBeCloseTo(s0.reward.mean!, 12);
   });
 
-  it("a worker crash is contained to its row; the pool replaces the worker", async () => {
+  it.each(["threads", "processes"] as const)("a worker crash (%s) is contained to its row; the pool replaces the worker", async (pool) => {
     const marker = "CRASH-" + Date.now();
     const rows = Array.from({ length: 40 }, (_, i) => ({ id: i, item: { answer: "a" }, model_sample: i === 17 ? marker : "a" }));
-    const input = writeLines(dir, "crash.jsonl", rows);
+    const input = writeLines(dir, `crash-${pool}.jsonl`, rows);
     const grader = writeJson(dir, "exact.json", exact);
-    const r = await cli(["run", grader, input, "--workers", "2", "--batch-size", "8"], { env: { GRADERKIT_TEST_CRASH_MARKER: marker } });
+    const r = await cli(["run", grader, input, "--workers", "2", "--pool", pool, "--batch-size", "8"], { env: { GRADERKIT_TEST_CRASH_MARKER: marker } });
     expect(r.code).toBe(0);
     const out = parseRows(r.stdout);
     expect(out.map((o) => o.line)).toEqual(rows.map((_, i) => i + 1));

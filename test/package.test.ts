@@ -42,7 +42,7 @@ describe("the packed package", () => {
   it("ships compiled code, declarations, the license, the python runner and the data, and no TypeScript sources or source maps", () => {
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
-    for (const f of ["LICENSE", "README.md", "package.json", "bin/graderkit.js", "dist/index.js", "dist/index.d.ts", "dist/metrics/index.js", "dist/server/index.js", "dist/engine/pool-worker.js", "python/runner.py", "data/wordnet-3.0-synonyms.json"]) {
+    for (const f of ["LICENSE", "README.md", "package.json", "bin/graderkit.js", "dist/index.js", "dist/index.d.ts", "dist/metrics/index.js", "dist/server/index.js", "dist/engine/pool-worker.js", "dist/engine/pool-process.js", "python/runner.py", "data/wordnet-3.0-synonyms.json"]) {
       expect(files, f).toContain(f);
     }
     expect(readFileSync(join(ROOT, "LICENSE"), "utf8")).toContain("Apache License\n                           Version 2.0");

@@ -96,14 +96,15 @@ export async function measureRun(request: MeasureRequest, executors?: Executors,
   const sampleErrors: SampleErrors = { checked: Math.min(request.lines.length, latencyRows), rows: 0, flags: dictionary<number>() };
   // The latency run first: it also warms up the main thread's code before the timed run. Its
   // first lines.length rows are the sample rows once each (line N is SAMPLES' Nth row).
-  await engine(latencyRows, ({ line, response }) => {
+  const latencyRun = await engine(latencyRows, ({ line, response }) => {
     rowMs.push(response.metadata.execution_time * 1000);
     if (multi) childSeconds.push(childExecutionTimes(response));
     if (line <= request.lines.length) noteErrors(sampleErrors, line, response);
   });
   const start = performance.now();
-  await engine(request.rows);
+  const timedRun = await engine(request.rows);
   const seconds = (performance.now() - start) / 1000;
-  // maxRSS is in KiB: the whole process's peak, worker threads included.
-  return { workers: request.workers, seconds, rowMs, childSeconds, peakRssBytes: process.resourceUsage().maxRSS * 1024, sampleErrors };
+  // The runs' peak_rss_mb: this process's peak plus its pool processes' (summed per run).
+  const peakRssBytes = Math.max(latencyRun.peak_rss_mb, timedRun.peak_rss_mb) * 2 ** 20;
+  return { workers: request.workers, seconds, rowMs, childSeconds, peakRssBytes, sampleErrors };
 }

@@ -97,8 +97,10 @@ export interface BlockDispatch {
   stop(): void;
   /** Stop and release the workers. */
   close(): Promise<void>;
-  /** Worker threads used (0: the main thread only). */
+  /** Workers used (0: the main thread only). */
   readonly workers: number;
+  /** Worker processes' peak resident sets added up, in KiB, once closed (0: none, or threads). */
+  readonly poolPeakRssKb: number;
 }
 
 export interface BlockDispatcherOptions {
@@ -124,6 +126,10 @@ export class BlockDispatcher extends Dispatcher implements BlockDispatch {
 
   get workers(): number {
     return this.pool?.workers ?? 0;
+  }
+
+  get poolPeakRssKb(): number {
+    return this.pool?.outsidePeakRssKb ?? 0;
   }
 
   async submitBlock(block: Block, bytesRead: number): Promise<void> {
@@ -195,6 +201,7 @@ export class RowDispatcher<T> extends Dispatcher {
 /** Executor-backed graders in runFile: each line of a block is a row of a RowDispatcher. */
 export class LineDispatcher implements BlockDispatch {
   readonly workers = 0;
+  readonly poolPeakRssKb = 0;
   private readonly rows: RowDispatcher<BatchResult>;
 
   constructor(

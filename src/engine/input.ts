@@ -16,6 +16,8 @@ export interface InputSource extends ByteSource {
   readonly size: number | null;
   /** fstat of the input when it is a file descriptor (a file, or a redirected stdin), for the same-file check. */
   readonly stats: BigIntStats | null;
+  /** The open file's descriptor when the input is a regular file (pool processes read blocks from it), else null. */
+  readonly fd: number | null;
   /** Read `length` bytes at `position` again; null for a stream. */
   readonly readAt: ((position: number, length: number) => Promise<Uint8Array>) | null;
   /** End a pending read now (the run was interrupted while waiting for stdin). */
@@ -63,6 +65,7 @@ function fileInput(name: string, fh: FileHandle, stats: BigIntStats): InputSourc
     name,
     size: regular ? Number(stats.size) : null,
     stats,
+    fd: regular ? fh.fd : null,
     read: (into, offset, length) => read(into, offset, length, null),
     readAt: regular
       ? async (position, length) => {
@@ -91,6 +94,7 @@ function streamInput(name: string, stream: Readable, stats: BigIntStats | null):
     name,
     size: null,
     stats,
+    fd: null,
     readAt: null,
     async read(into, offset, length) {
       while (at >= chunk.length) {

@@ -1,24 +1,25 @@
-// The piscina pool of runFile: grades blocks of lines in worker threads, and contains a worker
-// that dies mid-block (a native crash, an OOM kill) to its block: the block's lines are graded
-// again one by one, so only the culprit row gets an other_error row; piscina replaces the worker.
+// The pools of runFile: `--workers N` grade blocks of lines in worker threads (thread-pool.ts,
+// piscina) or in worker processes (process-pool.ts). Which one is a policy (defaults.ts,
+// choosePoolKind), as measured on two cores each wins where the other loses:
+// - processes avoid what two busy threads of one process cost each other (~15% more CPU on the
+//   same blocks): rouge_l compact rows, 1M rows, 3.32 s against 4.13 s with threads;
+// - threads hand a block's rows to the main thread without a copy, where processes send them
+//   through a pipe: string_check full rows (~1 KB each), 4M rows, 5.2 s against 7.7 s.
+// Both contain a worker that dies mid-block (a native crash, an OOM kill) to its block, here:
+// the block's lines are graded again one by one, and a line that fails again is graded alone,
+// so only the culprit row gets an other_error row.
 
-import { createRequire } from "node:module";
-import type { Piscina } from "piscina";
 import { idOf } from "../core/rows.js";
 import { failedResponse } from "../graders/run.js";
 import type { CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
+import { Semaphore } from "../util/semaphore.js";
 import { collect, concatResults, type BatchResult, type RowOutput } from "./batch.js";
 import { blockLines, lineBlocks, type Block } from "./lines.js";
-import type { BlockTask } from "./pool-worker.js";
-
-// A sibling module: piscina loads it in worker threads, so it must be compiled JavaScript. Code
-// that runs the pool from the TypeScript sources (tests) imports the built package instead.
-const POOL_WORKER = new URL("./pool-worker.js", import.meta.url);
 
 export interface BlockPoolOptions {
   workers: number;
-  /** The validated grader, and a key that identifies it (workers compile it once per key). */
+  /** The validated grader, and a key that identifies it (a worker compiles it once per key). */
   grader: Grader;
   graderKey: string;
   /** The compiled grader's name and type, for the rows of crashed lines. */
@@ -28,41 +29,36 @@ export interface BlockPoolOptions {
   /** The input's name in messages. */
   file: string;
   output: RowOutput;
+  /** The input's descriptor when it is a regular file (processes read their blocks from it), else null. */
+  inputFd: number | null;
   /**
-   * Read `length` bytes of the input at `offset` again. With it, a block's buffer is transferred
-   * to the worker (no copy) and read back if the worker dies; without it (a stream), the worker
-   * gets a copy and the main thread keeps the bytes.
+   * Read `length` bytes of the input at `offset` again (a regular file), else null. With it, a
+   * thread pool transfers a block's buffer to its worker (no copy) and reads it back if the
+   * worker dies; without it, the worker gets a copy.
    */
   reread: ((offset: number, length: number) => Promise<Uint8Array>) | null;
 }
 
-export class BlockPool {
-  private readonly piscina: Piscina<BlockTask, BatchResult>;
-  private stopped = false;
+export abstract class BlockPool {
+  protected stopped = false;
+  /** Suspect lines are graded one at a time (see rescue). */
+  private readonly oneAtATime = new Semaphore(1);
 
-  constructor(private readonly options: BlockPoolOptions) {
-    const n = options.workers;
-    // piscina (~100 CommonJS modules) is loaded when a pool starts, not with the engine: a small
-    // run on the main thread never pays for it (README "Start-up").
-    const { Piscina: Pool } = createRequire(import.meta.url)("piscina") as typeof import("piscina");
-    // A bounded young generation keeps peak memory flat whatever the input size (measured: +65 MB
-    // from a 12 MB to a 1.2 GB input, vs +154 MB unbounded); 16 MB costs little speed (8 MB ~10%).
-    this.piscina = new Pool({ filename: POOL_WORKER.href, minThreads: n, maxThreads: n, idleTimeout: 1000, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-  }
+  constructor(protected readonly options: BlockPoolOptions) {}
 
   get workers(): number {
     return this.options.workers;
   }
 
+  /** Memory outside this process's own peak, in KiB: the worker processes' peaks added up, once destroyed. */
+  abstract get outsidePeakRssKb(): number;
+
   grade(block: Block): Promise<BatchResult> {
-    const { reread } = this.options;
+    // Read before the first grading, which may transfer the buffer away.
     const length = block.bytes.byteLength;
-    const offset = block.offset;
-    const transfer = reread !== null && offset !== undefined;
-    return this.run(block, transfer).catch(async (err) => {
+    return this.first(block).catch(async (err) => {
       if (this.stopped) return concatResults([]);
-      const bytes = transfer ? await reread(offset, length) : block.bytes;
-      return this.rescue({ ...block, bytes }, err);
+      return this.rescue(await this.bytesAgain(block, length), err);
     });
   }
 
@@ -71,22 +67,32 @@ export class BlockPool {
     this.stopped = true;
   }
 
-  destroy(): Promise<void> {
-    this.stopped = true;
-    return this.piscina.destroy();
-  }
+  abstract destroy(): Promise<void>;
 
-  private run(block: Block, transfer: boolean): Promise<BatchResult> {
-    const { grader, graderKey, compileOptions, file, output } = this.options;
-    const task: BlockTask = { graderKey, grader, compileOptions, file, block, output };
-    return transfer ? this.piscina.run(task, { transferList: [block.bytes.buffer as ArrayBuffer] }) : this.piscina.run(task);
-  }
+  /** A block's first grading (rejects when its worker dies). */
+  protected abstract first(block: Block): Promise<BatchResult>;
+  /** The block, `length` bytes, after its first grading failed (a worker may have had its buffer). */
+  protected abstract bytesAgain(block: Block, length: number): Promise<Block>;
+  /** Grade a one-line block on the pool (rejects when its worker dies). */
+  protected abstract line(block: Block): Promise<BatchResult>;
+  /** Grade a one-line block with nothing else beside it that could take its worker down. */
+  protected abstract isolated(block: Block): Promise<BatchResult>;
 
+  /**
+   * A block whose worker died: its lines again, one block each, on the pool; a line that fails
+   * there too (its worker may have died of another line in flight beside it) is graded alone,
+   * and only a line that fails alone gets an other_error row.
+   */
   private async rescue(block: Block, err: unknown): Promise<BatchResult> {
     const singles = lineBlocks(block);
-    if (singles.length <= 1) return this.crashed(singles[0] ?? block, err);
-    const parts = await Promise.all(singles.map((b) => this.run(b, false).catch((e) => this.crashed(b, e))));
-    return concatResults(parts);
+    if (singles.length === 0) return this.crashed(block, err);
+    const parts = await Promise.all(singles.map((b) => this.line(b).catch(() => null)));
+    for (let i = 0; i < singles.length; i++) parts[i] ??= await this.alone(singles[i]!);
+    return concatResults(parts as BatchResult[]);
+  }
+
+  private alone(block: Block): Promise<BatchResult> {
+    return this.oneAtATime.run(() => this.isolated(block).catch((err) => this.crashed(block, err)));
   }
 
   /** The row of a one-line block whose worker died (none for a blank line). */

@@ -1,8 +1,9 @@
 // The engine behind `graderkit run`: reader → dispatcher → ordered sink → summary.
 // - the reader (read-blocks) streams the input in fixed-size reads, never the whole file in
 //   memory, and cuts it into blocks of whole lines without decoding them;
-// - the dispatcher (dispatch) grades blocks on a piscina pool (CPU-bound graders) or on the main
-//   thread, or rows one by one with bounded concurrency (executor-backed graders);
+// - the dispatcher (dispatch) grades blocks on a pool of worker threads or processes (pool:
+//   CPU-bound graders) or on the main thread, or rows one by one with bounded concurrency
+//   (executor-backed graders);
 // - the sink (sink) writes finished rows in input order, whole lines only, as soon as every
 //   earlier row is written, and closes OUT durably;
 // - before any of it, the destination (destination) refuses what would lose data: OUT being the
@@ -15,7 +16,7 @@ import { compileOnDemand } from "../graders/compile-on-demand.js";
 import type { CompileOptions } from "../graders/types.js";
 import { checkedGrader } from "../schema/load.js";
 import type { BatchResult, RowOutput } from "./batch.js";
-import { AUTO_POOL_MIN_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from "./defaults.js";
+import { AUTO_POOL_MIN_BYTES, choosePoolKind, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type PoolKind } from "./defaults.js";
 import { openDestination, type Destination } from "./destination.js";
 import { BlockDispatcher, LineDispatcher, rowWindow, type BlockDispatch } from "./dispatch.js";
 import { RunInterruptedError } from "./errors.js";
@@ -23,7 +24,7 @@ import { graderFingerprint, inputFingerprint } from "./fingerprint.js";
 import { openInput, type InputSource } from "./input.js";
 import type { Block } from "./lines.js";
 import { RowLimit } from "./limit.js";
-import { BlockPool } from "./pool.js";
+import type { BlockPool, BlockPoolOptions } from "./pool.js";
 import { readBlocks } from "./read-blocks.js";
 import { ROW_FORMATS, type RowFormat } from "./serialize.js";
 import { OrderedSink, type RowCallback } from "./sink.js";
@@ -57,6 +58,8 @@ export interface RunFileOptions {
   limit?: number;
   /** 0 = main thread; undefined = automatic (see AUTO_POOL_MIN_BYTES). */
   workers?: number;
+  /** Whether `workers` are threads or processes; default by the row format (defaults.ts, choosePoolKind). */
+  pool?: PoolKind;
   /** Executor-backed gradings in flight at once. */
   concurrency?: number;
   /** Lines per block sent to a worker. */
@@ -79,8 +82,8 @@ export interface RunFileOptions {
   /** Executors' cache counters, for the summary. */
   cacheStats?: () => { hits: number; misses: number } | undefined;
   /**
-   * Called once, with the pool size, when CPU-bound grading moves to worker threads (from then
-   * on this thread only reads blocks and writes the workers' bytes).
+   * Called once, with the pool size, when CPU-bound grading moves to the pool (from then on this
+   * thread only reads blocks and writes the workers' bytes).
    */
   onPoolStart?: (workers: number) => void;
 }
@@ -144,11 +147,16 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
     dispatcher = new LineDispatcher({ grader: compiled, executors: options.executors ?? {}, file: input.name, output, concurrency, window, deliver, delivered: () => sink.written });
   } else {
     const { workers, poolFromBytes } = chooseWorkers(options.workers, input.size);
-    const startPool = () => {
-      options.onPoolStart?.(workers);
-      return new BlockPool({ workers, grader, graderKey, name: compiled.name, type: compiled.type, compileOptions, file: input.name, output, reread: input.readAt });
-    };
-    dispatcher = new BlockDispatcher({ grader: compiled, file: input.name, output, deliver, pool: workers > 0 ? startPool : null, poolFromBytes });
+    // The pool's modules only when a pool may start (a small run never loads them: README "Start-up").
+    const Pool = workers > 0 ? await poolClass(options.pool ?? choosePoolKind(format)) : null;
+    const startPool = Pool
+      ? () => {
+          options.onPoolStart?.(workers);
+          const { name, type } = compiled;
+          return new Pool({ workers, grader, graderKey, name, type, compileOptions, file: input.name, output, inputFd: input.fd, reread: input.readAt });
+        }
+      : null;
+    dispatcher = new BlockDispatcher({ grader: compiled, file: input.name, output, deliver, pool: startPool, poolFromBytes });
   }
 
   let interrupted = false;
@@ -187,11 +195,17 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
       resumedRows: destination.resumed?.rows ?? 0,
       wallTimeS: elapsed(),
       workers: dispatcher.workers,
+      poolPeakRssKb: dispatcher.poolPeakRssKb,
       cache: options.cacheStats?.(),
     });
   if (interrupted) throw new RunInterruptedError(options.signal?.reason, result());
   progress.done();
   return result();
+}
+
+/** The pool of that kind, its module imported on first use. */
+async function poolClass(kind: PoolKind): Promise<new (options: BlockPoolOptions) => BlockPool> {
+  return kind === "processes" ? (await import("./process-pool.js")).ProcessPool : (await import("./thread-pool.js")).ThreadPool;
 }
 
 /** Read the input block by block into the dispatcher, minding the sink's backpressure and errors. */

@@ -22,7 +22,7 @@ export interface RunSummary {
   rows_per_s: number;
   wall_time_s: number;
   workers: number;
-  /** Peak resident set size of the process so far (main thread and workers), in MB. */
+  /** Peak resident set size of the process so far, plus each worker process's peak when there was a pool, in MB. */
   peak_rss_mb: number;
   cache?: { hits: number; misses: number };
 }
@@ -71,7 +71,8 @@ export class SummaryBuilder {
     for (const [flag, n] of Object.entries(flags) as Array<[ErrorFlag, number]>) this.errors[flag] = (this.errors[flag] ?? 0) + n;
   }
 
-  build(extra: { gradedNow: number; resumedRows: number; wallTimeS: number; workers: number; cache?: { hits: number; misses: number } }): RunSummary {
+  /** poolPeakRssKb: the pool processes' peaks added up (0 without a pool). */
+  build(extra: { gradedNow: number; resumedRows: number; wallTimeS: number; workers: number; poolPeakRssKb?: number; cache?: { hits: number; misses: number } }): RunSummary {
     const n = Math.min(this.seen, RESERVOIR);
     const sorted = this.sample.slice(0, n).sort();
     const pct = (p: number) => (n === 0 ? null : sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]);
@@ -96,7 +97,7 @@ export class SummaryBuilder {
       rows_per_s: extra.wallTimeS > 0 ? extra.gradedNow / extra.wallTimeS : 0,
       wall_time_s: extra.wallTimeS,
       workers: extra.workers,
-      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      peak_rss_mb: Math.round((process.resourceUsage().maxRSS + (extra.poolPeakRssKb ?? 0)) / 1024),
     };
     if (extra.cache) summary.cache = extra.cache;
     return summary;

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from "../../engine/defaults.js";
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, POOL_KINDS, type PoolKind } from "../../engine/defaults.js";
 import { checkWritablePath } from "../../engine/destination.js";
 import { RunFileError, RunInterruptedError } from "../../engine/errors.js";
 import { interruptOnSignals } from "../../engine/interrupt.js";
@@ -41,7 +41,8 @@ With - and no -o, stdout carries rows only, each written as soon as the rows bef
     { name: "format", type: "choice", arg: "F", choices: ROW_FORMATS, default: "full", description: "Output rows: full (the graders/run response) or compact (reward, and errors only when raised)" },
     { name: "limit", type: "integer", arg: "N", min: 0, description: "Grade only the first N non-blank lines (a quick dry run)" },
     { name: "resume", type: "boolean", description: "With -o: skip input lines already in OUT and append the rest" },
-    { name: "workers", type: "integer", arg: "N", min: 0, shownDefault: "0 for inputs under 2 MB or executor-backed graders, else the number of CPUs", description: "Worker threads for CPU-bound graders; 0 = the main thread" },
+    { name: "workers", type: "integer", arg: "N", min: 0, shownDefault: "0 for inputs under 2 MB or executor-backed graders, else the number of CPUs", description: "Workers for CPU-bound graders; 0 = the main thread" },
+    { name: "pool", type: "choice", arg: "KIND", choices: POOL_KINDS, shownDefault: "processes with --format compact, threads with full", description: "What --workers are: worker threads or worker processes" },
     { name: "concurrency", type: "integer", arg: "N", min: 1, default: DEFAULT_CONCURRENCY, description: "Executor-backed gradings (python, models, embeddings) in flight" },
     { name: "batch-size", type: "integer", arg: "N", min: 1, default: DEFAULT_BATCH_SIZE, description: "Rows per block sent to a worker" },
     { name: "summary-json", type: "string", arg: "FILE", description: "Also write the summary as JSON" },
@@ -77,6 +78,7 @@ With - and no -o, stdout carries rows only, each written as soon as the rows bef
         format: values.format as RowFormat,
         limit: values.limit,
         workers: values.workers,
+        pool: values.pool as PoolKind | undefined,
         concurrency: values.concurrency,
         batchSize: values["batch-size"],
         executors: setup.executors,

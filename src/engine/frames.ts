@@ -1,0 +1,56 @@
+// Length-prefixed frames of bytes on a byte stream: how a pool process hands a block's output
+// rows to the main process (a pipe of its own, beside the IPC channel that carries the numbers).
+// The reader keeps the bytes as views of the chunks it was given: the main process writes them
+// to OUT without copying them, where the IPC channel's V8 serialization copied each block ~3
+// times (measured: 1M full rouge_l rows, 2 processes, 5.79 s with the bytes on the IPC channel).
+
+/** A frame's header: the block's task id and the length of its bytes, each a little-endian u32. */
+export const FRAME_HEADER_BYTES = 8;
+
+/** The header of a frame of `length` bytes for task `id`. */
+export function frameHeader(id: number, length: number): Uint8Array {
+  const header = new Uint8Array(FRAME_HEADER_BYTES);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, id, true);
+  view.setUint32(4, length, true);
+  return header;
+}
+
+/** Cuts a stream of chunks back into frames: `onFrame(id, pieces)`, pieces being views of the chunks. */
+export class FrameReader {
+  private readonly header = new Uint8Array(FRAME_HEADER_BYTES);
+  private headerFill = 0;
+  private id = 0;
+  private remaining = -1; // bytes of the current frame still to come; -1: reading a header
+  private pieces: Uint8Array[] = [];
+
+  constructor(private readonly onFrame: (id: number, pieces: Uint8Array[]) => void) {}
+
+  push(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length || this.remaining === 0) {
+      if (this.remaining < 0) {
+        const n = Math.min(FRAME_HEADER_BYTES - this.headerFill, chunk.length - at);
+        this.header.set(chunk.subarray(at, at + n), this.headerFill);
+        this.headerFill += n;
+        at += n;
+        if (this.headerFill < FRAME_HEADER_BYTES) return;
+        const view = new DataView(this.header.buffer);
+        this.id = view.getUint32(0, true);
+        this.remaining = view.getUint32(4, true);
+        this.headerFill = 0;
+        continue;
+      }
+      const n = Math.min(this.remaining, chunk.length - at);
+      if (n > 0) this.pieces.push(chunk.subarray(at, at + n));
+      at += n;
+      this.remaining -= n;
+      if (this.remaining === 0) {
+        const pieces = this.pieces;
+        this.pieces = [];
+        this.remaining = -1;
+        this.onFrame(this.id, pieces);
+      }
+    }
+  }
+}

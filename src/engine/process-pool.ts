@@ -1,0 +1,219 @@
+// The worker-process pool of runFile: each worker is a Node process (pool-process.ts) that reads
+// its blocks itself from the input file, at their offsets, from the main process's own open
+// descriptor (a stream's blocks come over the IPC channel), and writes each block's rows as a
+// frame on a pipe of its own (frames.ts); the numbers come over the IPC channel. A process that
+// dies fails the blocks it had; a new one takes its place.
+
+import { fork, type ChildProcess } from "node:child_process";
+import type { Readable } from "node:stream";
+import type { BatchResult } from "./batch.js";
+import { FrameReader } from "./frames.js";
+import type { Block } from "./lines.js";
+import { BlockPool, type BlockPoolOptions } from "./pool.js";
+import { ROWS_FD, type FromPoolProcess, type PoolSetup, type PoolTask, type ToPoolProcess } from "./pool-protocol.js";
+
+// A sibling module, forked as a Node process, so it must be compiled JavaScript. Code that runs
+// the pool from the TypeScript sources (tests) imports the built package instead.
+const POOL_PROCESS = new URL("./pool-process.js", import.meta.url);
+
+/**
+ * V8 flags of a pool process. A bounded young generation keeps peak memory flat whatever the
+ * input size, as the worker threads' 16 MB cap did: measured on a 1.2 GB input of full rows, a
+ * process peaked at ~77 MB with 4 MB semi-spaces against ~105 MB with 8, at the same speed
+ * (README "Memory").
+ */
+export const POOL_PROCESS_FLAGS = ["--max-semi-space-size=4"];
+
+/** How long a pool process may take to answer `finish` before it is killed. */
+const FINISH_TIMEOUT_MS = 5000;
+
+/** The process to give the next block: the one with the fewest blocks in flight (the first of equals). */
+export function leastLoaded(inFlight: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < inFlight.length; i++) if (inFlight[i]! < inFlight[best]!) best = i;
+  return best;
+}
+
+/** A message for a process that ended with blocks in flight. */
+export function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `the pool process was killed by ${signal}` : `the pool process exited with code ${code}`;
+}
+
+interface Pending {
+  resolve: (result: BatchResult) => void;
+  reject: (err: Error) => void;
+  /** What has come of the block so far: its numbers (IPC) and its rows' bytes (frame). */
+  result?: BatchResult;
+  text?: Uint8Array[];
+}
+
+/** One pool process: blocks in flight by id, all rejected if it dies. */
+class PoolProcess {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private finished: ((peakRssKb: number) => void) | null = null;
+  private ended: Promise<void>;
+  exited = false;
+
+  constructor(setup: PoolSetup, inputFd: number | null) {
+    this.child = fork(POOL_PROCESS, [], {
+      // Never the run's stdout (rows may go there); the input file at INPUT_FD when there is one.
+      stdio: ["ignore", "ignore", "inherit", "ipc", inputFd ?? "ignore", "pipe"],
+      serialization: "advanced",
+      execArgv: POOL_PROCESS_FLAGS,
+    });
+    this.ended = new Promise((resolve) => {
+      this.child.once("exit", (code, signal) => {
+        this.fail(new Error(exitReason(code, signal)));
+        resolve();
+      });
+    });
+    // A process that cannot start (or a channel that breaks) fails its blocks as an exit does.
+    this.child.on("error", (err) => {
+      this.fail(err);
+      this.child.kill("SIGKILL");
+    });
+    this.child.on("message", (m: FromPoolProcess) => this.receive(m));
+    const frames = new FrameReader((id, text) => this.arrived(id, (p) => (p.text = text)));
+    (this.child.stdio[ROWS_FD as number] as Readable).on("data", (chunk: Buffer) => frames.push(chunk));
+    this.post(setup);
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  grade(task: Omit<PoolTask, "kind" | "id">): Promise<BatchResult> {
+    if (this.exited) return Promise.reject(new Error("the pool process has ended"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ kind: "grade", id, ...task });
+    });
+  }
+
+  /** Ask for the process's peak memory once its blocks are done, then let it go (null: it did not answer). */
+  async finish(): Promise<number | null> {
+    if (this.exited) return null;
+    const answer = new Promise<number | null>((resolve) => {
+      this.finished = resolve;
+      this.ended.then(() => resolve(null));
+    });
+    this.post({ kind: "finish" });
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), FINISH_TIMEOUT_MS);
+    const peak = await answer;
+    if (this.child.connected) this.child.disconnect();
+    await this.ended;
+    clearTimeout(timer);
+    return peak;
+  }
+
+  /** End it now: nothing it would answer is wanted. */
+  kill(): void {
+    if (!this.exited) this.child.kill("SIGKILL");
+  }
+
+  private post(message: ToPoolProcess): void {
+    if (!this.child.connected) return;
+    // A failed send means the channel closed: the exit handler rejects what is in flight.
+    this.child.send(message, (err) => err && this.fail(err));
+  }
+
+  private receive(m: FromPoolProcess): void {
+    if (m.kind === "finished") {
+      this.finished?.(m.peakRssKb);
+      return;
+    }
+    if (m.kind === "graded") {
+      this.arrived(m.id, (p) => (p.result = m.result));
+      return;
+    }
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    p.reject(new Error(m.message));
+  }
+
+  /** A block is done once both its numbers and its bytes have come (in either order). */
+  private arrived(id: number, note: (p: Pending) => void): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    note(p);
+    if (!p.result || !p.text) return;
+    this.pending.delete(id);
+    p.result.text = p.text;
+    p.resolve(p.result);
+  }
+
+  private fail(err: Error): void {
+    this.exited = true;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
+
+export class ProcessPool extends BlockPool {
+  private readonly processes: PoolProcess[] = [];
+  private readonly setup: PoolSetup;
+  /** The process that grades suspect lines one at a time (the base's rescue), started on first need. */
+  private isolatedProcess: PoolProcess | null = null;
+  private peakRssKb = 0;
+
+  constructor(options: BlockPoolOptions) {
+    super(options);
+    const { grader, compileOptions, file, output } = options;
+    this.setup = { kind: "setup", grader, compileOptions, file, output };
+    // Started at once: they boot while the main process reads the first blocks.
+    for (let i = 0; i < options.workers; i++) this.processes.push(this.spawn());
+  }
+
+  /** The pool processes' peak resident sets added up, in KiB (known once the pool is destroyed). */
+  get outsidePeakRssKb(): number {
+    return this.peakRssKb;
+  }
+
+  async destroy(): Promise<void> {
+    this.stopped = true;
+    const all = this.isolatedProcess ? [...this.processes, this.isolatedProcess] : this.processes;
+    // Blocks still in flight are an interrupted run's: not waited for.
+    for (const p of all) if (p.inFlight > 0) p.kill();
+    const peaks = await Promise.all(all.map((p) => p.finish()));
+    this.peakRssKb = peaks.reduce<number>((sum, kb) => sum + (kb ?? 0), 0);
+  }
+
+  /** A file's block is read by the process from the file; the main process keeps the bytes for a rescue. */
+  protected first(block: Block): Promise<BatchResult> {
+    return this.run(this.leastLoaded(), block, this.options.inputFd !== null);
+  }
+
+  protected async bytesAgain(block: Block): Promise<Block> {
+    return block;
+  }
+
+  protected line(block: Block): Promise<BatchResult> {
+    return this.run(this.leastLoaded(), block, false);
+  }
+
+  /** On a process of its own: a process that dies fails every block it had. */
+  protected isolated(block: Block): Promise<BatchResult> {
+    if (!this.isolatedProcess || this.isolatedProcess.exited) this.isolatedProcess = this.spawn();
+    return this.run(this.isolatedProcess, block, false);
+  }
+
+  private spawn(): PoolProcess {
+    return new PoolProcess(this.setup, this.options.inputFd);
+  }
+
+  /** The process with the fewest blocks in flight, replacing processes that have died. */
+  private leastLoaded(): PoolProcess {
+    for (let i = 0; i < this.processes.length; i++) if (this.processes[i]!.exited) this.processes[i] = this.spawn();
+    return this.processes[leastLoaded(this.processes.map((p) => p.inFlight))]!;
+  }
+
+  private run(target: PoolProcess, block: Block, byOffset: boolean): Promise<BatchResult> {
+    const { startLine, offset, skipThrough, bytes } = block;
+    const where = byOffset && offset !== undefined ? { length: bytes.byteLength } : { bytes };
+    return target.grade({ startLine, offset, skipThrough, ...where });
+  }
+}
