@@ -5,9 +5,10 @@
 //   - --format full >= 1.5x the previous version's full rows, with --ref GITREF: that commit is
 //     exported (git archive, no worktree), built with this checkout's node_modules, and run side
 //     by side, interleaved with this version's runs.
-// Every run is the real CLI writing to a file, timed by /usr/bin/time: wall, CPU (user + sys)
-// and peak RSS; figures are medians over --repeat rounds, each round running every
-// configuration once (so machine noise spreads over all of them alike).
+// Every run is the real CLI writing to a file, timed by /usr/bin/time: wall and CPU (user +
+// sys, worker processes included), and the run's peak_rss_mb (--summary-json); figures are
+// medians over --repeat rounds, each round running every configuration once (so machine noise
+// spreads over all of them alike).
 //
 //   node bench/engine-speed.mjs [--rows 1000000] [--repeat 3] [--ref 7c3818b] [--graders rouge_l,bleu]
 //
@@ -95,13 +96,17 @@ export function buildRef(ref) {
 function timedRun(bin, graderPath, input, format, workers) {
   const timeFile = join(DIR, "time.txt");
   const out = join(DIR, "speed-out.jsonl");
-  const args = [bin, "run", graderPath, input, "-o", out, "--quiet", "--workers", String(workers)];
+  const summaryFile = join(DIR, "speed-summary.json");
+  const args = [bin, "run", graderPath, input, "-o", out, "--quiet", "--workers", String(workers), "--summary-json", summaryFile];
   if (format !== "full") args.push("--format", format);
-  execFileSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %U %S %M", process.execPath, ...args], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %U %S", process.execPath, ...args], { stdio: ["ignore", "ignore", "inherit"] });
   rmSync(out, { force: true });
   rmSync(out + ".graderkit.json", { force: true });
-  const [wall, user, sys, rssKb] = readFileSync(timeFile, "utf8").trim().split(/\s+/).map(Number);
-  return { wall_s: wall, cpu_s: user + sys, peak_rss_mb: Math.round(rssKb / 1024) };
+  const [wall, user, sys] = readFileSync(timeFile, "utf8").trim().split(/\s+/).map(Number);
+  // The run's own peak_rss_mb: the main process's peak plus its worker processes' (a pool of
+  // processes), where /usr/bin/time gives only the largest single process.
+  const { peak_rss_mb } = JSON.parse(readFileSync(summaryFile, "utf8"));
+  return { wall_s: wall, cpu_s: user + sys, peak_rss_mb };
 }
 
 export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders = Object.keys(SPEED_GRADERS) } = {}) {
