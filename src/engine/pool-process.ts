@@ -1,4 +1,4 @@
-// A pool process of runFile (forked by pool.ts): compiles the grader once (templates, formula,
+// A pool process of runFile (forked by process-pool.ts): compiles the grader once (templates, formula,
 // metric tables) and grades blocks of raw input lines, one at a time in the order they come.
 // Runs only synchronous (CPU-bound) graders; executor-backed ones stay in the main process,
 // where the executors live. Its stdout is not the run's: only the main process writes rows.
@@ -6,16 +6,10 @@
 import { readSync, writevSync } from "node:fs";
 import { compileOnDemand } from "../graders/compile-on-demand.js";
 import type { CompiledGrader } from "../graders/types.js";
-import { gradeLinesSync } from "./batch.js";
 import { frameHeader } from "./frames.js";
-import { blockLines, type Block } from "./lines.js";
+import type { Block } from "./lines.js";
 import { INPUT_FD, ROWS_FD, type FromPoolProcess, type PoolSetup, type PoolTask, type ToPoolProcess } from "./pool-protocol.js";
-
-const encoder = new TextEncoder();
-
-// Test seam for the "a worker crash is contained to its row" guarantee: a line containing this
-// marker kills the process outright, as a native crash or an OOM kill would.
-const CRASH_MARKER = process.env.GRADERKIT_TEST_CRASH_MARKER;
+import { gradeBlockInWorker } from "./worker-block.js";
 
 // The main process decides when the run ends: a Ctrl-C reaches the whole process group, and the
 // blocks in flight must still be answered (or dropped by the main process) in order.
@@ -49,7 +43,7 @@ async function handle(message: PoolTask | { kind: "finish" }): Promise<void> {
   try {
     if (!setup || !compiled) throw new Error("pool process: a block came before the setup");
     const result = gradeTask(await compiled, setup, message);
-    writeFrame(message.id, result.text as Uint8Array[]);
+    writeFrame(message.id, result.text);
     result.text = [];
     send({ kind: "graded", id: message.id, result });
   } catch (err) {
@@ -59,12 +53,7 @@ async function handle(message: PoolTask | { kind: "finish" }): Promise<void> {
 
 function gradeTask(grader: CompiledGrader, { file, output }: PoolSetup, task: PoolTask) {
   const block: Block = { startLine: task.startLine, offset: task.offset, bytes: task.bytes ?? readInput(task.offset!, task.length!), skipThrough: task.skipThrough };
-  const lines = blockLines(block);
-  if (CRASH_MARKER && lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);
-  const result = gradeLinesSync(grader, lines, file, output);
-  // Encode here, not in the main process: it only writes the bytes.
-  result.text = result.text.map((piece) => (typeof piece === "string" ? encoder.encode(piece) : piece));
-  return result;
+  return gradeBlockInWorker(grader, block, file, output);
 }
 
 /** A block's rows as one frame on ROWS_FD (a blocking pipe: this waits while the main process is behind). */

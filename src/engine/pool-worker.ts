@@ -1,4 +1,4 @@
-// A piscina worker: compiles the grader once per run (templates, formula, metric tables) and
+// A piscina worker (thread-pool.ts): compiles the grader once per run (templates, formula, metric tables) and
 // grades blocks of raw input lines. Runs only synchronous (CPU-bound) graders; executor-backed
 // ones stay on the main thread, where the executors live.
 
@@ -6,8 +6,9 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import { compileOnDemand } from "../graders/compile-on-demand.js";
 import type { CompiledGrader, CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
-import { gradeLinesSync, type BatchResult, type RowOutput } from "./batch.js";
-import { blockLines, type Block } from "./lines.js";
+import type { BatchResult, RowOutput } from "./batch.js";
+import type { Block } from "./lines.js";
+import { gradeBlockInWorker } from "./worker-block.js";
 
 export interface BlockTask {
   graderKey: string;
@@ -18,12 +19,7 @@ export interface BlockTask {
   output: RowOutput;
 }
 
-const encoder = new TextEncoder();
 let cached: { key: string; grader: CompiledGrader } | null = null;
-
-// Test seam for the "a worker crash is contained to its row" guarantee: a line containing this
-// marker kills the worker thread outright, as a native crash or an OOM kill would.
-const CRASH_MARKER = process.env.GRADERKIT_TEST_CRASH_MARKER;
 
 export default function gradeTask(task: BlockTask): BatchResult | Promise<BatchResult> {
   if (!cached || cached.key !== task.graderKey) {
@@ -38,16 +34,11 @@ export default function gradeTask(task: BlockTask): BatchResult | Promise<BatchR
 }
 
 function gradeBlock(grader: CompiledGrader, task: BlockTask): BatchResult {
-  const lines = blockLines(task.block);
-  if (CRASH_MARKER && lines.some((l) => l.text.includes(CRASH_MARKER))) process.exit(70);
-  const result = gradeLinesSync(grader, lines, task.file, task.output);
-  // Encode here, not on the main thread, and hand the bytes over without a copy: the main
-  // thread only writes them.
-  const text = result.text.map((piece) => (typeof piece === "string" ? encoder.encode(piece) : piece));
-  result.text = text;
+  const result = gradeBlockInWorker(grader, task.block, task.file, task.output);
+  // Hand the bytes over without a copy: the main thread only writes them.
   return move({
     get [transferableSymbol]() {
-      return [...text.map((bytes) => bytes.buffer), result.rewards.buffer];
+      return [...result.text.map((bytes) => bytes.buffer), result.rewards.buffer];
     },
     get [valueSymbol]() {
       return result;
