@@ -84,9 +84,15 @@ describe("the pool's policies", () => {
     expect(leastLoaded([3, 3, 3])).toBe(0);
   });
 
-  it("choosePoolKind: processes for compact rows, threads for full rows", () => {
+  it("choosePoolKind: processes for compact rows, threads for full rows; the summary says which ran", async () => {
     expect(choosePoolKind("compact")).toBe("processes");
     expect(choosePoolKind("full")).toBe("threads");
+    const small = bigInput("kinds.jsonl", 3000);
+    for (const [format, kind] of [["compact", "processes"], ["full", "threads"]] as const) {
+      const r = await cli(["run", grader, small, "-o", join(dir, `kinds-${format}.jsonl`), "--workers", "2", "--format", format]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`rows/s, 2 worker ${kind}`);
+    }
   });
 
   it("exitReason names the signal or the exit code", () => {
@@ -155,7 +161,9 @@ describe("a pool of worker processes", () => {
       const summary = join(dir, `summary-${workers}.json`);
       const r = await cli(["run", grader, small, "-o", join(dir, `small-${workers}.jsonl`), "--quiet", "--workers", String(workers), "--pool", "processes", "--summary-json", summary]);
       expect(r.code).toBe(0);
-      return JSON.parse(readFileSync(summary, "utf8")).peak_rss_mb as number;
+      const { peak_rss_mb, pool } = JSON.parse(readFileSync(summary, "utf8"));
+      expect(pool).toBe(workers ? "processes" : null);
+      return peak_rss_mb as number;
     };
     const [w0, w2] = [await peak(0), await peak(2)];
     // Each process is a whole Node runtime: `node -e 0` alone is ~40 MB resident.

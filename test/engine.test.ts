@@ -41,6 +41,8 @@ describe("engine", () => {
     const s1 = await runFile({ grader: rougeL, input, output: pooled, workers: 2, pool, batchSize: 16 });
     const s0 = await runFile({ grader: rougeL, input, output: single, workers: 0 });
     expect(s1.workers).toBe(2);
+    expect(s1.pool).toBe(pool);
+    expect(s0.pool).toBeNull();
     const nonBlank = lines.map((l, i) => [l, i + 1] as const).filter(([l]) => l.trim() !== "").map(([, n]) => n);
     const a = parseRows(readFileSync(pooled, "utf8"));
     const b = parseRows(readFileSync(single, "utf8"));

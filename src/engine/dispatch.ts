@@ -10,6 +10,7 @@
 import type { Executors } from "../core/executors.js";
 import type { CompiledGrader } from "../graders/types.js";
 import { collect, gradeLinesSync, type BatchResult, type RowOutput } from "./batch.js";
+import type { PoolKind } from "./defaults.js";
 import { gradeLine } from "./grade-row.js";
 import { blockLines, type Block } from "./lines.js";
 import type { BlockPool } from "./pool.js";
@@ -101,6 +102,8 @@ export interface BlockDispatch {
   readonly workers: number;
   /** Worker processes' peak resident sets added up, in KiB, once closed (0: none, or threads). */
   readonly poolPeakRssKb: number;
+  /** What the workers are (null: the main thread only). */
+  readonly poolKind: PoolKind | null;
 }
 
 export interface BlockDispatcherOptions {
@@ -130,6 +133,10 @@ export class BlockDispatcher extends Dispatcher implements BlockDispatch {
 
   get poolPeakRssKb(): number {
     return this.pool?.outsidePeakRssKb ?? 0;
+  }
+
+  get poolKind(): PoolKind | null {
+    return this.pool?.kind ?? null;
   }
 
   async submitBlock(block: Block, bytesRead: number): Promise<void> {
@@ -202,6 +209,7 @@ export class RowDispatcher<T> extends Dispatcher {
 export class LineDispatcher implements BlockDispatch {
   readonly workers = 0;
   readonly poolPeakRssKb = 0;
+  readonly poolKind = null;
   private readonly rows: RowDispatcher<BatchResult>;
 
   constructor(

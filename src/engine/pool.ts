@@ -15,6 +15,7 @@ import type { CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
 import { Semaphore } from "../util/semaphore.js";
 import { collect, concatResults, type BatchResult, type RowOutput } from "./batch.js";
+import type { PoolKind } from "./defaults.js";
 import { blockLines, lineBlocks, type Block } from "./lines.js";
 
 export interface BlockPoolOptions {
@@ -49,6 +50,9 @@ export abstract class BlockPool {
   get workers(): number {
     return this.options.workers;
   }
+
+  /** What the workers are. */
+  abstract readonly kind: PoolKind;
 
   /** Memory outside this process's own peak, in KiB: the worker processes' peaks added up, once destroyed. */
   abstract get outsidePeakRssKb(): number;

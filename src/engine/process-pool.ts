@@ -154,6 +154,7 @@ class PoolProcess {
 }
 
 export class ProcessPool extends BlockPool {
+  readonly kind = "processes";
   private readonly processes: PoolProcess[] = [];
   private readonly setup: PoolSetup;
   /** The process that grades suspect lines one at a time (the base's rescue), started on first need. */

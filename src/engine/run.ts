@@ -195,6 +195,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
       resumedRows: destination.resumed?.rows ?? 0,
       wallTimeS: elapsed(),
       workers: dispatcher.workers,
+      pool: dispatcher.poolKind,
       poolPeakRssKb: dispatcher.poolPeakRssKb,
       cache: options.cacheStats?.(),
     });

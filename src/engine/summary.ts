@@ -2,6 +2,7 @@
 // from a fixed-size reservoir sample, exact up to RESERVOIR rows and approximate beyond.
 
 import type { ErrorFlag } from "../core/response.js";
+import type { PoolKind } from "./defaults.js";
 import { mergeFirstErrors, type FirstErrors } from "./first-errors.js";
 
 export const RESERVOIR = 65_536;
@@ -22,6 +23,8 @@ export interface RunSummary {
   rows_per_s: number;
   wall_time_s: number;
   workers: number;
+  /** What the workers were: "threads" or "processes" (null: the main thread only). */
+  pool: PoolKind | null;
   /** Peak resident set size of the process so far, plus each worker process's peak when there was a pool, in MB. */
   peak_rss_mb: number;
   cache?: { hits: number; misses: number };
@@ -72,7 +75,7 @@ export class SummaryBuilder {
   }
 
   /** poolPeakRssKb: the pool processes' peaks added up (0 without a pool). */
-  build(extra: { gradedNow: number; resumedRows: number; wallTimeS: number; workers: number; poolPeakRssKb?: number; cache?: { hits: number; misses: number } }): RunSummary {
+  build(extra: { gradedNow: number; resumedRows: number; wallTimeS: number; workers: number; pool?: PoolKind | null; poolPeakRssKb?: number; cache?: { hits: number; misses: number } }): RunSummary {
     const n = Math.min(this.seen, RESERVOIR);
     const sorted = this.sample.slice(0, n).sort();
     const pct = (p: number) => (n === 0 ? null : sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]);
@@ -97,6 +100,7 @@ export class SummaryBuilder {
       rows_per_s: extra.wallTimeS > 0 ? extra.gradedNow / extra.wallTimeS : 0,
       wall_time_s: extra.wallTimeS,
       workers: extra.workers,
+      pool: extra.pool ?? null,
       peak_rss_mb: Math.round((process.resourceUsage().maxRSS + (extra.poolPeakRssKb ?? 0)) / 1024),
     };
     if (extra.cache) summary.cache = extra.cache;
@@ -139,6 +143,6 @@ export function formatSummary(s: RunSummary): string {
   if (s.pass_rate !== null) lines.push(`passed: ${(s.pass_rate * 100).toFixed(1)}% (reward >= ${s.pass_threshold})`);
   lines.push(...formatErrorCounts(s));
   if (s.cache) lines.push(`cache: ${s.cache.hits} hits, ${s.cache.misses} misses`);
-  lines.push(`time: ${s.wall_time_s.toFixed(2)} s, ${Math.round(s.rows_per_s)} rows/s, ${s.workers === 0 ? "main thread" : `${s.workers} workers`}`);
+  lines.push(`time: ${s.wall_time_s.toFixed(2)} s, ${Math.round(s.rows_per_s)} rows/s, ${s.workers === 0 ? "main thread" : `${s.workers} worker ${s.pool ?? "threads"}`}`);
   return lines.join("\n") + "\n";
 }

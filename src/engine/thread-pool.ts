@@ -14,6 +14,7 @@ import type { BlockTask } from "./pool-worker.js";
 const POOL_WORKER = new URL("./pool-worker.js", import.meta.url);
 
 export class ThreadPool extends BlockPool {
+  readonly kind = "threads";
   private readonly piscina: Piscina<BlockTask, BatchResult>;
 
   constructor(options: BlockPoolOptions) {

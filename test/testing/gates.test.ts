@@ -22,6 +22,7 @@ function summary(extra: Partial<RunSummary> = {}): RunSummary {
     rows_per_s: 100,
     wall_time_s: 0.2,
     workers: 0,
+    pool: null,
     peak_rss_mb: 100,
     ...extra,
   };
