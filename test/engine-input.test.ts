@@ -24,13 +24,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const row = (id: string, answer: string, sample: string) => JSON.stringify({ id, item: { answer }, model_sample: sample });
 const bytes = (...parts: Array<string | number[] | Buffer>) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
 
-/** Rows of `input` graded with every combination of path and block size, without timings. */
+/** Rows of `input` graded with every combination of path (main thread, threads, processes) and block size, without timings. */
 async function gradedEveryWay(input: string): Promise<Array<Array<Record<string, any>>>> {
   const results = [];
-  for (const workers of [0, 2]) {
+  for (const [workers, pool] of [[0, undefined], [2, "threads"], [2, "processes"]] as const) {
     for (const batchSize of [1, 2, 1024]) {
-      const out = join(dir, `every-way-${workers}-${batchSize}.jsonl`);
-      await runFile({ grader: exact, input, output: out, workers, batchSize });
+      const out = join(dir, `every-way-${workers}-${pool}-${batchSize}.jsonl`);
+      await runFile({ grader: exact, input, output: out, workers, pool, batchSize });
       results.push(parseRows(readFileSync(out, "utf8")).map(({ metadata: { execution_time: _t, ...md }, ...rest }) => ({ ...rest, metadata: md })));
     }
   }

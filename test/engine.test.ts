@@ -119,9 +119,9 @@ describe("engine", () => {
       JSON.stringify({ id: "last", item: { answer: "b" }, model_sample: "c" });
     const input = join(dir, "crlf.jsonl");
     writeFileSync(input, text);
-    for (const workers of [0, 2]) {
-      const out = join(dir, `crlf-out-${workers}.jsonl`);
-      await runFile({ grader: exact, input, output: out, workers });
+    for (const [workers, pool] of [[0, undefined], [2, "threads"], [2, "processes"]] as const) {
+      const out = join(dir, `crlf-out-${workers}-${pool}.jsonl`);
+      await runFile({ grader: exact, input, output: out, workers, pool });
       const rows = parseRows(readFileSync(out, "utf8"));
       expect(rows.map((r) => [r.line, r.id, r.reward])).toEqual([[1, "bom", 1], [2, "long", 1], [4, "last", 0]]);
     }
