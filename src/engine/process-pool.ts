@@ -173,7 +173,10 @@ export class ProcessPool extends BlockPool {
     for (let i = 0; i < options.workers; i++) this.processes.push(this.spawn());
   }
 
-  /** The pool processes' peak resident sets added up, in KiB (known once the pool is destroyed). */
+  /**
+   * The pool processes' peak resident sets added up, in KiB, known once the pool is destroyed (a
+   * process that died and was replaced is not in it: its peak went with it).
+   */
   get outsidePeakRssKb(): number {
     return this.peakRssKb;
   }
@@ -192,6 +195,7 @@ export class ProcessPool extends BlockPool {
     return this.run(this.leastLoaded(), block, this.options.inputFd !== null);
   }
 
+  /** The main process kept the block's bytes (a process reads, or is sent, a copy). */
   protected async bytesAgain(block: Block): Promise<Block> {
     return block;
   }
