@@ -21,11 +21,11 @@ import { openDestination, type Destination } from "./destination.js";
 import { BlockDispatcher, LineDispatcher, rowWindow, type BlockDispatch } from "./dispatch.js";
 import { RunInterruptedError } from "./errors.js";
 import { graderFingerprint, inputFingerprint } from "./fingerprint.js";
-import { openInput, type InputSource } from "./input.js";
+import { openInput } from "./input.js";
 import type { Block } from "./lines.js";
 import { RowLimit } from "./limit.js";
 import type { BlockPool, BlockPoolOptions } from "./pool.js";
-import { readBlocks } from "./read-blocks.js";
+import { readBlocks, type ByteSource } from "./read-blocks.js";
 import { ROW_FORMATS, type RowFormat } from "./serialize.js";
 import { OrderedSink, type RowCallback } from "./sink.js";
 import { SummaryBuilder, type RunSummary } from "./summary.js";
@@ -141,6 +141,10 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
 
   // Executor-backed graders stay on the main thread, where the executors live.
   let dispatcher: BlockDispatch;
+  // Where blocks are read from: blocking reads when this thread grades everything itself and has
+  // no pool or executor to serve meanwhile (README "Workers": --workers 0, 1M rouge_l rows,
+  // compact 5.35 against 5.54 s, full 6.75 against 7.03 s).
+  let source: ByteSource = input;
   if (compiled.async) {
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     const window = rowWindow(concurrency, batchSize);
@@ -157,6 +161,10 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
         }
       : null;
     dispatcher = new BlockDispatcher({ grader: compiled, file: input.name, output, deliver, pool: startPool, poolFromBytes });
+    const readNow = input.readNow;
+    // Each read after a turn of the event loop, so the output's writes keep going meanwhile:
+    // reading straight on made full rows slower (8.8 against 7.0 s), OUT's writes waiting.
+    if (!startPool && readNow) source = { read: (into, offset, length) => afterTurn(() => readNow(into, offset, length)) };
   }
 
   let interrupted = false;
@@ -174,7 +182,7 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   let closed = false;
   try {
     const limit = options.limit === undefined ? null : new RowLimit(options.limit);
-    await pump(input, batchSize, skipThrough, limit, dispatcher, sink, () => interrupted, progress.update);
+    await pump(source, batchSize, skipThrough, limit, dispatcher, sink, () => interrupted, progress.update);
     if (!interrupted) await dispatcher.drain();
     closed = true;
     await sink.close();
@@ -204,6 +212,19 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   return result();
 }
 
+/** `f()` after the event loop's pending callbacks have run; rejects with what `f` throws. */
+function afterTurn<T>(f: () => T): Promise<T> {
+  return new Promise((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        resolve(f());
+      } catch (err) {
+        reject(err);
+      }
+    }),
+  );
+}
+
 /** The pool of that kind, its module imported on first use. */
 async function poolClass(kind: PoolKind): Promise<new (options: BlockPoolOptions) => BlockPool> {
   return kind === "processes" ? (await import("./process-pool.js")).ProcessPool : (await import("./thread-pool.js")).ThreadPool;
@@ -211,7 +232,7 @@ async function poolClass(kind: PoolKind): Promise<new (options: BlockPoolOptions
 
 /** Read the input block by block into the dispatcher, minding the sink's backpressure and errors. */
 async function pump(
-  input: InputSource,
+  input: ByteSource,
   batchSize: number,
   skipThrough: number,
   limit: RowLimit | null,
