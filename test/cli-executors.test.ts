@@ -81,10 +81,12 @@ describe("model graders from the CLI", () => {
   it("--model-base-url reaches the endpoint; the cache makes the second run free", async () => {
     const g = writeJson(dir, "judge.json", judge);
     const input = writeLines(dir, "judge.jsonl", [1, 2, 3].map((i) => ({ id: i, item: { answer: `a${i}` }, model_sample: `s${i}` })));
+    // The fake answers in the order requests arrive: one request at a time, so row i gets answer i
+    // (with rows in flight together, the third row's request could arrive second).
     server.chat(answer(scoreContent(7)), answer(scoreContent(12)), answer("not json"));
     const cacheDir = join(dir, "cache");
     const before = server.requestsTo("chat/completions").length;
-    const first = await cli(["run", g, input, "--model-base-url", server.url, "--cache-dir", cacheDir], { env: { GRADERKIT_API_KEY: "test-key" } });
+    const first = await cli(["run", g, input, "--model-base-url", server.url, "--cache-dir", cacheDir, "--concurrency", "1"], { env: { GRADERKIT_API_KEY: "test-key" } });
     expect(first.code).toBe(0);
     const rows = parseRows(first.stdout);
     expect(rows.map((r) => r.reward)).toEqual([7, 10, 0]);
