@@ -1,5 +1,6 @@
-// A pool process of runFile (forked by process-pool.ts): compiles the grader once (templates, formula,
-// metric tables) and grades blocks of raw input lines, one at a time in the order they come.
+// A pool process of runFile (forked by process-pool.ts): compiles the grader once (templates,
+// formula, metric tables) and grades blocks of raw input lines, one at a time in the order they
+// come.
 // Runs only synchronous (CPU-bound) graders; executor-backed ones stay in the main process,
 // where the executors live. Its stdout is not the run's: only the main process writes rows.
 
@@ -8,7 +9,7 @@ import { compileOnDemand } from "../graders/compile-on-demand.js";
 import type { CompiledGrader } from "../graders/types.js";
 import { frameHeader } from "./frames.js";
 import type { Block } from "./lines.js";
-import { INPUT_FD, ROWS_FD, type FromPoolProcess, type PoolSetup, type PoolTask, type ToPoolProcess } from "./pool-protocol.js";
+import { INPUT_FD, ROWS_FD, type FromPoolProcess, type PoolFinish, type PoolSetup, type PoolTask, type ToPoolProcess } from "./pool-protocol.js";
 import { gradeBlockInWorker } from "./worker-block.js";
 
 // The main process decides when the run ends: a Ctrl-C reaches the whole process group, and the
@@ -35,7 +36,7 @@ process.on("message", (message: ToPoolProcess) => {
   queue = queue.then(() => handle(message));
 });
 
-async function handle(message: PoolTask | { kind: "finish" }): Promise<void> {
+async function handle(message: PoolTask | PoolFinish): Promise<void> {
   if (message.kind === "finish") {
     send({ kind: "finished", peakRssKb: process.resourceUsage().maxRSS });
     return;

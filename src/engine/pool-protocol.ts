@@ -1,5 +1,5 @@
-// The messages between runFile's main process and its pool processes (pool.ts, pool-process.ts),
-// over Node's IPC channel with V8 serialization (typed arrays travel as bytes, not JSON).
+// The messages between runFile's main process and its pool processes (process-pool.ts,
+// pool-process.ts), over Node's IPC channel with V8 serialization (typed arrays travel as bytes, not JSON).
 
 import type { CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";

@@ -1,6 +1,6 @@
-// A piscina worker (thread-pool.ts): compiles the grader once per run (templates, formula, metric tables) and
-// grades blocks of raw input lines. Runs only synchronous (CPU-bound) graders; executor-backed
-// ones stay on the main thread, where the executors live.
+// A piscina worker (thread-pool.ts): compiles the grader once per run (templates, formula, metric
+// tables) and grades blocks of raw input lines. Runs only synchronous (CPU-bound) graders;
+// executor-backed ones stay on the main thread, where the executors live.
 
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { compileOnDemand } from "../graders/compile-on-demand.js";
