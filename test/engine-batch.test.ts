@@ -1,10 +1,11 @@
-// collect serializes a block's rows into pieces of about TEXT_PIECE_CHARS (src/engine/batch.ts):
-// joined, the pieces are exactly the rows as JSON.stringify writes them, one per line, in order;
-// no piece splits a row, and none grows far past the size (a block of full rows is not one
-// large string). concatResults keeps the pieces of its parts in order.
+// collect writes a block's rows into pieces of about TEXT_PIECE_BYTES (src/engine/batch.ts):
+// joined, the pieces are exactly the UTF-8 bytes of the rows as JSON.stringify writes them, one
+// per line, in order; no piece splits a row, none grows far past the size (a block of full rows
+// is not one large buffer), and each has an ArrayBuffer of its own (a worker thread transfers
+// them). concatResults keeps the pieces of its parts in order.
 import { describe, expect, it } from "vitest";
 import { emptyResponse, type RunResponse } from "../src/core/response.js";
-import { collect, concatResults, TEXT_PIECE_CHARS } from "../src/engine/batch.js";
+import { collect, concatResults, TEXT_PIECE_BYTES } from "../src/engine/batch.js";
 import type { GradedLine } from "../src/engine/grade-row.js";
 
 function rows(count: number, from = 1): GradedLine[] {
@@ -16,7 +17,7 @@ function rows(count: number, from = 1): GradedLine[] {
 }
 
 const expectedText = (graded: GradedLine[]) => graded.map(({ line, id, response }) => JSON.stringify({ line, id, ...response }) + "\n").join("");
-const joined = (text: Array<string | Uint8Array>) => text.map((t) => (typeof t === "string" ? t : Buffer.from(t).toString("utf8"))).join("");
+const joined = (text: Uint8Array[]) => Buffer.concat(text).toString("utf8");
 
 describe("a block's rows in pieces", () => {
   it("full rows of a large block: pieces join to the rows, each piece whole rows, none much past the size", () => {
@@ -24,27 +25,27 @@ describe("a block's rows in pieces", () => {
     const { text, rewards } = collect(graded, { format: "full", keepRows: false });
     expect(joined(text)).toBe(expectedText(graded));
     expect(text.length).toBeGreaterThan(10);
-    const longestRow = Math.max(...expectedText(graded).split("\n").map((r) => r.length + 1));
+    const longestRow = Math.max(...expectedText(graded).split("\n").map((r) => Buffer.byteLength(r) + 1));
     for (const piece of text) {
-      expect(typeof piece).toBe("string");
-      expect((piece as string).endsWith("\n")).toBe(true);
-      expect(piece.length).toBeLessThan(TEXT_PIECE_CHARS + longestRow);
+      expect(piece[piece.length - 1]).toBe(0x0a);
+      expect(piece.length).toBeLessThan(TEXT_PIECE_BYTES + longestRow);
     }
+    expect(new Set(text.map((piece) => piece.buffer)).size).toBe(text.length);
     expect(Array.from(rewards)).toEqual(graded.map((g) => g.response.reward));
   });
 
   it("a small block is one piece; no rows, no pieces", () => {
     const graded = rows(3);
-    expect(collect(graded).text).toEqual([expectedText(graded)]);
+    const { text } = collect(graded);
+    expect(text).toHaveLength(1);
+    expect(joined(text)).toBe(expectedText(graded));
     expect(collect([]).text).toEqual([]);
   });
 
-  it("concatResults keeps every part's pieces in order, strings and bytes alike", () => {
+  it("concatResults keeps every part's pieces in order", () => {
     const a = rows(700, 1);
     const b = rows(5, 701);
-    const bytes = collect(b);
-    bytes.text = bytes.text.map((t) => new TextEncoder().encode(t as string));
-    const all = concatResults([collect(a), bytes]);
+    const all = concatResults([collect(a), collect(b)]);
     expect(joined(all.text)).toBe(expectedText([...a, ...b]));
     expect(all.rewards.length).toBe(705);
   });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { compactResponse } from "../src/core/compact.js";
-import { serializeCompactRow, serializeRow } from "../src/engine/serialize.js";
+import { rowText } from "../src/engine/serialize.js";
 import { emptyResponse, type RunResponse } from "../src/core/response.js";
+
+const serializeRow = (line: number, id: unknown, res: RunResponse) => rowText("full", line, id, res);
+const serializeCompactRow = (line: number, id: unknown, res: RunResponse) => rowText("compact", line, id, res);
 
 function variants(): Array<[number, unknown, RunResponse]> {
   const out: Array<[number, unknown, RunResponse]> = [];

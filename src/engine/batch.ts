@@ -8,7 +8,8 @@ import type { CompiledGrader } from "../graders/types.js";
 import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
 import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
 import { mergeFirstErrors, noteFirstErrors, type FirstErrors } from "./first-errors.js";
-import { isClean, rowSerializer, type RowFormat } from "./serialize.js";
+import { JsonBytes } from "../util/json-bytes.js";
+import { isClean, rowWriter, type RowFormat } from "./serialize.js";
 
 /** What a graded block hands on, the same wherever it is graded: the row format, and whether the graded rows travel too. */
 export interface RowOutput {
@@ -20,11 +21,8 @@ export interface RowOutput {
 export const FULL_ROWS: RowOutput = { format: "full", keepRows: false };
 
 export interface BatchResult {
-  /**
-   * Serialized rows, each ending in "\n", in input order, in pieces of about TEXT_PIECE_CHARS
-   * (UTF-8 bytes when they come from a worker).
-   */
-  text: Array<string | Uint8Array>;
+  /** The rows' UTF-8 bytes, each ending in "\n", in input order, in pieces of about TEXT_PIECE_BYTES. */
+  text: Uint8Array[];
   rewards: Float64Array;
   /** Per flag, how many rows raised it. */
   flags: Partial<Record<ErrorFlag, number>>;
@@ -37,30 +35,25 @@ export interface BatchResult {
 }
 
 /**
- * A block's rows are serialized into pieces of about this many chars, not one string: a block of
- * full rows is ~0.5 MB, which as one string (and its UTF-8 bytes) was a large object that V8 maps
- * and unmaps per block, as a whole decoded block was (lines.ts, PIECE_BYTES); pieces stay in the
- * young generation. Measured on full rouge_l rows: 1.04x at --workers 0 (system CPU 0.46 -> 0.20 s
- * for 300k rows, with lines.ts' pieces), unchanged at --workers 2.
+ * A block's rows are written into pieces of about this many bytes, not one buffer: a block of
+ * full rows is ~1 MB, which as one string (and its UTF-8 bytes) was a large object that V8 maps
+ * and unmaps per block, as a whole decoded block was (lines.ts, PIECE_BYTES). Measured on full
+ * rouge_l rows, when rows were strings: 1.04x at --workers 0 (system CPU 0.46 -> 0.20 s for 300k
+ * rows, with lines.ts' pieces), unchanged at --workers 2.
  */
-export const TEXT_PIECE_CHARS = 32 * 1024;
+export const TEXT_PIECE_BYTES = 32 * 1024;
 
 /** Serialize graded rows and count their rewards and flags. */
 export function collect(rows: GradedLine[], output: RowOutput = FULL_ROWS): BatchResult {
-  const serialize = rowSerializer(output.format);
-  const pieces: string[] = [];
-  let text = "";
+  const write = rowWriter(output.format);
+  const out = new JsonBytes(TEXT_PIECE_BYTES);
   const rewards = new Float64Array(rows.length);
   const flags: Partial<Record<ErrorFlag, number>> = {};
   let errorRows = 0;
   const firstErrors: FirstErrors = {};
   for (let i = 0; i < rows.length; i++) {
     const { line, id, response } = rows[i];
-    text += serialize(line, id, response) + "\n";
-    if (text.length >= TEXT_PIECE_CHARS) {
-      pieces.push(text);
-      text = "";
-    }
+    write(out, line, id, response);
     rewards[i] = response.reward;
     const errors = response.metadata.errors;
     if (isClean(errors)) continue;
@@ -76,7 +69,7 @@ export function collect(rows: GradedLine[], output: RowOutput = FULL_ROWS): Batc
       noteFirstErrors(firstErrors, line, response);
     }
   }
-  if (text.length > 0) pieces.push(text);
+  const pieces = out.take();
   return output.keepRows ? { text: pieces, rewards, flags, errorRows, firstErrors, rows } : { text: pieces, rewards, flags, errorRows, firstErrors };
 }
 
@@ -85,7 +78,7 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
   const total = parts.reduce((n, p) => n + p.rewards.length, 0);
   const rewards = new Float64Array(total);
   const flags: Partial<Record<ErrorFlag, number>> = {};
-  const text: Array<string | Uint8Array> = [];
+  const text: Uint8Array[] = [];
   const rows: GradedLine[] = [];
   const firstErrors: FirstErrors = {};
   let errorRows = 0;

@@ -1,24 +1,20 @@
 // Output rows are the hot path of `graderkit run`: a response has ~25 fields, most of them
-// constant (all-false error flags, empty maps). These write the same bytes as
+// constant (all-false error flags, empty maps). These write the UTF-8 bytes of
 // JSON.stringify({line, id, ...response}) (format "full") and
-// JSON.stringify({line, id, ...compactResponse(response)}) (format "compact") without walking
-// the constant parts each time. test/serialize.test.ts checks the equality on many shapes of rows.
+// JSON.stringify({line, id, ...compactResponse(response)}) (format "compact") straight into the
+// output's buffers (util/json-bytes), copying the constant parts as bytes.
+// test/serialize.test.ts checks the equality on many shapes of rows.
 
 import { raisedErrors } from "../core/compact.js";
 import { emptyErrors, type GraderErrors, type RunResponse } from "../core/response.js";
+import { JsonBytes, utf8Bytes } from "../util/json-bytes.js";
 
 /** The output row formats of `graderkit run --format`. */
 export type RowFormat = "full" | "compact";
 export const ROW_FORMATS: readonly RowFormat[] = ["full", "compact"];
 
-export type RowSerializer = (line: number, id: unknown, res: RunResponse) => string;
-
 const CLEAN_ERRORS: GraderErrors = emptyErrors();
 const CLEAN_ERRORS_JSON = JSON.stringify(CLEAN_ERRORS);
-
-function number(x: number): string {
-  return Number.isFinite(x) ? String(x) : "null";
-}
 
 function isEmpty(o: object): boolean {
   for (const _ in o) return false;
@@ -37,60 +33,122 @@ export function isClean(e: GraderErrors): boolean {
     e.model_grader_server_error_details === null;
 }
 
-const mapJson = (o: object) => (isEmpty(o) ? "{}" : JSON.stringify(o));
-
-function head(line: number, id: unknown): string {
-  return id === undefined ? '{"line":' + line : '{"line":' + line + ',"id":' + JSON.stringify(id);
-}
-
-/**
- * A string V8 stores flat. The constant parts below are reused in every row; kept as ropes
- * (what `+` builds) they would be walked node by node each time a block of rows is encoded, which
- * cost more than building them (~1 µs a row).
- */
-const flat = (s: string) => Buffer.from(s, "utf8").toString("utf8");
-
-// The metadata up to execution_time for a clean row of a grader, cached for the last name and type
-// (one grader per run: the cache always hits).
-let metadataHead = { name: "", type: "", clean: "" };
-function cleanMetadataHead(name: string, type: string): string {
-  if (metadataHead.name !== name || metadataHead.type !== type || metadataHead.clean === "") {
-    const clean = flat(',"metadata":{"name":' + JSON.stringify(name) + ',"type":' + JSON.stringify(type) + ',"errors":' + CLEAN_ERRORS_JSON + ',"execution_time":');
-    metadataHead = { name, type, clean };
-  }
-  return metadataHead.clean;
-}
-
+// The parts of a row that do not change, as bytes.
+const LINE = utf8Bytes('{"line":');
+const ID = utf8Bytes(',"id":');
+const REWARD = utf8Bytes(',"reward":');
+const METADATA_NAME = utf8Bytes(',"metadata":{"name":');
+const TYPE = utf8Bytes(',"type":');
+const ERRORS = utf8Bytes(',"errors":');
+const EXECUTION_TIME = utf8Bytes(',"execution_time":');
+const SCORES = utf8Bytes(',"scores":');
+const TOKEN_USAGE = utf8Bytes(',"token_usage":');
+const SAMPLED_MODEL_NAME = utf8Bytes(',"sampled_model_name":');
+const SUB_REWARDS_AFTER_METADATA = utf8Bytes('},"sub_rewards":');
+const SUB_REWARDS = utf8Bytes(',"sub_rewards":');
+const PER_MODEL = utf8Bytes(',"model_grader_token_usage_per_model":');
+const ERROR = utf8Bytes(',"error":');
+const EMPTY_MAP = utf8Bytes("{}");
+const END = utf8Bytes("}");
 // Everything after scores when there is no token usage, no sampled model and no sub-rewards.
-const PLAIN_TAIL = flat(',"token_usage":null,"sampled_model_name":null},"sub_rewards":{},"model_grader_token_usage_per_model":{}');
+const PLAIN_TAIL = utf8Bytes(',"token_usage":null,"sampled_model_name":null},"sub_rewards":{},"model_grader_token_usage_per_model":{}}');
 
-export function serializeRow(line: number, id: unknown, res: RunResponse): string {
-  const md = res.metadata;
-  let s = head(line, id) + ',"reward":' + number(res.reward);
-  if (isClean(md.errors)) s += cleanMetadataHead(md.name, md.type);
-  else s += ',"metadata":{"name":' + JSON.stringify(md.name) + ',"type":' + JSON.stringify(md.type) + ',"errors":' + JSON.stringify(md.errors) + ',"execution_time":';
-  s += number(md.execution_time) + ',"scores":' + mapJson(md.scores);
-  if (md.token_usage === null && md.sampled_model_name === null && isEmpty(res.sub_rewards) && isEmpty(res.model_grader_token_usage_per_model)) s += PLAIN_TAIL;
-  else {
-    s +=
-      ',"token_usage":' + (md.token_usage === null ? "null" : JSON.stringify(md.token_usage)) +
-      ',"sampled_model_name":' + (md.sampled_model_name === null ? "null" : JSON.stringify(md.sampled_model_name)) +
-      '},"sub_rewards":' + mapJson(res.sub_rewards) +
-      ',"model_grader_token_usage_per_model":' + mapJson(res.model_grader_token_usage_per_model);
+// The metadata from name to execution_time for a clean row of a grader, cached for the last name
+// and type (one grader per run: the cache always hits).
+let metadataHead = { name: "", type: "", bytes: utf8Bytes("") };
+function cleanMetadataHead(name: string, type: string): Uint8Array {
+  if (metadataHead.name !== name || metadataHead.type !== type || metadataHead.bytes.length === 0) {
+    const text = ',"metadata":{"name":' + JSON.stringify(name) + ',"type":' + JSON.stringify(type) + ',"errors":' + CLEAN_ERRORS_JSON + ',"execution_time":';
+    metadataHead = { name, type, bytes: utf8Bytes(text) };
   }
-  if (res.error !== undefined) s += ',"error":' + JSON.stringify(res.error);
-  return s + "}";
+  return metadataHead.bytes;
 }
 
-/** The compact row: reward, sub_rewards for multi only, errors and error only when something went wrong. */
-export function serializeCompactRow(line: number, id: unknown, res: RunResponse): string {
-  let s = head(line, id) + ',"reward":' + number(res.reward);
-  if (res.metadata.type === "multi") s += ',"sub_rewards":' + mapJson(res.sub_rewards);
-  if (!isClean(res.metadata.errors)) s += ',"errors":' + JSON.stringify(raisedErrors(res.metadata.errors));
-  if (res.error !== undefined) s += ',"error":' + JSON.stringify(res.error);
-  return s + "}";
+function map(out: JsonBytes, o: object): void {
+  if (isEmpty(o)) out.bytes(EMPTY_MAP);
+  else out.value(o);
 }
 
-export function rowSerializer(format: RowFormat): RowSerializer {
-  return format === "compact" ? serializeCompactRow : serializeRow;
+function head(out: JsonBytes, line: number, id: unknown): void {
+  out.bytes(LINE);
+  out.count(line);
+  if (id !== undefined) {
+    out.bytes(ID);
+    out.value(id);
+  }
+}
+
+/** Write one row in the full format: the bytes of JSON.stringify({line, id, ...response}). */
+export function writeRow(out: JsonBytes, line: number, id: unknown, res: RunResponse): void {
+  const md = res.metadata;
+  head(out, line, id);
+  out.bytes(REWARD);
+  out.number(res.reward);
+  if (isClean(md.errors)) out.bytes(cleanMetadataHead(md.name, md.type));
+  else {
+    out.bytes(METADATA_NAME);
+    out.string(md.name);
+    out.bytes(TYPE);
+    out.string(md.type);
+    out.bytes(ERRORS);
+    out.value(md.errors);
+    out.bytes(EXECUTION_TIME);
+  }
+  out.number(md.execution_time);
+  out.bytes(SCORES);
+  map(out, md.scores);
+  if (md.token_usage === null && md.sampled_model_name === null && isEmpty(res.sub_rewards) && isEmpty(res.model_grader_token_usage_per_model) && res.error === undefined) {
+    out.bytes(PLAIN_TAIL);
+    return out.endRecord();
+  }
+  out.bytes(TOKEN_USAGE);
+  out.value(md.token_usage);
+  out.bytes(SAMPLED_MODEL_NAME);
+  out.value(md.sampled_model_name);
+  out.bytes(SUB_REWARDS_AFTER_METADATA);
+  map(out, res.sub_rewards);
+  out.bytes(PER_MODEL);
+  map(out, res.model_grader_token_usage_per_model);
+  if (res.error !== undefined) {
+    out.bytes(ERROR);
+    out.value(res.error);
+  }
+  out.bytes(END);
+  out.endRecord();
+}
+
+/** Write one compact row: reward, sub_rewards for multi only, errors and error only when something went wrong. */
+export function writeCompactRow(out: JsonBytes, line: number, id: unknown, res: RunResponse): void {
+  head(out, line, id);
+  out.bytes(REWARD);
+  out.number(res.reward);
+  if (res.metadata.type === "multi") {
+    out.bytes(SUB_REWARDS);
+    map(out, res.sub_rewards);
+  }
+  if (!isClean(res.metadata.errors)) {
+    out.bytes(ERRORS);
+    out.value(raisedErrors(res.metadata.errors));
+  }
+  if (res.error !== undefined) {
+    out.bytes(ERROR);
+    out.value(res.error);
+  }
+  out.bytes(END);
+  out.endRecord();
+}
+
+/** Writes one row, newline included, in a format. */
+export type RowWriter = (out: JsonBytes, line: number, id: unknown, res: RunResponse) => void;
+
+export function rowWriter(format: RowFormat): RowWriter {
+  return format === "compact" ? writeCompactRow : writeRow;
+}
+
+/** One row's text, without its newline (tests, and one-off rows). */
+export function rowText(format: RowFormat, line: number, id: unknown, res: RunResponse): string {
+  const out = new JsonBytes(1024);
+  rowWriter(format)(out, line, id, res);
+  const bytes = Buffer.concat(out.take());
+  return bytes.toString("utf8", 0, bytes.length - 1);
 }
