@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { choosePoolKind } from "../src/engine/defaults.js";
+import { choosePoolKind, processesWriteOut } from "../src/engine/defaults.js";
 import { exitReason, leastLoaded } from "../src/engine/process-pool.js";
 import { BIN, cli, parseRows, tempDir, writeJson } from "./helpers/cli.js";
 
@@ -84,15 +84,23 @@ describe("the pool's policies", () => {
     expect(leastLoaded([3, 3, 3])).toBe(0);
   });
 
-  it("choosePoolKind: processes for compact rows, threads for full rows; the summary says which ran", async () => {
-    expect(choosePoolKind("compact")).toBe("processes");
-    expect(choosePoolKind("full")).toBe("threads");
+  it("choosePoolKind: processes, except full rows to a stream (threads); the summary says which ran", async () => {
+    expect(choosePoolKind("compact", false)).toBe("processes");
+    expect(choosePoolKind("compact", true)).toBe("processes");
+    expect(choosePoolKind("full", true)).toBe("processes");
+    expect(choosePoolKind("full", false)).toBe("threads");
     const small = bigInput("kinds.jsonl", 3000);
-    for (const [format, kind] of [["compact", "processes"], ["full", "threads"]] as const) {
-      const r = await cli(["run", grader, small, "-o", join(dir, `kinds-${format}.jsonl`), "--workers", "2", "--format", format]);
+    for (const [format, out, kind] of [["compact", "file", "processes"], ["full", "file", "processes"], ["full", "stdout", "threads"]] as const) {
+      const to = out === "file" ? ["-o", join(dir, `kinds-${format}.jsonl`)] : [];
+      const r = await cli(["run", grader, small, ...to, "--workers", "2", "--format", format]);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`rows/s, 2 worker ${kind}`);
     }
+  });
+
+  it("processesWriteOut: processes write full rows to OUT themselves, and send compact rows back", () => {
+    expect(processesWriteOut("full")).toBe(true);
+    expect(processesWriteOut("compact")).toBe(false);
   });
 
   it("exitReason names the signal or the exit code", () => {
@@ -146,6 +154,23 @@ describe("a pool of worker processes", () => {
     expect(resumed.code).toBe(0);
     expect(idRewards(rowsOf(out))).toEqual(idRewards(rowsOf(full)));
   }, 120_000);
+
+  it.each(["before", "midway"] as const)("a process that dies holding rows it was told to write (%s writing them): the rows are graded again, each row once, in order", async (when) => {
+    const marker = `DOOMED-${when}-${Date.now()}`;
+    const rows = 20_000;
+    const doomed = bigInput(`doomed-${when}.jsonl`, rows, (i) => (i === 7_000 ? `a${i % 7} ${marker}` : `a${i % 7}`));
+    const single = join(dir, `doomed-${when}-w0.jsonl`);
+    const pooled = join(dir, `doomed-${when}-w2.jsonl`);
+    expect((await cli(["run", grader, doomed, "-o", single, "--quiet", "--workers", "0"])).code).toBe(0);
+    const env = { [when === "before" ? "GRADERKIT_TEST_DIE_BEFORE_WRITE_MARKER" : "GRADERKIT_TEST_DIE_MIDWAY_WRITE_MARKER"]: marker };
+    const r = await cli(["run", grader, doomed, "-o", pooled, "--workers", "2", "--pool", "processes", "--batch-size", "64"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`rows: ${rows}`);
+    const strip = (path: string) => rowsOf(path).map(({ metadata: { execution_time: _t, ...md }, ...rest }) => ({ ...rest, metadata: md }));
+    const got = strip(pooled);
+    expect(got.map((row) => row.line)).toEqual(Array.from({ length: rows }, (_, i) => i + 1));
+    expect(got).toEqual(strip(single));
+  }, 60_000);
 
   it("stdin: blocks are sent to the processes, the same rows as from the file", async () => {
     const text = readFileSync(input, "utf8").split("\n").slice(0, 50_000).join("\n") + "\n";

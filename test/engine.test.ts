@@ -54,14 +54,21 @@ describe("engine", () => {
     expect(s1.reward.mean).toBeCloseTo(s0.reward.mean!, 12);
   });
 
-  it.each(["threads", "processes"] as const)("a worker crash (%s) is contained to its row; the pool replaces the worker", async (pool) => {
+  // To a file, the processes hold the rows of the blocks around the crash and write them to OUT
+  // themselves, in turn with the crashed block's rows, which the main process writes.
+  it.each([
+    ["threads", "stdout"],
+    ["processes", "stdout"],
+    ["processes", "a file"],
+  ] as const)("a worker crash (%s, rows to %s) is contained to its row; the pool replaces the worker", async (pool, to) => {
     const marker = "CRASH-" + Date.now();
     const rows = Array.from({ length: 40 }, (_, i) => ({ id: i, item: { answer: "a" }, model_sample: i === 17 ? marker : "a" }));
     const input = writeLines(dir, `crash-${pool}.jsonl`, rows);
     const grader = writeJson(dir, "exact.json", exact);
-    const r = await cli(["run", grader, input, "--workers", "2", "--pool", pool, "--batch-size", "8"], { env: { GRADERKIT_TEST_CRASH_MARKER: marker } });
+    const outPath = join(dir, `crash-${pool}-out.jsonl`);
+    const r = await cli(["run", grader, input, "--workers", "2", "--pool", pool, "--batch-size", "8", ...(to === "a file" ? ["-o", outPath] : [])], { env: { GRADERKIT_TEST_CRASH_MARKER: marker } });
     expect(r.code).toBe(0);
-    const out = parseRows(r.stdout);
+    const out = parseRows(to === "a file" ? readFileSync(outPath, "utf8") : r.stdout);
     expect(out.map((o) => o.line)).toEqual(rows.map((_, i) => i + 1));
     const crashed = out.filter((o) => o.metadata.errors.other_error);
     expect(crashed.map((o) => o.line)).toEqual([18]);

@@ -8,7 +8,7 @@ import type { CompiledGrader } from "../graders/types.js";
 import { ERROR_FLAGS, type ErrorFlag } from "../core/response.js";
 import { gradeLine, type GradedLine, type LineInput } from "./grade-row.js";
 import { mergeFirstErrors, noteFirstErrors, type FirstErrors } from "./first-errors.js";
-import { JsonBytes } from "../util/json-bytes.js";
+import { JsonBytes, type SpareBuffers } from "../util/json-bytes.js";
 import { isClean, rowWriter, type RowFormat } from "./serialize.js";
 
 /** What a graded block hands on, the same wherever it is graded: the row format, and whether the graded rows travel too. */
@@ -20,9 +20,29 @@ export interface RowOutput {
 
 export const FULL_ROWS: RowOutput = { format: "full", keepRows: false };
 
+/**
+ * A block's rows that a worker process holds, to write them to OUT itself when it is their turn
+ * (process-pool.ts): they never cross a pipe.
+ */
+export interface HeldRows {
+  byteLength: number;
+  /**
+   * Who holds them. Writes asked of one holder together are done in one turn, in the order
+   * asked: rows of one holder that follow each other are best asked for together.
+   */
+  holder: object;
+  /**
+   * Write them now (every earlier row is on OUT): null once written, or, when their worker died
+   * first, the block graded again, to write in their place. Rejects when the write fails.
+   */
+  write(): Promise<BatchResult | null>;
+}
+
 export interface BatchResult {
   /** The rows' UTF-8 bytes, each ending in "\n", in input order, in pieces of about TEXT_PIECE_BYTES. */
   text: Uint8Array[];
+  /** Or (text then empty) the rows are held by a worker process. */
+  held?: HeldRows;
   rewards: Float64Array;
   /** Per flag, how many rows raised it. */
   flags: Partial<Record<ErrorFlag, number>>;
@@ -43,10 +63,10 @@ export interface BatchResult {
  */
 export const TEXT_PIECE_BYTES = 32 * 1024;
 
-/** Serialize graded rows and count their rewards and flags. */
-export function collect(rows: GradedLine[], output: RowOutput = FULL_ROWS): BatchResult {
+/** Serialize graded rows and count their rewards and flags (into spare buffers, if given). */
+export function collect(rows: GradedLine[], output: RowOutput = FULL_ROWS, spare: SpareBuffers | null = null): BatchResult {
   const write = rowWriter(output.format);
-  const out = new JsonBytes(TEXT_PIECE_BYTES);
+  const out = new JsonBytes(TEXT_PIECE_BYTES, spare);
   const rewards = new Float64Array(rows.length);
   const flags: Partial<Record<ErrorFlag, number>> = {};
   let errorRows = 0;
@@ -97,8 +117,26 @@ export function concatResults(parts: readonly BatchResult[]): BatchResult {
   return result;
 }
 
-/** Grade the lines of a block with a synchronous (CPU-bound) grader. */
-export function gradeLinesSync(grader: CompiledGrader, lines: readonly LineInput[], file: string, output: RowOutput = FULL_ROWS): BatchResult {
+/**
+ * gradeLinesSync, giving the event loop a turn whenever `sliceMs` have gone by (a pool process
+ * answers the main process's messages in those turns).
+ */
+export async function gradeLinesInSlices(grader: CompiledGrader, lines: readonly LineInput[], file: string, output: RowOutput, sliceMs: number, spare: SpareBuffers): Promise<BatchResult> {
   const executors: Executors = {};
-  return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine), output);
+  const rows = new Array<GradedLine>(lines.length);
+  let since = performance.now();
+  for (let i = 0; i < lines.length; i++) {
+    rows[i] = gradeLine(grader, lines[i]!, executors, file) as GradedLine;
+    if ((i & 15) === 15 && performance.now() - since >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+  return collect(rows, output, spare);
+}
+
+/** Grade the lines of a block with a synchronous (CPU-bound) grader. */
+export function gradeLinesSync(grader: CompiledGrader, lines: readonly LineInput[], file: string, output: RowOutput = FULL_ROWS, spare: SpareBuffers | null = null): BatchResult {
+  const executors: Executors = {};
+  return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine), output, spare);
 }

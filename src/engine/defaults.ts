@@ -14,12 +14,24 @@ export const POOL_KINDS = ["threads", "processes"] as const;
 export type PoolKind = (typeof POOL_KINDS)[number];
 
 /**
- * Where `--workers` grade unless told: processes for compact rows (tens of bytes a row, so
- * nothing much to copy back), threads for full rows (~1 KB a row). Measured, 2 workers against
- * the other kind: compact rouge_l 1.24x, compact string_check 1.05x with processes; full rouge_l
- * 1.08x with processes, but full string_check 1.48x with threads, the larger difference
- * (README "Workers"; pool.ts).
+ * Where `--workers` grade unless told: processes, except full rows (~1 KB a row) that go to a
+ * stream, which processes would have to send back through a pipe. Measured, 2 workers against
+ * the other kind: compact rouge_l 1.24x, compact string_check 1.05x with processes; full rows to
+ * a file (the processes write them: processesWriteOut), rouge_l 5.13 s against 6.21 s, and
+ * string_check (4M rows) 6.52 s against 6.55 s; full rows through a pipe, string_check 1.48x with
+ * threads (README "Workers"; pool.ts).
  */
-export function choosePoolKind(format: RowFormat): PoolKind {
-  return format === "compact" ? "processes" : "threads";
+export function choosePoolKind(format: RowFormat, outputIsFile: boolean): PoolKind {
+  return format === "compact" || outputIsFile ? "processes" : "threads";
+}
+
+/**
+ * Whether pool processes write their blocks' rows to OUT themselves (when OUT is a regular
+ * file), rather than sending them to the main process: for full rows, ~1 KB each, whose trip
+ * through a pipe and the main process cost more than handing out turns to write. 1M rouge_l rows,
+ * 2 processes, 3 interleaved rounds: full 4.62 s against 5.94 s; compact 3.86 s against 3.45 s
+ * (a turn takes ~1 ms and a compact block is little to copy).
+ */
+export function processesWriteOut(format: RowFormat): boolean {
+  return format === "full";
 }

@@ -92,8 +92,11 @@ abstract class Dispatcher {
 
 /** What runFile drives: blocks in, finished pieces out to the sink. */
 export interface BlockDispatch {
-  /** Grade a block; resolves once there is room for the next one. */
-  submitBlock(block: Block, bytesRead: number): Promise<void>;
+  /**
+   * Grade a block; resolves once there is room for the next one. `release` is called once
+   * nothing reads the block's bytes any more (read-blocks' RawBlock.release), if that is known.
+   */
+  submitBlock(block: Block, bytesRead: number, release?: () => void): Promise<void>;
   drain(): Promise<void>;
   stop(): void;
   /** Stop and release the workers. */
@@ -139,18 +142,21 @@ export class BlockDispatcher extends Dispatcher implements BlockDispatch {
     return this.pool?.kind ?? null;
   }
 
-  async submitBlock(block: Block, bytesRead: number): Promise<void> {
+  async submitBlock(block: Block, bytesRead: number, release?: () => void): Promise<void> {
     if (this.stopped) return;
     const { grader, file, output, deliver } = this.options;
     const seq = this.seq++;
     if (!this.pool && this.options.pool && bytesRead >= this.options.poolFromBytes) this.pool = this.options.pool();
     if (!this.pool) {
+      // The rows hold decoded strings, not the bytes.
       deliver(seq, gradeLinesSync(grader, blockLines(block), file, output));
+      release?.();
       return;
     }
     this.inFlight++;
     const [done, fail] = this.settle(seq, deliver);
     this.pool.grade(block).then(done, fail);
+    if (this.pool.doneWithBytes(block)) release?.();
     const limit = poolBlocksInFlight(this.pool.workers);
     await this.waitWhile(() => this.inFlight >= limit);
   }

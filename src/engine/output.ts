@@ -3,7 +3,7 @@
 // the disk (fsync, close: a full or failing filesystem), becomes a RunFileError naming the file,
 // never a silent success.
 
-import { createWriteStream, fdatasync, fsync, close as closeFd, open as openFd } from "node:fs";
+import { constants, createWriteStream, fdatasync, fstatSync, fsync, ftruncateSync, close as closeFd, open as openFd } from "node:fs";
 import { promisify } from "node:util";
 import type { Writable } from "node:stream";
 import { ioError, type RunFileError } from "./errors.js";
@@ -32,6 +32,22 @@ export interface Output {
   readonly name: string;
   /** Queue bytes for writing; after a failure, writes are dropped (close reports the failure). */
   write(chunk: string | Uint8Array): void;
+  /**
+   * A descriptor of OUT that a worker process may write rows to itself (a file's), or null (a
+   * stream). Its writes go between this output's: after `settled`, before the next `write`.
+   */
+  readonly fd: number | null;
+  /** Resolves once every byte queued so far is handed to the OS (or the output failed). */
+  settled(): Promise<void>;
+  /** `bytes` were written to `fd` by a worker process (they count towards the background flush). */
+  wroteDirectly(bytes: number): void;
+  /** OUT's size in bytes (with `fd`: where a worker process's write starts, once settled). */
+  size(): number;
+  /**
+   * Cut OUT back to `size` bytes (with `fd`: a worker process died inside its write). Writes
+   * append, so the next one starts there.
+   */
+  truncate(size: number): void;
   /** A promise while the stream asks to wait (backpressure), else null. */
   ready(): Promise<void> | null;
   /** The first write error, if any. */
@@ -40,8 +56,11 @@ export interface Output {
   close(): Promise<void>;
 }
 
+const NOTHING = new Uint8Array(0);
+
 class StreamOutput implements Output {
   failure: RunFileError | null = null;
+  readonly fd: number | null = null;
   private drained: Promise<void> | null = null;
   private waiters = new Set<() => void>();
 
@@ -87,6 +106,22 @@ class StreamOutput implements Output {
     return this.failure ? null : this.drained;
   }
 
+  settled(): Promise<void> {
+    if (this.failure || this.stream.writableLength === 0) return Promise.resolve();
+    // Writes are done in order: the callback of an empty one comes after all before it.
+    return new Promise((resolve) => this.stream.write(NOTHING, () => resolve()));
+  }
+
+  wroteDirectly(_bytes: number): void {}
+
+  size(): number {
+    throw new Error(`${this.name}: a stream has no size`);
+  }
+
+  truncate(_size: number): void {
+    throw new Error(`${this.name}: a stream cannot be truncated`);
+  }
+
   /** Wait until the stream has handed everything to the OS (or failed). */
   protected async flushed(): Promise<void> {
     while (!this.failure && this.stream.writableNeedDrain) await (this.drained ??= new Promise((resolve) => this.waiters.add(resolve)));
@@ -105,24 +140,39 @@ class StreamOutput implements Output {
 class FileOutput extends StreamOutput {
   private sinceSync = 0;
   private syncing: Promise<void> | null = null;
+  /** Worker processes write to a regular file only (it can be measured and cut back). */
+  override readonly fd: number | null;
 
   constructor(
     name: string,
-    private readonly fd: number,
+    private readonly descriptor: number,
     /** fsync it (a regular file; devices and FIFOs cannot be synced). */
     private readonly durable: boolean,
   ) {
-    super(name, createWriteStream("", { fd, autoClose: false, highWaterMark: FILE_BUFFER_BYTES }));
+    super(name, createWriteStream("", { fd: descriptor, autoClose: false, highWaterMark: FILE_BUFFER_BYTES }));
+    this.fd = durable ? descriptor : null;
+  }
+
+  override size(): number {
+    return fstatSync(this.descriptor).size;
+  }
+
+  override truncate(size: number): void {
+    ftruncateSync(this.descriptor, size);
   }
 
   override write(chunk: string | Uint8Array): void {
     super.write(chunk);
+    this.wroteDirectly(chunk.length);
+  }
+
+  override wroteDirectly(bytes: number): void {
     if (!this.durable) return;
-    this.sinceSync += chunk.length;
+    this.sinceSync += bytes;
     if (this.sinceSync >= SYNC_EVERY_BYTES && !this.syncing) {
       this.sinceSync = 0;
       // fdatasync on the written part runs in the thread pool; the stream keeps writing.
-      this.syncing = fdatasyncAsync(this.fd).then(
+      this.syncing = fdatasyncAsync(this.descriptor).then(
         () => void (this.syncing = null),
         (err) => {
           this.failure ??= ioError(this.name, "write", err);
@@ -138,12 +188,12 @@ class FileOutput extends StreamOutput {
       if (this.syncing) await this.syncing;
       if (this.failure) throw this.failure;
       if (this.durable) {
-        await fsyncAsync(this.fd).catch((err) => {
+        await fsyncAsync(this.descriptor).catch((err) => {
           throw ioError(this.name, "write", err);
         });
       }
     } finally {
-      await closeAsync(this.fd).catch((err) => {
+      await closeAsync(this.descriptor).catch((err) => {
         this.failure ??= ioError(this.name, "write", err);
       });
     }
@@ -151,14 +201,18 @@ class FileOutput extends StreamOutput {
   }
 }
 
+// "w" that appends: every write goes to the end, so a worker process's write and this process's
+// follow each other, and a cut-back file (truncate) goes on from its new end.
+const FROM_START_APPENDING = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND;
+
 /**
  * Open OUT for writing ("w": from the start, "a": appending, for --resume); a `durable` one (a
- * regular file) is fsynced on close.
+ * regular file) is fsynced on close. Either way every write appends.
  */
 export async function openFileOutput(path: string, mode: "w" | "a", durable: boolean): Promise<Output> {
   let fd: number;
   try {
-    fd = await openAsync(path, mode);
+    fd = await openAsync(path, mode === "w" ? FROM_START_APPENDING : "a", 0o666);
   } catch (err) {
     throw ioError(path, "open", err);
   }

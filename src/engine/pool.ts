@@ -14,7 +14,7 @@ import { failedResponse } from "../graders/run.js";
 import type { CompileOptions } from "../graders/types.js";
 import type { Grader } from "../schema/types.js";
 import { Semaphore } from "../util/semaphore.js";
-import { collect, concatResults, type BatchResult, type RowOutput } from "./batch.js";
+import { collect, concatResults, type BatchResult, type HeldRows, type RowOutput } from "./batch.js";
 import type { PoolKind } from "./defaults.js";
 import { blockLines, lineBlocks, type Block } from "./lines.js";
 
@@ -32,6 +32,8 @@ export interface BlockPoolOptions {
   output: RowOutput;
   /** The input's descriptor when it is a regular file (processes read their blocks from it), else null. */
   inputFd: number | null;
+  /** OUT's descriptor when it is a file (processes may write their blocks' rows to it), else null. */
+  outputFd: number | null;
   /**
    * Read `length` bytes of the input at `offset` again (a regular file), else null. With it, a
    * thread pool transfers a block's buffer to its worker (no copy) and reads it back if the
@@ -39,6 +41,9 @@ export interface BlockPoolOptions {
    */
   reread: ((offset: number, length: number) => Promise<Uint8Array>) | null;
 }
+
+/** A held block's worker ended before writing it (the block is graded again). */
+export class HolderGoneError extends Error {}
 
 export abstract class BlockPool {
   protected stopped = false;
@@ -60,10 +65,12 @@ export abstract class BlockPool {
   grade(block: Block): Promise<BatchResult> {
     // Read before the first grading, which may transfer the buffer away.
     const length = block.bytes.byteLength;
-    return this.first(block).catch(async (err) => {
+    const kept = this.keptForRescue(block);
+    const again = async (err: unknown) => {
       if (this.stopped) return concatResults([]);
-      return this.rescue(await this.bytesAgain(block, length), err);
-    });
+      return this.rescue(await this.bytesAgain(kept, length), err);
+    };
+    return this.first(block).then((result) => (result.held ? { ...result, held: rescuedIfGone(result.held, again) } : result), again);
   }
 
   /** Results after this are not wanted (an interrupted run): no rescues. */
@@ -75,6 +82,10 @@ export abstract class BlockPool {
 
   /** A block's first grading (rejects when its worker dies). */
   protected abstract first(block: Block): Promise<BatchResult>;
+  /** Whether nothing reads a block's bytes once `grade` has returned (a worker reads its own copy, and a rescue reads them again). */
+  abstract doneWithBytes(block: Block): boolean;
+  /** What of a block to keep until its rows are written, for a rescue: all of it, or without its bytes (doneWithBytes). */
+  protected abstract keptForRescue(block: Block): Block;
   /** The block, `length` bytes, after its first grading failed (a worker may have had its buffer). */
   protected abstract bytesAgain(block: Block, length: number): Promise<Block>;
   /** Grade a one-line block on the pool (rejects when its worker dies). */
@@ -110,4 +121,17 @@ export abstract class BlockPool {
     }));
     return collect(rows, output);
   }
+}
+
+/** Held rows whose worker, if it dies before writing them, has them graded again instead. */
+function rescuedIfGone(held: HeldRows, again: (err: unknown) => Promise<BatchResult>): HeldRows {
+  return {
+    byteLength: held.byteLength,
+    holder: held.holder,
+    write: () =>
+      held.write().catch((err) => {
+        if (err instanceof HolderGoneError) return again(err);
+        throw err;
+      }),
+  };
 }

@@ -58,7 +58,7 @@ export interface RunFileOptions {
   limit?: number;
   /** 0 = main thread; undefined = automatic (see AUTO_POOL_MIN_BYTES). */
   workers?: number;
-  /** Whether `workers` are threads or processes; default by the row format (defaults.ts, choosePoolKind). */
+  /** Whether `workers` are threads or processes; default by the row format and OUT (defaults.ts, choosePoolKind). */
   pool?: PoolKind;
   /** Executor-backed gradings in flight at once. */
   concurrency?: number;
@@ -152,12 +152,12 @@ export async function runFile(options: RunFileOptions): Promise<RunSummary> {
   } else {
     const { workers, poolFromBytes } = chooseWorkers(options.workers, input.size);
     // The pool's modules only when a pool may start (a small run never loads them: README "Start-up").
-    const Pool = workers > 0 ? await poolClass(options.pool ?? choosePoolKind(format)) : null;
+    const Pool = workers > 0 ? await poolClass(options.pool ?? choosePoolKind(format, destination.output.fd !== null)) : null;
     const startPool = Pool
       ? () => {
           options.onPoolStart?.(workers);
           const { name, type } = compiled;
-          return new Pool({ workers, grader, graderKey, name, type, compileOptions, file: input.name, output, inputFd: input.fd, reread: input.readAt });
+          return new Pool({ workers, grader, graderKey, name, type, compileOptions, file: input.name, output, inputFd: input.fd, outputFd: destination.output.fd, reread: input.readAt });
         }
       : null;
     dispatcher = new BlockDispatcher({ grader: compiled, file: input.name, output, deliver, pool: startPool, poolFromBytes });
@@ -250,7 +250,8 @@ async function pump(
     // --resume: lines up to skipThrough are in OUT already.
     if (raw.startLine + raw.lineCount - 1 <= skipThrough) continue;
     if (raw.startLine <= skipThrough) block.skipThrough = skipThrough;
-    await dispatcher.submitBlock(block, raw.bytesRead);
+    // With --limit, the block may be a part of raw's bytes: still raw's buffer.
+    await dispatcher.submitBlock(block, raw.bytesRead, raw.release);
     const drained = sink.ready();
     if (drained) await drained;
     if (sink.failure) throw sink.failure;

@@ -2,7 +2,8 @@
 // the same lines and rows as the main thread (batch.ts), so the main thread only writes bytes.
 
 import type { CompiledGrader } from "../graders/types.js";
-import { gradeLinesSync, type BatchResult, type RowOutput } from "./batch.js";
+import type { SpareBuffers } from "../util/json-bytes.js";
+import { gradeLinesInSlices, gradeLinesSync, type BatchResult, type RowOutput } from "./batch.js";
 import type { LineInput } from "./grade-row.js";
 import { blockLines, type Block } from "./lines.js";
 
@@ -10,8 +11,14 @@ import { blockLines, type Block } from "./lines.js";
 // marker ends the worker outright, as a native crash or an OOM kill would.
 const CRASH_MARKER = process.env.GRADERKIT_TEST_CRASH_MARKER;
 
-export function gradeBlockInWorker(grader: CompiledGrader, block: Block, file: string, output: RowOutput): BatchResult {
-  return gradeLinesSync(grader, workerLines(block), file, output);
+/** A block's rows, into spare buffers if given (a worker process that writes the rows itself). */
+export function gradeBlockInWorker(grader: CompiledGrader, block: Block, file: string, output: RowOutput, spare: SpareBuffers | null = null): BatchResult {
+  return gradeLinesSync(grader, workerLines(block), file, output, spare);
+}
+
+/** gradeBlockInWorker with turns of the event loop every `sliceMs`, into spare buffers (batch.ts, gradeLinesInSlices). */
+export function gradeBlockInSlices(grader: CompiledGrader, block: Block, file: string, output: RowOutput, sliceMs: number, spare: SpareBuffers): Promise<BatchResult> {
+  return gradeLinesInSlices(grader, workerLines(block), file, output, sliceMs, spare);
 }
 
 function workerLines(block: Block): LineInput[] {

@@ -39,6 +39,39 @@ function keyOf(key: string): Buffer {
 const SHORT_COPY = 48;
 
 /**
+ * Buffers of pieces that were written out, for new pieces: a process that keeps pieces a while
+ * (a pool process holding rows until their turn) would otherwise leave their memory to the next
+ * full garbage collection, since pieces that live that long are out of the young generation.
+ */
+export class SpareBuffers {
+  private readonly spare: Buffer[] = [];
+
+  constructor(
+    /** The size of the buffers kept (a JsonBytes's own size: JsonBytes.bufferBytes). */
+    readonly size: number,
+    private readonly most: number,
+  ) {}
+
+  /** A buffer of `size` bytes, spare or new. */
+  take(): Buffer {
+    return this.spare.pop() ?? Buffer.allocUnsafeSlow(this.size);
+  }
+
+  /** Pieces that are written out and will not be read again. */
+  give(pieces: readonly Uint8Array[]): void {
+    for (const piece of pieces) {
+      const buffer = piece.buffer;
+      if (buffer.byteLength === this.size && this.spare.length < this.most) this.spare.push(Buffer.from(buffer));
+    }
+  }
+}
+
+/** The size of a JsonBytes's buffers: a little over a piece, so the record that crosses pieceBytes usually still fits. */
+export function bufferBytes(pieceBytes: number): number {
+  return pieceBytes + (pieceBytes >> 2);
+}
+
+/**
  * A sequence of records (rows), each a run of bytes the caller ends with `endRecord`, cut into
  * pieces of about `pieceBytes` between records. Each piece has an ArrayBuffer of its own (a
  * worker thread transfers them).
@@ -57,10 +90,12 @@ export class JsonBytes {
 
   private readonly bufferBytes: number;
 
-  constructor(private readonly pieceBytes: number) {
-    // A little over a piece: the record that crosses pieceBytes usually still fits.
-    this.bufferBytes = pieceBytes + (pieceBytes >> 2);
-    this.buffer = Buffer.allocUnsafeSlow(this.bufferBytes);
+  constructor(
+    private readonly pieceBytes: number,
+    private readonly spare: SpareBuffers | null = null,
+  ) {
+    this.bufferBytes = bufferBytes(pieceBytes);
+    this.buffer = this.newBuffer(this.bufferBytes);
   }
 
   /** The pieces of the records written so far; the next record starts a new piece. */
@@ -238,10 +273,14 @@ export class JsonBytes {
   private moveRecord(n: number): void {
     this.closePiece();
     const partial = this.buffer.subarray(0, this.at);
-    const next = Buffer.allocUnsafeSlow(Math.max(this.bufferBytes, 2 * (partial.length + n)));
+    const next = this.newBuffer(Math.max(this.bufferBytes, 2 * (partial.length + n)));
     next.set(partial, 0);
     this.buffer = next;
     this.at = partial.length;
     this.recordStart = 0;
+  }
+
+  private newBuffer(size: number): Buffer {
+    return this.spare && size === this.spare.size ? this.spare.take() : Buffer.allocUnsafeSlow(size);
   }
 }
