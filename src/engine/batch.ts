@@ -136,7 +136,7 @@ export async function gradeLinesInSlices(grader: CompiledGrader, lines: readonly
 }
 
 /** Grade the lines of a block with a synchronous (CPU-bound) grader. */
-export function gradeLinesSync(grader: CompiledGrader, lines: readonly LineInput[], file: string, output: RowOutput = FULL_ROWS, spare: SpareBuffers | null = null): BatchResult {
+export function gradeLinesSync(grader: CompiledGrader, lines: readonly LineInput[], file: string, output: RowOutput = FULL_ROWS): BatchResult {
   const executors: Executors = {};
-  return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine), output, spare);
+  return collect(lines.map((l) => gradeLine(grader, l, executors, file) as GradedLine), output);
 }

@@ -41,10 +41,10 @@ let queue: Promise<void> = Promise.resolve();
 /** Rows of graded blocks waiting for their turn to be written to OUT, by block id. */
 const held = new Map<number, Uint8Array[]>();
 /**
- * The buffers of rows once written (to OUT, or as a frame), for the next blocks' rows. Without
- * them, 4M full string_check rows held until their turn grew each process's peak RSS by 45 MB
- * over a 40k-row run's, against 17 MB with them (written rows waiting for a full garbage
- * collection); 64 buffers are ~2.5 MB.
+ * The buffers of held rows once written to OUT, for the next held blocks' rows. Without them, 4M
+ * full string_check rows held until their turn grew each process's peak RSS by 45 MB over a
+ * 40k-row run's, against 17 MB with them (written rows waiting for a full garbage collection);
+ * 64 buffers are ~2.5 MB. Framed rows are sent at once and die young: no reuse needed.
  */
 const spare = new SpareBuffers(bufferBytes(TEXT_PIECE_BYTES), 64);
 
@@ -99,7 +99,6 @@ async function handle(message: PoolTask | PoolFinish): Promise<void> {
       send({ kind: "graded", id: message.id, result, heldBytes: pieces.reduce((n, p) => n + p.byteLength, 0) });
     } else {
       writeFrame(message.id, pieces);
-      spare.give(pieces);
       send({ kind: "graded", id: message.id, result });
     }
   } catch (err) {
@@ -114,7 +113,7 @@ function gradeTask(grader: CompiledGrader, { file, output }: PoolSetup, task: Po
     if (DIE_BEFORE && text.includes(DIE_BEFORE)) doomed.set(task.id, "before");
     if (DIE_MIDWAY && text.includes(DIE_MIDWAY)) doomed.set(task.id, "midway");
   }
-  return task.hold ? gradeBlockInSlices(grader, block, file, output, SLICE_MS, spare) : gradeBlockInWorker(grader, block, file, output, spare);
+  return task.hold ? gradeBlockInSlices(grader, block, file, output, SLICE_MS, spare) : gradeBlockInWorker(grader, block, file, output);
 }
 
 /** A block's rows as one frame on ROWS_FD (a blocking pipe: this waits while the main process is behind). */

@@ -49,7 +49,8 @@ const GROWTH = 8;
  * run's, against 25 MB with reuse.
  */
 const CARRY = 16 * 1024;
-const REUSED = 16;
+// Blocks are released right after they are handed out, so a few buffers are enough.
+const REUSED = 4;
 const NO_RELEASE = () => {};
 
 /** Whether the bytes start with the UTF-8 byte order mark EF BB BF. */

@@ -11,9 +11,8 @@ import { blockLines, type Block } from "./lines.js";
 // marker ends the worker outright, as a native crash or an OOM kill would.
 const CRASH_MARKER = process.env.GRADERKIT_TEST_CRASH_MARKER;
 
-/** A block's rows, into spare buffers if given (a worker process that writes the rows itself). */
-export function gradeBlockInWorker(grader: CompiledGrader, block: Block, file: string, output: RowOutput, spare: SpareBuffers | null = null): BatchResult {
-  return gradeLinesSync(grader, workerLines(block), file, output, spare);
+export function gradeBlockInWorker(grader: CompiledGrader, block: Block, file: string, output: RowOutput): BatchResult {
+  return gradeLinesSync(grader, workerLines(block), file, output);
 }
 
 /** gradeBlockInWorker with turns of the event loop every `sliceMs`, into spare buffers (batch.ts, gradeLinesInSlices). */
