@@ -166,7 +166,7 @@ describe("a pool of worker processes", () => {
     const r = await cli(["run", grader, doomed, "-o", pooled, "--workers", "2", "--pool", "processes", "--batch-size", "64"], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`rows: ${rows}`);
-    const strip = (path: string) => rowsOf(path).map(({ metadata: { execution_time: _t, ...md }, ...rest }) => ({ ...rest, metadata: md }));
+    const strip = (path: string): Array<Record<string, any>> => rowsOf(path).map(({ metadata: { execution_time: _t, ...md }, ...rest }) => ({ ...rest, metadata: md }));
     const got = strip(pooled);
     expect(got.map((row) => row.line)).toEqual(Array.from({ length: rows }, (_, i) => i + 1));
     expect(got).toEqual(strip(single));
