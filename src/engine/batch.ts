@@ -74,6 +74,7 @@ export function collect(rows: GradedLine[], output: RowOutput = FULL_ROWS, spare
   for (let i = 0; i < rows.length; i++) {
     const { line, id, response } = rows[i];
     write(out, line, id, response);
+    out.endRecord();
     rewards[i] = response.reward;
     const errors = response.metadata.errors;
     if (isClean(errors)) continue;

@@ -42,6 +42,8 @@ export interface BlockPoolOptions {
   reread: ((offset: number, length: number) => Promise<Uint8Array>) | null;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 /** A held block's worker ended before writing it (the block is graded again). */
 export class HolderGoneError extends Error {}
 
@@ -84,14 +86,24 @@ export abstract class BlockPool {
   protected abstract first(block: Block): Promise<BatchResult>;
   /** Whether nothing reads a block's bytes once `grade` has returned (a worker reads its own copy, and a rescue reads them again). */
   abstract doneWithBytes(block: Block): boolean;
-  /** What of a block to keep until its rows are written, for a rescue: all of it, or without its bytes (doneWithBytes). */
-  protected abstract keptForRescue(block: Block): Block;
-  /** The block, `length` bytes, after its first grading failed (a worker may have had its buffer). */
-  protected abstract bytesAgain(block: Block, length: number): Promise<Block>;
   /** Grade a one-line block on the pool (rejects when its worker dies). */
   protected abstract line(block: Block): Promise<BatchResult>;
   /** Grade a one-line block with nothing else beside it that could take its worker down. */
   protected abstract isolated(block: Block): Promise<BatchResult>;
+
+  /** What of a block to keep until its rows are written, for a rescue: all of it, or without its bytes (doneWithBytes). */
+  private keptForRescue(block: Block): Block {
+    return this.doneWithBytes(block) ? { ...block, bytes: NO_BYTES } : block;
+  }
+
+  /**
+   * The kept block, `length` bytes, for a rescue: read again from the file where its bytes are not
+   * all here (left out by keptForRescue, or transferred to a worker thread, which empties the view).
+   */
+  private async bytesAgain(block: Block, length: number): Promise<Block> {
+    const { reread } = this.options;
+    return block.bytes.byteLength === length || !reread ? block : { ...block, bytes: await reread(block.offset!, length) };
+  }
 
   /**
    * A block whose worker died: its lines again, one block each, on the pool; a line that fails

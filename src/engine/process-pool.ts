@@ -38,8 +38,6 @@ export function poolProcessFlags(format: RowFormat): string[] {
  */
 const HELD_RUN = 4;
 
-const NO_BYTES = new Uint8Array(0);
-
 /** How long a pool process may take to answer `finish` before it is killed. */
 const FINISH_TIMEOUT_MS = 5000;
 
@@ -264,15 +262,6 @@ export class ProcessPool extends BlockPool {
   /** A file's block: the process reads it itself, and a rescue reads it again. */
   doneWithBytes(block: Block): boolean {
     return this.options.inputFd !== null && this.options.reread !== null && block.offset !== undefined;
-  }
-
-  protected keptForRescue(block: Block): Block {
-    return this.doneWithBytes(block) ? { ...block, bytes: NO_BYTES } : block;
-  }
-
-  protected async bytesAgain(block: Block, length: number): Promise<Block> {
-    const { reread } = this.options;
-    return block.bytes.byteLength === length || !reread ? block : { ...block, bytes: await reread(block.offset!, length) };
   }
 
   protected line(block: Block): Promise<BatchResult> {

@@ -7,14 +7,13 @@
 
 import { raisedErrors } from "../core/compact.js";
 import { emptyErrors, type GraderErrors, type RunResponse } from "../core/response.js";
-import { JsonBytes, utf8Bytes } from "../util/json-bytes.js";
+import { utf8Bytes, writtenBytes, type JsonBytes } from "../util/json-bytes.js";
 
 /** The output row formats of `graderkit run --format`. */
 export type RowFormat = "full" | "compact";
 export const ROW_FORMATS: readonly RowFormat[] = ["full", "compact"];
 
 const CLEAN_ERRORS: GraderErrors = emptyErrors();
-const CLEAN_ERRORS_JSON = JSON.stringify(CLEAN_ERRORS);
 
 function isEmpty(o: object): boolean {
   for (const _ in o) return false;
@@ -53,13 +52,23 @@ const END = utf8Bytes("}");
 // Everything after scores when there is no token usage, no sampled model and no sub-rewards.
 const PLAIN_TAIL = utf8Bytes(',"token_usage":null,"sampled_model_name":null},"sub_rewards":{},"model_grader_token_usage_per_model":{}}');
 
-// The metadata from name to execution_time for a clean row of a grader, cached for the last name
-// and type (one grader per run: the cache always hits).
+/** The metadata from name to execution_time's key. */
+function writeMetadataHead(out: JsonBytes, name: string, type: string, errors: GraderErrors): void {
+  out.bytes(METADATA_NAME);
+  out.string(name);
+  out.bytes(TYPE);
+  out.string(type);
+  out.bytes(ERRORS);
+  out.value(errors);
+  out.bytes(EXECUTION_TIME);
+}
+
+// writeMetadataHead for a clean row of a grader, as bytes, cached for the last name and type (one
+// grader per run: the cache always hits).
 let metadataHead = { name: "", type: "", bytes: utf8Bytes("") };
 function cleanMetadataHead(name: string, type: string): Uint8Array {
   if (metadataHead.name !== name || metadataHead.type !== type || metadataHead.bytes.length === 0) {
-    const text = ',"metadata":{"name":' + JSON.stringify(name) + ',"type":' + JSON.stringify(type) + ',"errors":' + CLEAN_ERRORS_JSON + ',"execution_time":';
-    metadataHead = { name, type, bytes: utf8Bytes(text) };
+    metadataHead = { name, type, bytes: writtenBytes((out) => writeMetadataHead(out, name, type, CLEAN_ERRORS)) };
   }
   return metadataHead.bytes;
 }
@@ -78,28 +87,20 @@ function head(out: JsonBytes, line: number, id: unknown): void {
   }
 }
 
-/** Write one row in the full format: the bytes of JSON.stringify({line, id, ...response}). */
+/** Write one row in the full format (no newline): the bytes of JSON.stringify({line, id, ...response}). */
 export function writeRow(out: JsonBytes, line: number, id: unknown, res: RunResponse): void {
   const md = res.metadata;
   head(out, line, id);
   out.bytes(REWARD);
   out.number(res.reward);
   if (isClean(md.errors)) out.bytes(cleanMetadataHead(md.name, md.type));
-  else {
-    out.bytes(METADATA_NAME);
-    out.string(md.name);
-    out.bytes(TYPE);
-    out.string(md.type);
-    out.bytes(ERRORS);
-    out.value(md.errors);
-    out.bytes(EXECUTION_TIME);
-  }
+  else writeMetadataHead(out, md.name, md.type, md.errors);
   out.number(md.execution_time);
   out.bytes(SCORES);
   map(out, md.scores);
   if (md.token_usage === null && md.sampled_model_name === null && isEmpty(res.sub_rewards) && isEmpty(res.model_grader_token_usage_per_model) && res.error === undefined) {
     out.bytes(PLAIN_TAIL);
-    return out.endRecord();
+    return;
   }
   out.bytes(TOKEN_USAGE);
   out.value(md.token_usage);
@@ -114,10 +115,9 @@ export function writeRow(out: JsonBytes, line: number, id: unknown, res: RunResp
     out.value(res.error);
   }
   out.bytes(END);
-  out.endRecord();
 }
 
-/** Write one compact row: reward, sub_rewards for multi only, errors and error only when something went wrong. */
+/** Write one compact row (no newline): reward, sub_rewards for multi only, errors and error only when something went wrong. */
 export function writeCompactRow(out: JsonBytes, line: number, id: unknown, res: RunResponse): void {
   head(out, line, id);
   out.bytes(REWARD);
@@ -135,10 +135,9 @@ export function writeCompactRow(out: JsonBytes, line: number, id: unknown, res: 
     out.value(res.error);
   }
   out.bytes(END);
-  out.endRecord();
 }
 
-/** Writes one row, newline included, in a format. */
+/** Writes one row in a format, without its newline (the caller ends the record). */
 export type RowWriter = (out: JsonBytes, line: number, id: unknown, res: RunResponse) => void;
 
 export function rowWriter(format: RowFormat): RowWriter {
@@ -147,8 +146,5 @@ export function rowWriter(format: RowFormat): RowWriter {
 
 /** One row's text, without its newline (tests, and one-off rows). */
 export function rowText(format: RowFormat, line: number, id: unknown, res: RunResponse): string {
-  const out = new JsonBytes(1024);
-  rowWriter(format)(out, line, id, res);
-  const bytes = Buffer.concat(out.take());
-  return bytes.toString("utf8", 0, bytes.length - 1);
+  return writtenBytes((out) => rowWriter(format)(out, line, id, res)).toString("utf8");
 }

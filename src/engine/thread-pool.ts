@@ -42,19 +42,9 @@ export class ThreadPool extends BlockPool {
     return this.run(block, this.transfers(block));
   }
 
-  /** A block's buffer goes to its worker (transferred, or copied): never reused here. */
+  /** A block's buffer goes to its worker (transferred, or copied): never reused here. A transferred block's view is empty, so a rescue reads it again. */
   doneWithBytes(): boolean {
     return false;
-  }
-
-  /** A transferred block's view is empty anyway; a copied one is kept. */
-  protected keptForRescue(block: Block): Block {
-    return block;
-  }
-
-  protected async bytesAgain(block: Block, length: number): Promise<Block> {
-    const { reread } = this.options;
-    return this.transfers(block) && reread ? { ...block, bytes: await reread(block.offset!, length) } : block;
   }
 
   protected line(block: Block): Promise<BatchResult> {

@@ -47,7 +47,7 @@ export class SpareBuffers {
   private readonly spare: Buffer[] = [];
 
   constructor(
-    /** The size of the buffers kept (a JsonBytes's own size: JsonBytes.bufferBytes). */
+    /** The size of the buffers kept: a JsonBytes's own (bufferBytes of its pieceBytes). */
     readonly size: number,
     private readonly most: number,
   ) {}
@@ -69,6 +69,15 @@ export class SpareBuffers {
 /** The size of a JsonBytes's buffers: a little over a piece, so the record that crosses pieceBytes usually still fits. */
 export function bufferBytes(pieceBytes: number): number {
   return pieceBytes + (pieceBytes >> 2);
+}
+
+/** The bytes `write` writes into a JsonBytes, as one buffer (constant parts built once, tests). */
+export function writtenBytes(write: (out: JsonBytes) => void): Buffer {
+  const out = new JsonBytes(1024);
+  write(out);
+  out.endRecord();
+  const bytes = Buffer.concat(out.take());
+  return bytes.subarray(0, bytes.length - 1);
 }
 
 /**
