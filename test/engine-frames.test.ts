@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { FRAME_HEADER_BYTES, FrameReader, frameHeader } from "../src/engine/frames.js";
+import { SpareBuffers } from "../src/util/json-bytes.js";
 
 const utf8 = new TextEncoder();
 
@@ -25,9 +26,13 @@ function stream(bodies: string[]): { bytes: Uint8Array; expected: Array<[number,
   return { bytes, expected };
 }
 
-function read(bytes: Uint8Array, cuts: number[]): Array<[number, string]> {
+/** The frames read from `bytes` fed in chunks cut at `cuts`; with `spare`, each copied frame's buffer is given back at once. */
+function read(bytes: Uint8Array, cuts: number[], spare: SpareBuffers | null = null): Array<[number, string]> {
   const got: Array<[number, string]> = [];
-  const reader = new FrameReader((id, pieces) => got.push([id, Buffer.concat(pieces).toString("utf8")]));
+  const reader = new FrameReader((id, pieces, written) => {
+    got.push([id, Buffer.concat(pieces).toString("utf8")]);
+    written?.();
+  }, spare);
   let from = 0;
   for (const cut of [...cuts, bytes.length]) {
     reader.push(bytes.subarray(from, cut));
@@ -62,6 +67,31 @@ describe("frames", () => {
       }
       expect(read(bytes, cuts)).toEqual(expected);
     }
+  });
+
+  it("with spare buffers: the same frames at every cut, each buffer reused by the next frame", () => {
+    // 24 bytes: the third body (48 bytes) is larger, so it stays views of the chunks.
+    const spare = new SpareBuffers(24, 2);
+    for (let cut = 0; cut <= bytes.length; cut++) expect(read(bytes, [cut], spare), `cut at ${cut}`).toEqual(expected);
+    expect(read(bytes, Array.from({ length: bytes.length }, (_, i) => i), spare)).toEqual(expected);
+  });
+
+  it("a frame that fits a spare buffer is one copy in it, given back by `written`; a larger one stays views", () => {
+    const spare = new SpareBuffers(8, 4);
+    const { bytes: two } = stream(["abcdef", "0123456789"]);
+    const frames: Array<{ pieces: Uint8Array[]; written?: () => void }> = [];
+    new FrameReader((_id, pieces, written) => frames.push({ pieces, written }), spare).push(two);
+    const [small, large] = frames;
+    expect(small!.pieces).toHaveLength(1);
+    expect(small!.pieces[0]!.buffer).not.toBe(two.buffer);
+    expect(small!.pieces[0]!.buffer.byteLength).toBe(8);
+    expect(Buffer.from(small!.pieces[0]!).toString()).toBe("abcdef");
+    expect(large!.pieces[0]!.buffer).toBe(two.buffer);
+    expect(large!.written).toBeUndefined();
+    // Given back, the copy's buffer is the next one taken.
+    const copied = small!.pieces[0]!.buffer;
+    small!.written!();
+    expect(spare.take().buffer).toBe(copied);
   });
 
   it("a frame's pieces are views of the chunks given, not copies", () => {

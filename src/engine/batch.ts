@@ -43,6 +43,8 @@ export interface BatchResult {
   text: Uint8Array[];
   /** Or (text then empty) the rows are held by a worker process. */
   held?: HeldRows;
+  /** Called once the last piece of text is handed to the OS: its buffer may take other bytes (frames.ts). */
+  written?: () => void;
   rewards: Float64Array;
   /** Per flag, how many rows raised it. */
   flags: Partial<Record<ErrorFlag, number>>;

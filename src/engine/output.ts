@@ -30,8 +30,11 @@ export const FILE_BUFFER_BYTES = 8 * 1024 * 1024;
 export interface Output {
   /** The file as messages name it (its path, or "stdout"). */
   readonly name: string;
-  /** Queue bytes for writing; after a failure, writes are dropped (close reports the failure). */
-  write(chunk: string | Uint8Array): void;
+  /**
+   * Queue bytes for writing; after a failure, writes are dropped (close reports the failure).
+   * `written` is called once they are handed to the OS (not after a failure).
+   */
+  write(chunk: string | Uint8Array, written?: () => void): void;
   /**
    * A descriptor of OUT that a worker process may write rows to itself (a file's), or null (a
    * stream). Its writes go between this output's: after `settled`, before the next `write`.
@@ -90,10 +93,10 @@ class StreamOutput implements Output {
     this.drained = null;
   }
 
-  write(chunk: string | Uint8Array): void {
+  write(chunk: string | Uint8Array, written?: () => void): void {
     if (this.failure) return;
     try {
-      if (!this.stream.write(chunk) && !this.drained) {
+      if (!this.stream.write(chunk, written && ((err) => err || written())) && !this.drained) {
         // An error ends the wait too: the caller then finds `failure` set.
         this.drained = new Promise((resolve) => this.waiters.add(resolve));
       }
@@ -161,8 +164,8 @@ class FileOutput extends StreamOutput {
     ftruncateSync(this.descriptor, size);
   }
 
-  override write(chunk: string | Uint8Array): void {
-    super.write(chunk);
+  override write(chunk: string | Uint8Array, written?: () => void): void {
+    super.write(chunk, written);
     this.wroteDirectly(chunk.length);
   }
 

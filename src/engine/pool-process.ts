@@ -43,10 +43,13 @@ const held = new Map<number, Uint8Array[]>();
 /**
  * The buffers of held rows once written to OUT, for the next held blocks' rows. Without them, 4M
  * full string_check rows held until their turn grew each process's peak RSS by 45 MB over a
- * 40k-row run's, against 17 MB with them (written rows waiting for a full garbage collection);
- * 64 buffers are ~2.5 MB. Framed rows are sent at once and die young: no reuse needed.
+ * 40k-row run's, against 17 MB with them (written rows waiting for a full garbage collection).
+ * Up to 256 are kept (~10 MB, never more than were held at once): a process holds up to ~6
+ * blocks of ~1 MB, and with 64 kept the rest were new buffers each time, dropped once written
+ * (the same 4M rows: each process's peak 92-95 MB against 78-79 MB with 256).
+ * Framed rows are sent at once and die young: no reuse needed.
  */
-const spare = new SpareBuffers(bufferBytes(TEXT_PIECE_BYTES), 64);
+const spare = new SpareBuffers(bufferBytes(TEXT_PIECE_BYTES), 256);
 
 // Test seam for "a process that dies holding rows loses none": a held block whose lines contain
 // the marker ends the process when told to write it, before writing (DIE_BEFORE) or after writing

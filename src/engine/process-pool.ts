@@ -10,6 +10,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import type { Readable } from "node:stream";
 import type { BatchResult } from "./batch.js";
 import { processesWriteOut } from "./defaults.js";
+import { SpareBuffers } from "../util/json-bytes.js";
 import { FrameReader } from "./frames.js";
 import type { Block } from "./lines.js";
 import { BlockPool, HolderGoneError, type BlockPoolOptions } from "./pool.js";
@@ -28,8 +29,19 @@ const POOL_PROCESS = new URL("./pool-process.js", import.meta.url);
  * with 4 MB, +104 with 16); full rows grow +122 MB with 8 MB against +92 MB with 4.
  */
 export function poolProcessFlags(format: RowFormat): string[] {
-  return [`--max-semi-space-size=${format === "compact" ? 8 : 4}`];
+  return [`--max-semi-space-size=${format === "compact" ? 8 : 4}`, `--heap-growing-percent=${HEAP_GROWING_PERCENT}`];
 }
+
+/**
+ * How much V8 lets a process's old generation grow past what a full collection left before the
+ * next one (V8 picks a factor of 1.1-4 itself). Rows that outlive a block's grading (held rows,
+ * strings of the block in flight) reach the old generation and stay there until a full
+ * collection; with V8's own factor, each process's old generation grew to 16-26 MB of them over
+ * 4M compact string_check rows. With 30%: 2 processes, their peaks 78-80 MB against 84-94
+ * (`bench/engine.mjs --memory`, compact: +60 MB from 12 MB to 1.2 GB against +94), and 1M
+ * compact rouge_l rows graded as fast (4.11 s against 4.13 s, medians of 3).
+ */
+const HEAP_GROWING_PERCENT = 30;
 
 /**
  * Consecutive held blocks given to one process (nextHolder). Full rows, 2 processes, 2 rounds:
@@ -37,6 +49,13 @@ export function poolProcessFlags(format: RowFormat): string[] {
  * 7.13 s with 8; rouge_l (1M rows) the same with all three.
  */
 const HELD_RUN = 4;
+
+/**
+ * Frames up to this size (a block of compact rows: 1,024 rows of ~50 bytes) are copied into
+ * spare buffers, at most FRAME_BUFFERS_KEPT of them kept (frames.ts); larger ones stay views.
+ */
+const FRAME_BUFFER_BYTES = 128 * 1024;
+const FRAME_BUFFERS_KEPT = 32;
 
 /** How long a pool process may take to answer `finish` before it is killed. */
 const FINISH_TIMEOUT_MS = 5000;
@@ -59,6 +78,7 @@ interface Pending {
   /** What has come of the block so far: its numbers (IPC) and its rows' bytes (frame). */
   result?: BatchResult;
   text?: Uint8Array[];
+  written?: () => void;
 }
 
 interface Writing {
@@ -77,7 +97,7 @@ class PoolProcess {
   private ended: Promise<void>;
   exited = false;
 
-  constructor(setup: PoolSetup, inputFd: number | null, outputFd: number | null) {
+  constructor(setup: PoolSetup, inputFd: number | null, outputFd: number | null, spare: SpareBuffers) {
     this.child = fork(POOL_PROCESS, [], {
       // Never the run's stdout (rows may go there); the input file at INPUT_FD and OUT at
       // OUTPUT_FD when they are files.
@@ -97,7 +117,7 @@ class PoolProcess {
       this.child.kill("SIGKILL");
     });
     this.child.on("message", (m: FromPoolProcess) => this.receive(m));
-    const frames = new FrameReader((id, text) => this.arrived(id, (p) => (p.text = text)));
+    const frames = new FrameReader((id, text, written) => this.arrived(id, (p) => ((p.text = text), (p.written = written))), spare);
     (this.child.stdio[ROWS_FD as number] as Readable).on("data", (chunk: Buffer) => frames.push(chunk));
     this.post(setup);
   }
@@ -177,6 +197,7 @@ class PoolProcess {
     if (!p.result || !p.text) return;
     this.pending.delete(id);
     p.result.text = p.text;
+    p.result.written = p.written;
     p.resolve(p.result);
   }
 
@@ -209,6 +230,8 @@ export class ProcessPool extends BlockPool {
   private peakRssKb = 0;
   private holder: PoolProcess | null = null;
   private holderLeft = 0;
+  /** Buffers the processes' frames are copied into (frames.ts), given back as they are written. */
+  private readonly frameBuffers = new SpareBuffers(FRAME_BUFFER_BYTES, FRAME_BUFFERS_KEPT);
 
   constructor(options: BlockPoolOptions) {
     super(options);
@@ -275,7 +298,7 @@ export class ProcessPool extends BlockPool {
   }
 
   private spawn(): PoolProcess {
-    return new PoolProcess(this.setup, this.options.inputFd, this.options.outputFd);
+    return new PoolProcess(this.setup, this.options.inputFd, this.options.outputFd, this.frameBuffers);
   }
 
   /** The process with the fewest blocks in flight, replacing processes that have died. */

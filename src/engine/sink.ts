@@ -149,7 +149,8 @@ export class OrderedSink {
 
   /** Write a piece's text (if any) and count its rows, in order. */
   private account(piece: BatchResult): void {
-    for (const text of piece.text) if (text.length > 0) this.output.write(text);
+    const { text, written } = piece;
+    for (let i = 0; i < text.length; i++) if (text[i]!.length > 0) this.output.write(text[i]!, i === text.length - 1 ? written : undefined);
     for (let i = 0; i < piece.rewards.length; i++) this.summary.addReward(piece.rewards[i]);
     this.summary.addFlags(piece.flags, piece.errorRows, piece.firstErrors);
     this.rows += piece.rewards.length;
