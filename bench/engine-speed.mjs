@@ -5,6 +5,10 @@
 //   - --format full >= 1.5x the previous version's full rows, with --ref GITREF: that commit is
 //     exported (git archive, no worktree), built with this checkout's node_modules, and run side
 //     by side, interleaved with this version's runs.
+// Beside them, what the machine allows, measured in the same rounds: two independent
+// `--workers 0` compact runs on the input's two halves at the same time (no main process, no
+// coordination: the most `--workers 2` could reach on these two cores), and the full-rows ratio
+// an engine costing nothing would reach (the previous version's time against the metric's own).
 // Every run is the real CLI writing to a file, timed by /usr/bin/time: wall and CPU (user +
 // sys, worker processes included), and the run's peak_rss_mb (--summary-json); figures are
 // medians over --repeat rounds, each round running every configuration once (so machine noise
@@ -14,8 +18,9 @@
 //
 // Needs a build first (npm run build).
 
-import { execFileSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -92,21 +97,62 @@ export function buildRef(ref) {
   return { sha, bin };
 }
 
-/** One `graderkit run` under /usr/bin/time. */
-function timedRun(bin, graderPath, input, format, workers) {
-  const timeFile = join(DIR, "time.txt");
-  const out = join(DIR, "speed-out.jsonl");
-  const summaryFile = join(DIR, "speed-summary.json");
-  const args = [bin, "run", graderPath, input, "-o", out, "--quiet", "--workers", String(workers), "--summary-json", summaryFile];
+/** The input's first and second halves (by rows), as two files made once. */
+async function halvesOf(input, rows) {
+  const paths = [1, 2].map((k) => input.replace(/\.jsonl$/, `.half${k}.jsonl`));
+  if (paths.every((p) => existsSync(p))) return paths;
+  const outs = paths.map((p) => createWriteStream(p + ".tmp"));
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(input) })) {
+    const out = outs[n++ < rows / 2 ? 0 : 1];
+    if (!out.write(line + "\n")) await new Promise((r) => out.once("drain", r));
+  }
+  await Promise.all(outs.map((o) => new Promise((r) => o.end(r))));
+  for (const p of paths) execFileSync("mv", [p + ".tmp", p]);
+  return paths;
+}
+
+/** The arguments of one `graderkit run` under /usr/bin/time, writing beside `tag`'s files. */
+function runArgs(bin, graderPath, input, format, workers, tag) {
+  const files = { time: join(DIR, `time${tag}.txt`), out: join(DIR, `speed-out${tag}.jsonl`), summary: join(DIR, `speed-summary${tag}.json`) };
+  const args = [bin, "run", graderPath, input, "-o", files.out, "--quiet", "--workers", String(workers), "--summary-json", files.summary];
   if (format !== "full") args.push("--format", format);
-  execFileSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %U %S", process.execPath, ...args], { stdio: ["ignore", "ignore", "inherit"] });
-  rmSync(out, { force: true });
-  rmSync(out + ".graderkit.json", { force: true });
-  const [wall, user, sys] = readFileSync(timeFile, "utf8").trim().split(/\s+/).map(Number);
+  return { argv: ["-o", files.time, "-f", "%e %U %S", process.execPath, ...args], files };
+}
+
+/** What a finished run measured: wall and CPU seconds (/usr/bin/time), and its own peak_rss_mb. */
+function measured(files) {
+  rmSync(files.out, { force: true });
+  rmSync(files.out + ".graderkit.json", { force: true });
+  const [wall, user, sys] = readFileSync(files.time, "utf8").trim().split(/\s+/).map(Number);
   // The run's own peak_rss_mb: the main process's peak plus its worker processes' (a pool of
   // processes), where /usr/bin/time gives only the largest single process.
-  const { peak_rss_mb } = JSON.parse(readFileSync(summaryFile, "utf8"));
+  const { peak_rss_mb } = JSON.parse(readFileSync(files.summary, "utf8"));
   return { wall_s: wall, cpu_s: user + sys, peak_rss_mb };
+}
+
+/** One `graderkit run` under /usr/bin/time. */
+function timedRun(bin, graderPath, input, format, workers) {
+  const { argv, files } = runArgs(bin, graderPath, input, format, workers, "");
+  execFileSync("/usr/bin/time", argv, { stdio: ["ignore", "ignore", "inherit"] });
+  return measured(files);
+}
+
+/**
+ * Two `--workers 0` compact runs, one per half of the input, started together: wall from the
+ * start to the later one's end, CPU and peak RSS of both added up.
+ */
+async function timedHalves(bin, graderPath, halves) {
+  const started = performance.now();
+  const runs = await Promise.all(
+    halves.map((half, k) => {
+      const { argv, files } = runArgs(bin, graderPath, half, "compact", 0, `-half${k + 1}`);
+      const child = spawn("/usr/bin/time", argv, { stdio: ["ignore", "ignore", "inherit"] });
+      return new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(measured(files)) : reject(new Error(`a half's run exited ${code}`)))));
+    }),
+  );
+  const wall = Math.round((performance.now() - started) / 10) / 100;
+  return { wall_s: wall, cpu_s: runs[0].cpu_s + runs[1].cpu_s, peak_rss_mb: runs[0].peak_rss_mb + runs[1].peak_rss_mb };
 }
 
 export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders = Object.keys(SPEED_GRADERS) } = {}) {
@@ -114,6 +160,7 @@ export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders 
   const previous = ref ? buildRef(ref) : null;
   const versions = [{ name: "this", bin: join(ROOT, "bin/graderkit.js"), formats: ["compact", "full"] }];
   if (previous) versions.push({ name: previous.sha, bin: previous.bin, formats: ["full"] });
+  const halves = await halvesOf(input, rows);
   const pairs = pairsOf(input, Math.min(rows, METRIC_SAMPLE));
   const results = [];
   for (const grader of graders) {
@@ -122,6 +169,7 @@ export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders 
     const metric = SPEED_GRADERS[grader].evaluation_metric;
     const configs = [];
     for (const workers of [0, 2]) for (const v of versions) for (const format of v.formats) configs.push({ version: v.name, bin: v.bin, format, workers, runs: [] });
+    const halvesRuns = [];
     const metricRates = [];
     for (let round = 0; round < repeat; round++) {
       metricRates.push(metricRate(metric, pairs));
@@ -130,6 +178,9 @@ export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders 
         c.runs.push(r);
         console.error(`  ${grader} round ${round + 1}: ${c.version} --format ${c.format} --workers ${c.workers}: ${Math.round(rows / r.wall_s).toLocaleString("en-US")} rows/s (${r.wall_s} s wall, ${r.cpu_s.toFixed(2)} s CPU, ${r.peak_rss_mb} MB)`);
       }
+      const h = await timedHalves(versions[0].bin, graderPath, halves);
+      halvesRuns.push(h);
+      console.error(`  ${grader} round ${round + 1}: two --workers 0 compact runs on the halves at once: ${Math.round(rows / h.wall_s).toLocaleString("en-US")} rows/s (${h.wall_s} s wall, ${h.cpu_s.toFixed(2)} s CPU)`);
     }
     const metric_pairs_per_s = median(metricRates.map((m) => m.wall));
     const metric_pairs_per_cpu_s = median(metricRates.map((m) => m.cpu));
@@ -144,6 +195,7 @@ export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders 
       peak_rss_mb: median(c.runs.map((r) => r.peak_rss_mb)),
     });
     const figures = configs.map(figure);
+    figures.push(figure({ version: "this", format: "compact", workers: "0 + 0 (two halves at once)", runs: halvesRuns }));
     const find = (version, format, workers) => figures.find((f) => f.version === version && f.format === format && f.workers === workers);
     const ratio = (a, b) => (a && b ? Math.round((a.rows_per_s / b.rows_per_s) * 100) / 100 : null);
     const ratios = {
@@ -151,11 +203,16 @@ export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders 
       // The same on CPU seconds: what a loaded machine's wall clock hides (w0 is one thread, plus GC).
       compact_w0_vs_metric_cpu: Math.round((find("this", "compact", 0).rows_per_cpu_s / metric_pairs_per_cpu_s) * 100) / 100,
       compact_w2_vs_w0: ratio(find("this", "compact", 2), find("this", "compact", 0)),
+      // The machine's own limit for the last: two runs that share nothing, against one.
+      compact_two_halves_vs_w0: ratio(find("this", "compact", "0 + 0 (two halves at once)"), find("this", "compact", 0)),
+      compact_w2_vs_two_halves: ratio(find("this", "compact", 2), find("this", "compact", "0 + 0 (two halves at once)")),
     };
     if (previous) {
       for (const w of [0, 2]) ratios[`full_w${w}_vs_${previous.sha}`] = ratio(find("this", "full", w), find(previous.sha, "full", w));
       const cpuRatio = (a, b) => Math.round((a.rows_per_cpu_s / b.rows_per_cpu_s) * 100) / 100;
       ratios[`full_w0_vs_${previous.sha}_cpu`] = cpuRatio(find("this", "full", 0), find(previous.sha, "full", 0));
+      // An engine that cost nothing: the metric's own time for the rows, against the previous version's.
+      ratios[`full_w0_vs_${previous.sha}_if_the_engine_cost_nothing`] = Math.round(((find(previous.sha, "full", 0).wall_s * metric_pairs_per_s) / rows) * 100) / 100;
     }
     results.push({ name: `engine_speed_${grader}_${rows}`, grader, rows, metric_pairs_per_s, metric_pairs_per_cpu_s, runs: figures, ratios });
   }
