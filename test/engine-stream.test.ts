@@ -4,7 +4,8 @@
 // after EOF. Then GNU parallel --pipe -k over 50k rows gives the (id, reward) sequence of a
 // single run.
 import { spawn, spawnSync } from "node:child_process";
-import { openSync, closeSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cli, parseRows, tempDir, writeJson, writeLines } from "./helpers/cli.js";
 
@@ -65,6 +66,24 @@ describe("stdin to stdout", () => {
     expect(await exited).toBe(0); // stdin is still open
     child.stdin.destroy();
     expect(parseRows(stdout).map((r) => r.id)).toEqual(["r1", "r2"]);
+  });
+
+  it("-o - is stdout, as without -o: no file named '-' (--resume refuses it); ./- names such a file", async () => {
+    const graderPath = writeJson(dir, "exact.json", exact);
+    const input = [row(1), row(2)].join("\n") + "\n";
+    const plain = await cli(["run", graderPath, "-", "--format", "compact", "--quiet"], { input });
+    const dashed = await cli(["run", graderPath, "-", "-o", "-", "--format", "compact", "--quiet"], { input, cwd: dir });
+    expect(dashed.code).toBe(0);
+    expect(parseRows(dashed.stdout).map((r) => [r.id, r.reward])).toEqual([["r1", 1], ["r2", 0]]) // row(i): "yes" for odd i, against "yes";
+    expect(dashed.stdout).toBe(plain.stdout);
+    expect(existsSync(join(dir, "-"))).toBe(false);
+    const resumed = await cli(["run", graderPath, "-", "-o", "-", "--resume"], { input, cwd: dir });
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain("--resume needs -o OUT.jsonl");
+    const file = await cli(["run", graderPath, "-", "-o", "./-", "--format", "compact", "--quiet"], { input, cwd: dir });
+    expect(file.code).toBe(0);
+    expect(file.stdout).toBe("");
+    expect(readFileSync(join(dir, "-"), "utf8")).toBe(plain.stdout);
   });
 });
 

@@ -37,7 +37,7 @@ Output rows (--format compact): {"line": N, "id"?, "reward": R, "sub_rewards"? (
 With - and no -o, stdout carries rows only, each written as soon as the rows before it are
 (the line-in/line-out contract of GNU parallel --pipe -k, Spark RDD.pipe, Hadoop Streaming).`,
   options: [
-    { name: "output", short: "o", type: "string", arg: "OUT.jsonl", shownDefault: "stdout", description: "Write rows to OUT" },
+    { name: "output", short: "o", type: "string", arg: "OUT.jsonl", shownDefault: "stdout", description: "Write rows to OUT ('-': stdout, as without -o; ./- for a file named -)" },
     { name: "format", type: "choice", arg: "F", choices: ROW_FORMATS, default: "full", description: "Output rows: full (the graders/run response) or compact (reward, and errors only when raised)" },
     { name: "limit", type: "integer", arg: "N", min: 0, description: "Grade only the first N non-blank lines (a quick dry run)" },
     { name: "resume", type: "boolean", description: "With -o: skip input lines already in OUT and append the rest" },
@@ -55,14 +55,16 @@ With - and no -o, stdout carries rows only, each written as soon as the rows bef
 2 invalid grader, unreadable or unwritable file, or usage error,
 130/143 interrupted by SIGINT/SIGTERM (finished rows are written; --resume continues).`,
   async run({ values, positionals }, io) {
-    if (values.resume && !values.output) throw new UsageError("--resume needs -o OUT.jsonl");
+    // '-' is stdout, as for the other commands' -o and SAMPLES: a file named '-' would surprise.
+    const outputPath = values.output === "-" ? undefined : values.output;
+    if (values.resume && !outputPath) throw new UsageError("--resume needs -o OUT.jsonl");
     const [graderFile, input] = positionals as [string, string];
     const grader = requireGrader(graderFile, "local", io);
     if (!grader) return EXIT.usage;
     const gates = gatesFromFlags(values, grader);
     const setup = await buildExecutors(values, io);
     // Rows on the terminal that shows progress would mix with it.
-    const ownTerminal = io.stderrIsTTY && !(values.output === undefined && io.stdoutIsTTY);
+    const ownTerminal = io.stderrIsTTY && !(outputPath === undefined && io.stdoutIsTTY);
     const showProgress = !values.quiet && (ownTerminal || values.progress);
     const summaryJson = values["summary-json"];
     const interrupt = interruptOnSignals();
@@ -73,7 +75,7 @@ With - and no -o, stdout carries rows only, each written as soon as the rows bef
       const summary = await runFile({
         grader,
         input,
-        output: values.output,
+        output: outputPath,
         resume: values.resume,
         format: values.format as RowFormat,
         limit: values.limit,
@@ -99,7 +101,7 @@ With - and no -o, stdout carries rows only, each written as soon as the rows bef
       if (err instanceof RunInterruptedError) {
         if (showProgress && ownTerminal) io.stderr("\n");
         if (!values.quiet) io.stderr(formatSummary(err.summary));
-        const next = values.output ? "; run again with --resume to continue" : "";
+        const next = outputPath ? "; run again with --resume to continue" : "";
         io.stderr(`graderkit run: interrupted by ${String(err.reason)}: every row finished in order is written${next}\n`);
         return interrupt.exitCode() ?? EXIT.usage;
       }
