@@ -1,7 +1,7 @@
 // `graderkit eval` as a user runs it: the summary and --json, -o output items, the
 // --min-pass-rate gate, invalid documents and files (exit 2), --run against a local
 // OpenAI-compatible server, and --from-output-items --compare.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, parseRows, tempDir, writeJson } from "./helpers/cli.js";
@@ -104,12 +104,15 @@ describe("graderkit eval", () => {
       [["eval", EVAL, "--run", RUN, "--file", "file-1"], "--file expects ID=PATH (a run's file id and the local JSONL file), got 'file-1'"],
       [["eval", EVAL, "--run", RUN, "--file", "file-1="], "--file expects ID=PATH (a run's file id and the local JSONL file), got 'file-1='"],
       [["eval", EVAL, "--run", RUN, "--file", "file-1=a.jsonl", "--file", "file-1=b.jsonl"], "--file file-1 is given more than once"],
+      // stdout is the summary's: refused, where it once wrote a file named '-'.
+      [["eval", EVAL, DATA, "-o", "-"], "-o -: eval prints its summary on stdout, so output items need a file"],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toContain(message);
     }
+    expect(existsSync("-")).toBe(false);
   });
 
   it("--run: samples come from the model endpoint; the run's file_id is mapped with --file", async () => {

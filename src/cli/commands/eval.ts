@@ -96,6 +96,9 @@ Prints a summary (--json: the eval.run object); -o writes one eval.run.output_it
     const runJson = values.run !== undefined ? requireDocument(values.run, checkRunText, io) : undefined;
     if (evalJson === undefined || (values.run !== undefined && runJson === undefined)) return EXIT.usage;
 
+    // stdout carries the summary (or --json's run object): output items there would mix with it,
+    // and a file named '-' would surprise as much (run's -o - is stdout).
+    if (values.output === "-") throw new UsageError("-o -: eval prints its summary on stdout, so output items need a file (-o ./- for a file named -)");
     const output = values.output !== undefined ? jsonlOutput(values.output) : null;
     const setup = await buildExecutors(values, io);
     let result: EvalRunResult;
