@@ -31,6 +31,8 @@ import { makePairs, vocabulary } from "./metrics.mjs";
 const ROOT = new URL("..", import.meta.url).pathname;
 const DIR = join(tmpdir(), "graderkit-bench");
 const METRIC_SAMPLE = 200_000;
+/** The `workers` figure of the two independent half runs (timedHalves). */
+const TWO_HALVES = "0 + 0 (two halves at once)";
 
 export const SPEED_GRADERS = {
   rouge_l: { type: "text_similarity", name: "rl", input: "{{ sample.output_text }}", reference: "{{ item.answer }}", evaluation_metric: "rouge_l" },
@@ -195,7 +197,7 @@ export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders 
       peak_rss_mb: median(c.runs.map((r) => r.peak_rss_mb)),
     });
     const figures = configs.map(figure);
-    figures.push(figure({ version: "this", format: "compact", workers: "0 + 0 (two halves at once)", runs: halvesRuns }));
+    figures.push(figure({ version: "this", format: "compact", workers: TWO_HALVES, runs: halvesRuns }));
     const find = (version, format, workers) => figures.find((f) => f.version === version && f.format === format && f.workers === workers);
     const ratio = (a, b) => (a && b ? Math.round((a.rows_per_s / b.rows_per_s) * 100) / 100 : null);
     const ratios = {
@@ -204,8 +206,8 @@ export async function speed({ rows = 1_000_000, repeat = 3, ref = null, graders 
       compact_w0_vs_metric_cpu: Math.round((find("this", "compact", 0).rows_per_cpu_s / metric_pairs_per_cpu_s) * 100) / 100,
       compact_w2_vs_w0: ratio(find("this", "compact", 2), find("this", "compact", 0)),
       // The machine's own limit for the last: two runs that share nothing, against one.
-      compact_two_halves_vs_w0: ratio(find("this", "compact", "0 + 0 (two halves at once)"), find("this", "compact", 0)),
-      compact_w2_vs_two_halves: ratio(find("this", "compact", 2), find("this", "compact", "0 + 0 (two halves at once)")),
+      compact_two_halves_vs_w0: ratio(find("this", "compact", TWO_HALVES), find("this", "compact", 0)),
+      compact_w2_vs_two_halves: ratio(find("this", "compact", 2), find("this", "compact", TWO_HALVES)),
     };
     if (previous) {
       for (const w of [0, 2]) ratios[`full_w${w}_vs_${previous.sha}`] = ratio(find("this", "full", w), find(previous.sha, "full", w));

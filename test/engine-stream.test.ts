@@ -74,7 +74,8 @@ describe("stdin to stdout", () => {
     const plain = await cli(["run", graderPath, "-", "--format", "compact", "--quiet"], { input });
     const dashed = await cli(["run", graderPath, "-", "-o", "-", "--format", "compact", "--quiet"], { input, cwd: dir });
     expect(dashed.code).toBe(0);
-    expect(parseRows(dashed.stdout).map((r) => [r.id, r.reward])).toEqual([["r1", 1], ["r2", 0]]) // row(i): "yes" for odd i, against "yes";
+    // row(i) answers "yes" for odd i, and the reference is "yes".
+    expect(parseRows(dashed.stdout).map((r) => [r.id, r.reward])).toEqual([["r1", 1], ["r2", 0]]);
     expect(dashed.stdout).toBe(plain.stdout);
     expect(existsSync(join(dir, "-"))).toBe(false);
     const resumed = await cli(["run", graderPath, "-", "-o", "-", "--resume"], { input, cwd: dir });

@@ -32,9 +32,9 @@ export class FrameReader {
   private id = 0;
   private remaining = -1; // bytes of the current frame still to come; -1: reading a header
   private pieces: Uint8Array[] = [];
-  /** The spare buffer the current frame is copied into (null: views), and how much of it is filled. */
+  private length = 0; // of the current frame
+  /** The spare buffer the current frame is copied into (null: views), filled up to length - remaining. */
   private copy: Buffer | null = null;
-  private copied = 0;
 
   constructor(
     private readonly onFrame: (id: number, pieces: Uint8Array[], written?: () => void) => void,
@@ -52,15 +52,14 @@ export class FrameReader {
         if (this.headerFill < FRAME_HEADER_BYTES) return;
         const view = new DataView(this.header.buffer);
         this.id = view.getUint32(0, true);
-        this.remaining = view.getUint32(4, true);
+        this.remaining = this.length = view.getUint32(4, true);
         this.headerFill = 0;
         if (this.spare && this.remaining > 0 && this.remaining <= this.spare.size) this.copy = this.spare.take();
         continue;
       }
       const n = Math.min(this.remaining, chunk.length - at);
-      if (n > 0 && this.copy) this.copy.set(chunk.subarray(at, at + n), this.copied);
+      if (n > 0 && this.copy) this.copy.set(chunk.subarray(at, at + n), this.length - this.remaining);
       else if (n > 0) this.pieces.push(chunk.subarray(at, at + n));
-      this.copied += n;
       at += n;
       this.remaining -= n;
       if (this.remaining === 0) this.frameDone();
@@ -69,10 +68,9 @@ export class FrameReader {
 
   private frameDone(): void {
     const { copy, spare } = this;
-    const pieces = copy ? [copy.subarray(0, this.copied)] : this.pieces;
+    const pieces = copy ? [copy.subarray(0, this.length)] : this.pieces;
     this.pieces = [];
     this.copy = null;
-    this.copied = 0;
     this.remaining = -1;
     this.onFrame(this.id, pieces, copy && spare ? () => spare.give([copy]) : undefined);
   }
